@@ -1,0 +1,73 @@
+# Mental Health Voices: the two set-up commands are `make run` and `make test`.
+# Both create .venv with a Python >= 3.12 and install what they need.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+PORT ?= 8000
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+
+# Find an interpreter new enough for Django 6.1: PYTHON if given, then the usual names, then pyenv.
+PYTHON ?= $(shell for c in python3.13 python3.12 python3.14 python3 \
+	$$HOME/.pyenv/versions/3.13*/bin/python3 $$HOME/.pyenv/versions/3.12*/bin/python3; do \
+	  if command -v $$c >/dev/null 2>&1 && $$c -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null; then \
+	    command -v $$c; break; fi; done)
+
+.PHONY: help venv deps dev-deps run test lint format migrations check worker beat clean
+
+help:
+	@echo "make run    - the site with demo data on SQLite at http://127.0.0.1:$(PORT)/"
+	@echo "make test   - the whole test suite (PostgreSQL/Redis when DATABASE_URL/REDIS_URL are set)"
+	@echo "make lint   - ruff and the migrations check"
+
+$(VENV)/.created:
+	@if [ -z "$(PYTHON)" ]; then \
+	  echo "error: Python 3.12 or newer is needed (Django 6.1). Install python3.13 (or 3.12) and retry," >&2; \
+	  echo "       or name one: make run PYTHON=/path/to/python3.13" >&2; exit 1; fi
+	$(PYTHON) -m venv $(VENV)
+	$(PIP) install --quiet --upgrade pip
+	@touch $@
+
+$(VENV)/.deps: requirements.txt $(VENV)/.created
+	$(PIP) install --quiet -r requirements.txt
+	@touch $@
+
+$(VENV)/.dev-deps: requirements.txt requirements-dev.txt $(VENV)/.created
+	$(PIP) install --quiet -r requirements-dev.txt
+	@touch $@ $(VENV)/.deps
+
+venv: $(VENV)/.created
+deps: $(VENV)/.deps
+dev-deps: $(VENV)/.dev-deps
+
+.env:
+	cp .env.example .env
+
+run: deps .env
+	@mkdir -p var
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py seed_demo --if-empty
+	$(PY) manage.py runstack --port $(PORT)
+
+test: dev-deps
+	$(VENV)/bin/pytest $(PYTEST_ARGS)
+
+lint: dev-deps
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	DEBUG=true $(PY) manage.py makemigrations --check --dry-run
+
+format: dev-deps
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+check: lint test
+
+worker: deps
+	$(VENV)/bin/celery -A config worker --loglevel=info
+
+beat: deps
+	$(VENV)/bin/celery -A config beat --loglevel=info
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .ruff_cache

@@ -1,0 +1,414 @@
+"""Creators, their platform links, and the append-only statistics snapshots behind the score.
+
+Public reads go through QuerySet methods (`Creator.objects.listed()`), so that a status that must
+stay private (pending, rejected, hidden, removed) cannot leak through a view
+that forgot a filter.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django_countries.fields import CountryField
+
+
+class Topic(models.Model):
+    slug = models.SlugField(_("slug"), max_length=60, unique=True)
+    name = models.CharField(_("name"), max_length=80, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("topic")
+        verbose_name_plural = _("topics")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Language(models.Model):
+    """A language a creator publishes in, keyed by its ISO 639-1 (or BCP 47 primary) code."""
+
+    code = models.CharField(_("code"), max_length=10, primary_key=True)
+    name = models.CharField(_("name"), max_length=80)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("language")
+        verbose_name_plural = _("languages")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class CreatorType(models.TextChoices):
+    LIVED_EXPERIENCE = "lived_experience", _("Lived experience")
+    PEER_SUPPORTER = "peer_supporter", _("Peer supporter")
+    PROFESSIONAL = "professional", _("Licensed professional")
+    ORGANISATION = "organisation", _("Organisation")
+
+
+class CreatorStatus(models.TextChoices):
+    PENDING = "pending", _("Pending review")
+    APPROVED = "approved", _("Approved")
+    REJECTED = "rejected", _("Rejected")
+    HIDDEN = "hidden", _("Hidden")
+    REMOVED = "removed", _("Removed at the creator's request")
+
+
+class CreatorQuerySet(models.QuerySet["Creator"]):
+    def listed(self) -> CreatorQuerySet:
+        """Creators the public may see: approved ones only."""
+        return self.filter(status=CreatorStatus.APPROVED)
+
+    def with_listing_data(self) -> CreatorQuerySet:
+        """Everything a list card or API list item shows, in a constant number of queries."""
+        return self.prefetch_related(
+            "topics",
+            "languages",
+            models.Prefetch(
+                "links",
+                queryset=PlatformLink.objects.public().select_related("latest_snapshot"),
+                to_attr="public_links",
+            ),
+        )
+
+    def ranked(self) -> CreatorQuerySet:
+        """Highest interactivity first; creators not yet scored go last."""
+        return self.order_by(F("interactivity_score").desc(nulls_last=True), "name", "pk")
+
+
+class Creator(models.Model):
+    name = models.CharField(_("name"), max_length=120)
+    slug = models.SlugField(_("slug"), max_length=140, unique=True)
+    bio = models.CharField(_("short bio"), max_length=300, blank=True)
+    about = models.TextField(_("about"), blank=True)
+    creator_type = models.CharField(
+        _("creator type"),
+        max_length=20,
+        choices=CreatorType.choices,
+        default=CreatorType.LIVED_EXPERIENCE,
+    )
+    topics = models.ManyToManyField(Topic, blank=True, related_name="creators")
+    languages = models.ManyToManyField(Language, blank=True, related_name="creators")
+    country = CountryField(_("country"), blank=True)
+    content_notes = models.CharField(
+        _("content notes"),
+        max_length=300,
+        blank=True,
+        help_text=_(
+            "Subjects a visitor may want warning of before reading, e.g. 'discusses grief'."
+        ),
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=CreatorStatus.choices, default=CreatorStatus.PENDING
+    )
+    is_demo = models.BooleanField(
+        _("demo data"), default=False, help_text=_("Fictional creator created by seed_demo.")
+    )
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="submitted_creators",
+    )
+    claimed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="claimed_creators",
+    )
+    on_break_until = models.DateTimeField(
+        _("taking a break until"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "While set and in the future, the activity score does not decay (max 6 months)."
+        ),
+    )
+    created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    # Denormalised by the scoring service for fast listing; never edited by hand.
+    interactivity_score = models.FloatField(_("interactivity score"), null=True, blank=True)
+    score_confidence = models.FloatField(_("score confidence"), null=True, blank=True)
+    score_breakdown = models.JSONField(_("score breakdown"), default=dict, blank=True)
+    score_version = models.CharField(_("scoring version"), max_length=20, blank=True)
+    score_updated_at = models.DateTimeField(_("score updated"), null=True, blank=True)
+    score_week_delta = models.FloatField(_("score change over a week"), null=True, blank=True)
+    stats_stale = models.BooleanField(_("stats out of date"), default=False)
+    followers_total = models.BigIntegerField(_("total followers"), null=True, blank=True)
+    last_active_at = models.DateTimeField(_("last active"), null=True, blank=True)
+
+    objects = CreatorQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("creator")
+        verbose_name_plural = _("creators")
+        # SQLite sorts NULLs lowest, so these DESC indexes serve "NULLS LAST" there; on
+        # PostgreSQL migration 0003 adds matching "DESC NULLS LAST" indexes.
+        indexes = [
+            models.Index(fields=["-interactivity_score", "name"], name="creator_score_idx"),
+            models.Index(fields=["-followers_total", "name"], name="creator_followers_idx"),
+            models.Index(fields=["-last_active_at", "name"], name="creator_active_idx"),
+            models.Index(fields=["status", "-created_at"], name="creator_status_created_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(interactivity_score__isnull=True)
+                | Q(interactivity_score__gte=0, interactivity_score__lte=100),
+                name="creator_score_0_100",
+            ),
+            models.CheckConstraint(
+                condition=Q(followers_total__isnull=True) | Q(followers_total__gte=0),
+                name="creator_followers_non_negative",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("directory:creator_detail", kwargs={"slug": self.slug})
+
+    @property
+    def is_listed(self) -> bool:
+        return self.status == CreatorStatus.APPROVED
+
+    @property
+    def is_on_break(self) -> bool:
+        return self.on_break_until is not None and self.on_break_until > timezone.now()
+
+
+class Platform(models.TextChoices):
+    BLOG = "blog", _("Blog / RSS")
+    WORDPRESS = "wordpress", _("WordPress")
+    SUBSTACK = "substack", _("Substack")
+    MEDIUM = "medium", _("Medium")
+    PODCAST = "podcast", _("Podcast")
+    YOUTUBE = "youtube", _("YouTube")
+    MASTODON = "mastodon", _("Mastodon")
+    BLUESKY = "bluesky", _("Bluesky")
+    INSTAGRAM = "instagram", _("Instagram")
+    TIKTOK = "tiktok", _("TikTok")
+    X = "x", _("X")
+    FACEBOOK = "facebook", _("Facebook")
+    THREADS = "threads", _("Threads")
+    REDDIT = "reddit", _("Reddit")
+    OTHER = "other", _("Other")
+
+
+# Platforms with no practical public API: stats are self-reported or moderator-entered only.
+PLATFORMS_WITHOUT_API = frozenset(
+    {
+        Platform.INSTAGRAM,
+        Platform.TIKTOK,
+        Platform.X,
+        Platform.FACEBOOK,
+        Platform.THREADS,
+        Platform.REDDIT,
+        Platform.OTHER,
+    }
+)
+
+
+class FetchState(models.TextChoices):
+    NEW = "new", _("Not fetched yet")
+    OK = "ok", _("Fetched")
+    RETRYING = "retrying", _("Temporary failure, retrying")
+    FAILING = "failing", _("Failing")
+    DISABLED = "disabled", _("Fetching stopped")
+    MANUAL = "manual", _("No public API (self-reported or moderator-entered)")
+
+
+class PlatformLinkQuerySet(models.QuerySet["PlatformLink"]):
+    def public(self) -> PlatformLinkQuerySet:
+        """Links that may be shown: the account has not opted out of being indexed."""
+        return self.filter(is_public=True)
+
+    def due(self, now=None) -> PlatformLinkQuerySet:
+        now = now or timezone.now()
+        return self.exclude(fetch_state__in=[FetchState.DISABLED, FetchState.MANUAL]).filter(
+            Q(next_fetch_at__isnull=True) | Q(next_fetch_at__lte=now)
+        )
+
+
+class PlatformLink(models.Model):
+    creator = models.ForeignKey(Creator, on_delete=models.CASCADE, related_name="links")
+    platform = models.CharField(_("platform"), max_length=12, choices=Platform.choices)
+    url = models.URLField(
+        _("URL"), max_length=500, help_text=_("Normalised: the same account has one URL.")
+    )
+    handle = models.CharField(_("handle"), max_length=200, blank=True)
+    external_id = models.CharField(
+        _("stable external id"),
+        max_length=200,
+        blank=True,
+        help_text=_("Mastodon account id, Bluesky DID, YouTube channel id, WordPress.com site ID."),
+    )
+    verified = models.BooleanField(_("verified"), default=False)
+    is_public = models.BooleanField(
+        _("shown publicly"),
+        default=True,
+        help_text=_(
+            "False when the account asks not to be indexed (Mastodon noindex, Bluesky label)."
+        ),
+    )
+
+    fetch_state = models.CharField(
+        _("fetch state"), max_length=10, choices=FetchState.choices, default=FetchState.NEW
+    )
+    last_fetched_at = models.DateTimeField(_("last fetched"), null=True, blank=True)
+    next_fetch_at = models.DateTimeField(_("next fetch due"), null=True, blank=True)
+    enqueued_at = models.DateTimeField(_("enqueued"), null=True, blank=True)
+    consecutive_failures = models.PositiveIntegerField(_("consecutive failures"), default=0)
+    first_failure_at = models.DateTimeField(_("failing since"), null=True, blank=True)
+    last_error = models.TextField(_("last error"), blank=True)
+    etag = models.CharField(max_length=200, blank=True)
+    last_modified = models.CharField(max_length=100, blank=True)
+    latest_snapshot = models.ForeignKey(
+        "StatsSnapshot",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+    )
+    created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
+
+    objects = PlatformLinkQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["platform", "url"]
+        verbose_name = _("platform link")
+        verbose_name_plural = _("platform links")
+        constraints = [
+            models.UniqueConstraint(fields=["platform", "url"], name="link_unique_platform_url"),
+        ]
+        indexes = [
+            models.Index(fields=["next_fetch_at"], name="link_next_fetch_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_platform_display()}: {self.url}"
+
+    @property
+    def has_public_api(self) -> bool:
+        return self.platform not in PLATFORMS_WITHOUT_API
+
+
+class SnapshotSource(models.TextChoices):
+    API = "api", _("Fetched from the platform")
+    SELF_REPORTED = "self_reported", _("Self-reported")
+    MODERATOR = "moderator", _("Entered by a moderator")
+
+
+# The measurement fields of a snapshot; shared by the import format, the API and the scoring input.
+MEASUREMENT_FIELDS = (
+    "followers",
+    "following",
+    "posts_total",
+    "window_days",
+    "posts_in_window",
+    "comments_in_window",
+    "unique_commenters_in_window",
+    "posts_with_comments",
+    "creator_replies_in_window",
+    "posts_with_creator_reply",
+    "replies_to_others_in_window",
+    "likes_in_window",
+    "shares_in_window",
+    "last_post_at",
+)
+COUNT_FIELDS = tuple(f for f in MEASUREMENT_FIELDS if f != "last_post_at")
+
+
+class StatsSnapshot(models.Model):
+    """One capture of a link's public statistics. Append-only: never updated in place.
+
+    Every measurement may be null, meaning *unknown* (hidden, disabled, not exposed), which is
+    different from 0.
+    """
+
+    link = models.ForeignKey(PlatformLink, on_delete=models.CASCADE, related_name="snapshots")
+    captured_at = models.DateTimeField(_("captured at"))
+    source = models.CharField(
+        _("source"), max_length=15, choices=SnapshotSource.choices, default=SnapshotSource.API
+    )
+    followers = models.BigIntegerField(null=True, blank=True)
+    following = models.BigIntegerField(null=True, blank=True)
+    posts_total = models.BigIntegerField(null=True, blank=True)
+    window_days = models.PositiveIntegerField(null=True, blank=True)
+    posts_in_window = models.IntegerField(null=True, blank=True)
+    comments_in_window = models.IntegerField(null=True, blank=True)
+    unique_commenters_in_window = models.IntegerField(null=True, blank=True)
+    posts_with_comments = models.IntegerField(null=True, blank=True)
+    creator_replies_in_window = models.IntegerField(null=True, blank=True)
+    posts_with_creator_reply = models.IntegerField(null=True, blank=True)
+    replies_to_others_in_window = models.IntegerField(null=True, blank=True)
+    likes_in_window = models.BigIntegerField(null=True, blank=True)
+    shares_in_window = models.BigIntegerField(null=True, blank=True)
+    last_post_at = models.DateTimeField(null=True, blank=True)
+    notes = models.CharField(
+        _("notes"),
+        max_length=300,
+        blank=True,
+        help_text=_("What the fetcher could not measure, e.g. 'comments disabled'."),
+    )
+
+    class Meta:
+        ordering = ["-captured_at"]
+        get_latest_by = "captured_at"
+        verbose_name = _("statistics snapshot")
+        verbose_name_plural = _("statistics snapshots")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["link", "captured_at"], name="snapshot_unique_link_time"
+            ),
+            *[
+                models.CheckConstraint(
+                    condition=Q(**{f"{name}__isnull": True}) | Q(**{f"{name}__gte": 0}),
+                    name=f"snapshot_{name}_non_negative",
+                )
+                for name in COUNT_FIELDS
+            ],
+        ]
+        indexes = [models.Index(fields=["link", "-captured_at"], name="snapshot_link_time_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.link} @ {self.captured_at:%Y-%m-%d %H:%M}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None and not kwargs.get("force_insert"):
+            raise ValueError("StatsSnapshot is append-only; create a new snapshot instead.")
+        super().save(*args, **kwargs)
+
+
+class ScoreHistory(models.Model):
+    """One point a day of a creator's score, for the profile chart and week-on-week movement."""
+
+    creator = models.ForeignKey(Creator, on_delete=models.CASCADE, related_name="score_history")
+    date = models.DateField(_("date"))
+    score = models.FloatField(_("score"))
+    confidence = models.FloatField(_("confidence"), null=True, blank=True)
+    version = models.CharField(_("scoring version"), max_length=20, blank=True)
+
+    class Meta:
+        ordering = ["creator", "date"]
+        verbose_name = _("score history point")
+        verbose_name_plural = _("score history")
+        constraints = [
+            models.UniqueConstraint(fields=["creator", "date"], name="score_history_one_a_day"),
+            models.CheckConstraint(
+                condition=Q(score__gte=0, score__lte=100), name="score_history_0_100"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.creator} {self.date}: {self.score:.1f}"

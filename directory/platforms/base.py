@@ -1,0 +1,107 @@
+"""The contract between platform adapters and the rest of the site.
+
+An adapter turns a link (a `LinkRef`, no ORM) into a `FetchResult` of measurements, using the
+HTTP client it is given. It never saves models: the refresh service does that. Failures raise
+`FetchError`, which says whether the failure is permanent (gone, private, unsupported: stop
+retrying) or temporary (timeout, 5xx, 429: retry, not before `retry_after` seconds).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, ClassVar, Protocol
+
+if TYPE_CHECKING:
+    import httpx
+
+
+class FetchError(Exception):
+    """A fetch failed. `permanent` failures are recorded and not retried soon."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        permanent: bool,
+        retry_after: float | None = None,
+        status_code: int | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.message = message
+        self.permanent = permanent
+        self.retry_after = retry_after
+        self.status_code = status_code
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class UnsupportedURL(ValueError):
+    """A pasted URL that no adapter (or not the named one) can use; the message says why."""
+
+
+@dataclass(frozen=True, slots=True)
+class LinkRef:
+    """What an adapter needs to know about a stored link."""
+
+    platform: str
+    url: str
+    handle: str = ""
+    external_id: str = ""
+    etag: str = ""
+    last_modified: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Measurements:
+    """The snapshot measurements (see StatsSnapshot). None means unknown, never 0."""
+
+    followers: int | None = None
+    following: int | None = None
+    posts_total: int | None = None
+    window_days: int | None = None
+    posts_in_window: int | None = None
+    comments_in_window: int | None = None
+    unique_commenters_in_window: int | None = None
+    posts_with_comments: int | None = None
+    creator_replies_in_window: int | None = None
+    posts_with_creator_reply: int | None = None
+    replies_to_others_in_window: int | None = None
+    likes_in_window: int | None = None
+    shares_in_window: int | None = None
+    last_post_at: dt.datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class FetchResult:
+    measurements: Measurements
+    handle: str = ""
+    external_id: str = ""
+    display_name: str = ""
+    # False when the account asks not to be indexed (Mastodon noindex/discoverable, Bluesky label).
+    is_public: bool = True
+    # Why some measurements are unknown ("comments disabled", "no API key: feed only").
+    notes: tuple[str, ...] = field(default_factory=tuple)
+    # Conditional-request validators to store for next time; not_modified means "nothing new".
+    etag: str = ""
+    last_modified: str = ""
+    not_modified: bool = False
+
+
+class Adapter(Protocol):
+    """One per platform module; registered in `directory.platforms.registry`."""
+
+    platform: ClassVar[str]
+
+    def matches(self, url: str) -> bool:
+        """True if this adapter recognises the pasted URL."""
+        ...
+
+    def normalise(self, url: str) -> str:
+        """The canonical URL for this account (raises UnsupportedURL with a clear message)."""
+        ...
+
+    def fetch(self, link: LinkRef, client: httpx.Client, *, window_days: int) -> FetchResult:
+        """Fetch public statistics. Raises FetchError."""
+        ...

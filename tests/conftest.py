@@ -1,0 +1,75 @@
+"""Shared fixtures.
+
+Services: tests marked `postgres` or `redis` need the real server. Locally they are skipped when it
+is not configured or not reachable; with CI=true they fail instead, so CI can never pass by
+skipping them.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+from urllib.parse import urlparse
+
+import pytest
+
+IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+
+
+def _reachable(url: str, default_port: int) -> bool:
+    parsed = urlparse(url)
+    try:
+        with socket.create_connection(
+            (parsed.hostname or "127.0.0.1", parsed.port or default_port), 2
+        ):
+            return True
+    except OSError:
+        return False
+
+
+def _missing_service(message: str) -> None:
+    if IN_CI:
+        pytest.fail(f"CI=true and {message}", pytrace=False)
+    pytest.skip(message)
+
+
+@pytest.fixture
+def redis_url() -> str:
+    """URL of a real Redis server (REDIS_URL), or skip/fail as described above."""
+    url = os.environ.get("REDIS_URL", "")
+    if not url:
+        _missing_service("REDIS_URL is not set; this test needs a real Redis server")
+    if not _reachable(url, 6379):
+        _missing_service(f"Redis at {url} is not reachable")
+    return url
+
+
+@pytest.fixture
+def postgres_db(settings) -> None:
+    """Require that the test database is PostgreSQL (for SKIP LOCKED and similar)."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        _missing_service("DATABASE_URL does not point at PostgreSQL; this test needs it")
+
+
+def pytest_collection_modifyitems(config, items):
+    # Under CI every test must use the services CI provides: refuse a SQLite run outright.
+    if IN_CI and not os.environ.get("DATABASE_URL", "").startswith(("postgres", "pgsql")):
+        raise pytest.UsageError("CI=true but DATABASE_URL is not PostgreSQL")
+
+
+@pytest.fixture(autouse=True)
+def _no_real_network(monkeypatch):
+    """Tests never touch the internet: refuse connections to anything but this machine."""
+    real_connect = socket.socket.connect
+
+    def guarded_connect(self, address):
+        host = address[0] if isinstance(address, tuple) else address
+        if isinstance(host, str) and not (
+            host.startswith("127.") or host in {"::1", "localhost"} or host.startswith("/")
+        ):
+            raise OSError(f"tests may not open network connections (tried {address!r})")
+        return real_connect(self, address)
+
+    monkeypatch.setattr(socket.socket, "connect", guarded_connect)
