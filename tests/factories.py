@@ -51,6 +51,7 @@ class CreatorFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Creator
         django_get_or_create = ("slug",)
+        skip_postgeneration_save = True
 
     name = factory.Sequence(lambda n: f"Creator {n}")
     slug = factory.Sequence(lambda n: f"creator-{n}")
@@ -84,6 +85,7 @@ class StatsSnapshotFactory(factory.django.DjangoModelFactory):
 
     class Meta:
         model = StatsSnapshot
+        skip_postgeneration_save = True
 
     link = factory.SubFactory(PlatformLinkFactory)
     captured_at = factory.LazyFunction(timezone.now)

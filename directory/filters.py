@@ -1,0 +1,146 @@
+"""The creator filters, shared by the HTML list (`/`) and the JSON API (`/api/creators/`).
+
+Query parameters are a contract: q, platform, topic, creator_type, language, country,
+min_followers, max_followers, min_score, active_within_days, emerging, ordering.
+Invalid values make the form invalid; the HTML view shows the messages and the API answers 400.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import django_filters
+from django import forms
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django_countries import countries
+
+from .models import Creator, CreatorType, Language, Platform, PlatformLink, Topic
+
+EMERGING_MAX_FOLLOWERS = 5000
+
+# ordering value -> ORDER BY; every one ends in a unique key so pages never overlap.
+ORDERINGS: dict[str, tuple] = {
+    "interactivity": (F("interactivity_score").desc(nulls_last=True), "name", "pk"),
+    "followers": (F("followers_total").desc(nulls_last=True), "name", "pk"),
+    "recent": (F("last_active_at").desc(nulls_last=True), "name", "pk"),
+    "newest": ("-created_at", "-pk"),
+    "name": ("name", "pk"),
+}
+ORDERING_CHOICES = [
+    ("interactivity", _("Interactivity")),
+    ("followers", _("Followers")),
+    ("recent", _("Recently active")),
+    ("newest", _("Newest in the directory")),
+    ("name", _("Name")),
+]
+DEFAULT_ORDERING = "interactivity"
+
+
+class CreatorFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(
+        label=_("Search"),
+        method="filter_search",
+        max_length=200,
+        help_text=_("Name, bio or topic"),
+    )
+    platform = django_filters.ChoiceFilter(
+        label=_("Platform"), choices=Platform.choices, method="filter_platform"
+    )
+    topic = django_filters.ModelChoiceFilter(
+        label=_("Topic"),
+        field_name="topics",
+        to_field_name="slug",
+        queryset=Topic.objects.all(),
+        error_messages={"invalid_choice": _("Unknown topic: choose one from the list.")},
+    )
+    creator_type = django_filters.ChoiceFilter(label=_("Creator type"), choices=CreatorType.choices)
+    language = django_filters.ModelChoiceFilter(
+        label=_("Language"),
+        field_name="languages",
+        to_field_name="code",
+        queryset=Language.objects.all(),
+        error_messages={"invalid_choice": _("Unknown language code.")},
+    )
+    country = django_filters.ChoiceFilter(label=_("Country"), choices=lambda: list(countries))
+    min_followers = django_filters.NumberFilter(
+        label=_("At least this many followers"),
+        field_name="followers_total",
+        lookup_expr="gte",
+        min_value=0,
+        max_digits=12,
+        decimal_places=0,
+    )
+    max_followers = django_filters.NumberFilter(
+        label=_("At most this many followers"),
+        field_name="followers_total",
+        lookup_expr="lte",
+        min_value=0,
+        max_digits=12,
+        decimal_places=0,
+    )
+    min_score = django_filters.NumberFilter(
+        label=_("Minimum interactivity score"),
+        field_name="interactivity_score",
+        lookup_expr="gte",
+        min_value=0,
+        max_value=100,
+    )
+    active_within_days = django_filters.NumberFilter(
+        label=_("Active within (days)"),
+        method="filter_active_within",
+        min_value=1,
+        max_value=3650,
+        decimal_places=0,
+    )
+    emerging = django_filters.BooleanFilter(
+        label=_("Emerging voices (under 5,000 followers)"),
+        method="filter_emerging",
+        widget=forms.CheckboxInput,
+    )
+    ordering = django_filters.ChoiceFilter(
+        label=_("Sort by"),
+        choices=ORDERING_CHOICES,
+        method="filter_ordering",
+        empty_label=None,
+    )
+
+    class Meta:
+        model = Creator
+        fields: list[str] = []
+
+    def filter_search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        for term in value.split()[:8]:
+            topic_match = Topic.objects.filter(
+                creators=OuterRef("pk"), name__icontains=term
+            ).values("pk")
+            queryset = queryset.filter(
+                Q(name__icontains=term) | Q(bio__icontains=term) | Exists(topic_match)
+            )
+        return queryset
+
+    def filter_platform(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        links = PlatformLink.objects.public().filter(creator=OuterRef("pk"), platform=value)
+        return queryset.filter(Exists(links))
+
+    def filter_active_within(self, queryset: QuerySet, name: str, value) -> QuerySet:
+        since = timezone.now() - dt.timedelta(days=int(value))
+        return queryset.filter(last_active_at__gte=since)
+
+    def filter_emerging(self, queryset: QuerySet, name: str, value: bool) -> QuerySet:
+        if not value:
+            return queryset
+        return queryset.filter(followers_total__lt=EMERGING_MAX_FOLLOWERS)
+
+    def filter_ordering(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        # Applied in .qs below so that a missing value still gets the default order.
+        return queryset
+
+    @property
+    def qs(self) -> QuerySet:
+        queryset = super().qs
+        ordering = DEFAULT_ORDERING
+        if self.is_bound and self.form.is_valid():
+            ordering = self.form.cleaned_data.get("ordering") or DEFAULT_ORDERING
+        return queryset.order_by(*ORDERINGS[ordering])
