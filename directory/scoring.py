@@ -1,0 +1,413 @@
+"""The interactivity score: pure functions over frozen dataclasses (no ORM, no I/O).
+
+The score ranks creators by how much they *converse* with their community, not by audience size.
+`docs/scoring.md` explains the method in prose with a worked example; the rules are:
+
+Per platform link
+    1. Only snapshots captured within the window (default 90 days) count. Of those, the link uses
+       the latest snapshot of the strongest source (fetched "api" beats "moderator" beats
+       "self_reported"); while the creator is on a break it uses the one with the most evidence.
+       With no fresh snapshot at all, the creator is *stale*: the latest older snapshot is used,
+       but its evidence halves every 20 days past the window, so the score slides to the median.
+    2. Seven components, each 0-1 or None (unknown: not measured, or not applicable such as
+       comments closed - never read as zero):
+       - responsiveness = Wilson lower bound (95%) of posts_with_creator_reply out of
+         posts_with_comments, so 2 of 2 ranks below 95 of 100;
+       - reply_depth = (creator replies + 0.25 x 10) / (comments received + 10), capped at 1: a
+         Bayesian average, answering everyone is the ceiling;
+       - conversation = comments per post relative to the comments expected for the audience
+         (1 + sqrt(followers) / 20), each commenter counting for at most 5 comments when unique
+         commenters are known, saturating r / (1 + r); likes and shares make up at most 10% of
+         it; shrunk toward the platform's median with a prior of 5 posts;
+       - outreach = replies on other people's posts per week, saturating w / (w + 2);
+       - reciprocity = following / followers, capped at 1, where "following" exists;
+       - activity = posts per week, saturating w / (w + 1); on a break, the last stored value;
+       - reach = log10(followers + 1) / 6, capped at 1 (a million followers).
+    3. Self-reported and moderator-entered numbers are weaker evidence: each component of such a
+       link counts at 85% or 90% of its value, so the same numbers fetched always rank higher.
+
+Per creator
+    4. Links combine by evidence, not followers: link weight = (posts + commented posts in the
+       window + 1) x source trust x staleness decay. Each component is the weighted mean over
+       the links where it is known.
+    5. Unknown components drop out and the remaining weights are renormalised, except reach,
+       which never counts for more than its own weight (at most 15%). With no engagement
+       component known, there is no measured score.
+    6. Evidence amount = N / (N + 15) with N = posts + commented posts in the window over all
+       links; shrinkage = amount x sqrt(share of the weight that is known). The score is
+       shrinkage x measured + (1 - shrinkage) x directory median; confidence = shrinkage x
+       source trust.
+    7. A break lasts until `on_break_until`, and at most 6 months after the last post seen: then
+       it ends by itself.
+
+Weights live in `DEFAULT_WEIGHTS` and may be overridden with `settings.SCORING_WEIGHTS` through
+`merge_weights`. Change `SCORING_VERSION` (and the changelog in docs/scoring.md) whenever the
+method changes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Any
+
+from directory.scoring_components import (
+    COMPONENT_KEYS,
+    DEFAULT_CONVERSATION_PRIOR,
+    MIN_LINKS_FOR_PLATFORM_MEDIAN,
+    comment_part,
+    snapshot_components,
+    snapshot_evidence,
+    wilson_lower_bound,
+)
+from directory.scoring_explain import build_breakdown
+
+__all__ = [
+    "COMPONENT_KEYS",
+    "DEFAULT_WEIGHTS",
+    "SCORING_VERSION",
+    "CreatorInput",
+    "LinkInput",
+    "ScoreResult",
+    "SnapshotInput",
+    "conversation_priors",
+    "merge_weights",
+    "score_creator",
+    "wilson_lower_bound",
+]
+
+SCORING_VERSION = "1"
+
+DEFAULT_WEIGHTS: Mapping[str, float] = MappingProxyType(
+    {
+        "responsiveness": 0.30,
+        "reply_depth": 0.15,
+        "conversation": 0.20,
+        "outreach": 0.12,
+        "reciprocity": 0.05,
+        "activity": 0.08,
+        "reach": 0.10,
+    }
+)
+MAX_REACH_WEIGHT = 0.15
+DEFAULT_MEDIAN = 50.0
+DEFAULT_WINDOW_DAYS = 90
+
+SOURCES = ("api", "moderator", "self_reported")
+SOURCE_TRUST: Mapping[str, float] = MappingProxyType(
+    {"api": 1.0, "moderator": 0.9, "self_reported": 0.85}
+)
+EVIDENCE_HALF = 15.0  # posts + commented posts at which the evidence amount reaches 0.5
+STALE_HALF_LIFE_DAYS = 20.0
+MAX_BREAK = dt.timedelta(days=183)
+
+_COUNT_FIELDS = (
+    "followers",
+    "following",
+    "posts_total",
+    "window_days",
+    "posts_in_window",
+    "comments_in_window",
+    "unique_commenters_in_window",
+    "posts_with_comments",
+    "creator_replies_in_window",
+    "posts_with_creator_reply",
+    "replies_to_others_in_window",
+    "likes_in_window",
+    "shares_in_window",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class SnapshotInput:
+    """One snapshot's measurements; None means unknown, never zero."""
+
+    platform: str
+    source: str
+    captured_at: dt.datetime
+    followers: int | None = None
+    following: int | None = None
+    posts_total: int | None = None
+    window_days: int | None = None
+    posts_in_window: int | None = None
+    comments_in_window: int | None = None
+    unique_commenters_in_window: int | None = None
+    posts_with_comments: int | None = None
+    creator_replies_in_window: int | None = None
+    posts_with_creator_reply: int | None = None
+    replies_to_others_in_window: int | None = None
+    likes_in_window: int | None = None
+    shares_in_window: int | None = None
+    last_post_at: dt.datetime | None = None
+
+    def __post_init__(self) -> None:
+        if self.source not in SOURCES:
+            raise ValueError(f"unknown snapshot source {self.source!r}; expected one of {SOURCES}")
+        for name in _COUNT_FIELDS:
+            value = getattr(self, name)
+            if value is not None and value < 0:
+                raise ValueError(f"{name} must not be negative (got {value})")
+        if self.window_days == 0:
+            raise ValueError("window_days must be positive when given")
+
+
+@dataclass(frozen=True, slots=True)
+class LinkInput:
+    link_id: int
+    platform: str
+    snapshots: tuple[SnapshotInput, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class CreatorInput:
+    links: tuple[LinkInput, ...] = ()
+    on_break_until: dt.datetime | None = None
+    previous_activity: float | None = None  # last stored activity component, held on a break
+
+
+@dataclass(frozen=True, slots=True)
+class ScoreResult:
+    score: float
+    confidence: float
+    stale: bool
+    breakdown: dict[str, Any]
+    followers_total: int | None
+    last_active_at: dt.datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class LinkEvidence:
+    """What one link contributes (internal, but handy in tests and the explanations)."""
+
+    link_id: int
+    platform: str
+    snapshot: SnapshotInput
+    fresh: bool
+    evidence: float  # posts + commented posts, decayed when stale
+    weight: float  # combination weight: (evidence + 1) x trust (x decay)
+    trust: float
+    components: dict[str, float | None] = field(default_factory=dict)
+
+
+def merge_weights(overrides: Mapping[str, float] | None = None) -> dict[str, float]:
+    """DEFAULT_WEIGHTS with `overrides` applied, normalised to sum to 1; bad input raises."""
+    weights = dict(DEFAULT_WEIGHTS)
+    for key, value in (overrides or {}).items():
+        if key not in DEFAULT_WEIGHTS:
+            raise ValueError(f"unknown scoring weight {key!r}; expected one of {COMPONENT_KEYS}")
+        if not isinstance(value, int | float) or not math.isfinite(value) or value < 0:
+            raise ValueError(f"scoring weight {key!r} must be a non-negative number")
+        weights[key] = float(value)
+    total = sum(weights.values())
+    if total <= weights["reach"]:
+        raise ValueError("scoring weights must give some weight to engagement, not only reach")
+    weights = {key: value / total for key, value in weights.items()}
+    if weights["reach"] > MAX_REACH_WEIGHT + 1e-9:
+        raise ValueError(f"reach may carry at most {MAX_REACH_WEIGHT:.0%} of the score")
+    return weights
+
+
+def _pick_snapshot(
+    link: LinkInput, *, now: dt.datetime, window: dt.timedelta, on_break: bool
+) -> tuple[SnapshotInput, bool] | None:
+    usable = [s for s in link.snapshots if s.captured_at <= now]
+    if not usable:
+        return None
+    fresh = [s for s in usable if now - s.captured_at <= window]
+    if not fresh:
+        return max(usable, key=lambda s: (s.captured_at, SOURCE_TRUST[s.source])), False
+    best_trust = max(SOURCE_TRUST[s.source] for s in fresh)
+    strongest = [s for s in fresh if SOURCE_TRUST[s.source] == best_trust]
+    if on_break:
+        # A break thins the latest window; use the window's best evidence instead.
+        return max(strongest, key=lambda s: (snapshot_evidence(s), s.captured_at)), True
+    return max(strongest, key=lambda s: (s.captured_at, snapshot_evidence(s))), True
+
+
+def last_active(creator: CreatorInput) -> dt.datetime | None:
+    dates = [s.last_post_at for ln in creator.links for s in ln.snapshots if s.last_post_at]
+    return max(dates) if dates else None
+
+
+def is_on_break(creator: CreatorInput, *, now: dt.datetime) -> bool:
+    """On a break until `on_break_until`, and never longer than 6 months after the last post."""
+    until = creator.on_break_until
+    if until is None or now >= until:
+        return False
+    last = last_active(creator)
+    return last is None or now - last <= MAX_BREAK
+
+
+def link_evidence(
+    creator: CreatorInput,
+    *,
+    now: dt.datetime,
+    window_days: int = DEFAULT_WINDOW_DAYS,
+    conversation_priors: Mapping[str, float] | None = None,
+) -> list[LinkEvidence]:
+    """Each link's chosen snapshot, weight and (trust-adjusted) components, sorted by link id."""
+    window = dt.timedelta(days=window_days)
+    on_break = is_on_break(creator, now=now)
+    priors = conversation_priors or {}
+    out = []
+    for link in sorted(creator.links, key=lambda ln: (ln.link_id, ln.platform)):
+        picked = _pick_snapshot(link, now=now, window=window, on_break=on_break)
+        if picked is None:
+            continue
+        snap, fresh = picked
+        trust = SOURCE_TRUST[snap.source]
+        decay = 1.0
+        if not fresh:
+            beyond = (now - snap.captured_at - window).total_seconds() / 86400
+            decay = 0.5 ** (beyond / STALE_HALF_LIFE_DAYS)
+        evidence = snapshot_evidence(snap) * decay
+        raw = snapshot_components(
+            snap,
+            window_days=window_days,
+            conversation_prior=priors.get(link.platform, DEFAULT_CONVERSATION_PRIOR),
+            on_break=on_break,
+        )
+        components = {k: None if v is None else v * trust for k, v in raw.items()}
+        if on_break and creator.previous_activity is not None:
+            components["activity"] = min(1.0, max(0.0, creator.previous_activity))
+        out.append(
+            LinkEvidence(
+                link_id=link.link_id,
+                platform=link.platform,
+                snapshot=snap,
+                fresh=fresh,
+                evidence=evidence,
+                weight=(snapshot_evidence(snap) + 1.0) * trust * decay,
+                trust=trust,
+                components=components,
+            )
+        )
+    if any(ln.fresh for ln in out):
+        out = [ln for ln in out if ln.fresh]  # old snapshots are ignored beside fresh ones
+    return out
+
+
+def effective_weights(
+    weights: Mapping[str, float], known: Iterable[str]
+) -> dict[str, float] | None:
+    """Renormalise over the known components; reach never exceeds its own weight.
+
+    Returns None when no engagement component (anything but reach) is known."""
+    known = set(known)
+    engagement = [k for k in COMPONENT_KEYS if k in known and k != "reach"]
+    engagement_total = sum(weights[k] for k in engagement)
+    if not engagement or engagement_total <= 0:
+        return None
+    reach = weights["reach"] if "reach" in known else 0.0
+    out = dict.fromkeys(COMPONENT_KEYS, 0.0)
+    for k in engagement:
+        out[k] = weights[k] * (1.0 - reach) / engagement_total
+    out["reach"] = reach
+    return out
+
+
+def combine(
+    links: list[LinkEvidence], weights: Mapping[str, float]
+) -> tuple[dict[str, float | None], dict[str, float] | None, float | None]:
+    """Evidence-weighted components, their effective weights and the measured score (0-100)."""
+    values: dict[str, float | None] = {}
+    for key in COMPONENT_KEYS:
+        pairs = [(ln.weight, ln.components[key]) for ln in links if ln.components[key] is not None]
+        total = sum(w for w, _ in pairs)
+        if not pairs:
+            values[key] = None
+        elif total > 0:
+            values[key] = sum(w * v for w, v in pairs) / total  # type: ignore[operator]
+        else:
+            values[key] = sum(v for _, v in pairs) / len(pairs)  # type: ignore[misc]
+    effective = effective_weights(weights, [k for k, v in values.items() if v is not None])
+    if effective is None:
+        return values, None, None
+    raw = 100.0 * sum(effective[k] * (values[k] or 0.0) for k in COMPONENT_KEYS)
+    return values, effective, min(100.0, max(0.0, raw))
+
+
+def score_creator(
+    creator: CreatorInput,
+    *,
+    now: dt.datetime,
+    directory_median: float = DEFAULT_MEDIAN,
+    weights: Mapping[str, float] | None = None,
+    window_days: int = DEFAULT_WINDOW_DAYS,
+    conversation_priors: Mapping[str, float] | None = None,
+) -> ScoreResult:
+    """Score one creator; see the module docstring for the rules."""
+    if window_days <= 0:
+        raise ValueError("window_days must be positive")
+    median = min(100.0, max(0.0, float(directory_median)))
+    weights = merge_weights(weights) if weights is not None else merge_weights()
+    links = link_evidence(
+        creator, now=now, window_days=window_days, conversation_priors=conversation_priors
+    )
+    values, effective, raw = combine(links, weights)
+    evidence = sum(ln.evidence for ln in links)
+    amount = evidence / (evidence + EVIDENCE_HALF)
+    coverage = sum(weights[k] for k, v in values.items() if v is not None)
+    shrink = 0.0 if raw is None else amount * math.sqrt(min(1.0, coverage))
+    total_weight = sum(ln.weight for ln in links)
+    trust = sum(ln.weight * ln.trust for ln in links) / total_weight if total_weight else 1.0
+    score = median if raw is None else shrink * raw + (1.0 - shrink) * median
+    score = round(min(100.0, max(0.0, score)), 1)
+    confidence = round(min(1.0, max(0.0, shrink * trust)), 2)
+    stale = bool(links) and not any(ln.fresh for ln in links)
+    followers = [ln.snapshot.followers for ln in links if ln.snapshot.followers is not None]
+    link_scores = [combine([ln], weights)[2] for ln in links]
+    breakdown = build_breakdown(
+        links=links,
+        link_scores=link_scores,
+        values=values,
+        weights=weights,
+        effective=effective,
+        score=score,
+        raw=None if raw is None else round(raw, 1),
+        confidence=confidence,
+        stale=stale,
+        on_break=is_on_break(creator, now=now),
+        window_days=window_days,
+        version=SCORING_VERSION,
+    )
+    return ScoreResult(
+        score=score,
+        confidence=confidence,
+        stale=stale,
+        breakdown=breakdown,
+        followers_total=sum(followers) if followers else None,
+        last_active_at=last_active(creator),
+    )
+
+
+def conversation_priors(
+    creators: Iterable[CreatorInput], *, now: dt.datetime, window_days: int = DEFAULT_WINDOW_DAYS
+) -> dict[str, float]:
+    """Median unshrunk conversation value per platform over fresh links (the Bayesian prior).
+
+    Platforms with fewer than MIN_LINKS_FOR_PLATFORM_MEDIAN measured links keep the default."""
+    window = dt.timedelta(days=window_days)
+    by_platform: dict[str, list[float]] = {}
+    for creator in creators:
+        for link in creator.links:
+            picked = _pick_snapshot(link, now=now, window=window, on_break=False)
+            if picked is None or not picked[1]:
+                continue
+            part = comment_part(picked[0])
+            if part is not None:
+                by_platform.setdefault(link.platform, []).append(part)
+    return {
+        platform: _median(values)
+        for platform, values in sorted(by_platform.items())
+        if len(values) >= MIN_LINKS_FOR_PLATFORM_MEDIAN
+    }
+
+
+def _median(values: list[float]) -> float:
+    ordered = sorted(values)
+    mid = len(ordered) // 2
+    return ordered[mid] if len(ordered) % 2 else (ordered[mid - 1] + ordered[mid]) / 2

@@ -1,0 +1,231 @@
+"""Plain-language text and the JSON breakdown for the interactivity score (pure, no ORM).
+
+The breakdown is what the profile page, the list cards and the API render, so its shape is a
+contract (see docs/scoring.md). Wording is calm and factual, with the real numbers: a quiet
+period or closed comments is described as such, never as failure.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from directory.scoring import LinkEvidence, SnapshotInput
+
+LABELS = {
+    "responsiveness": "Responsiveness",
+    "reply_depth": "Reply depth",
+    "conversation": "Community conversation",
+    "outreach": "Outreach",
+    "reciprocity": "Reciprocity",
+    "activity": "Activity",
+    "reach": "Reach",
+}
+# Short phrases for the "why" line, with the value a component needs to earn one.
+WHY_PHRASES = {
+    "responsiveness": ("Replies in most conversations", 0.5),
+    "reply_depth": ("Answers commenters", 0.5),
+    "conversation": ("Lively conversations on posts", 0.5),
+    "outreach": ("Comments on others' posts", 0.4),
+    "reciprocity": ("Follows back", 0.5),
+    "activity": ("Posts regularly", 0.5),
+}
+NOT_MEASURED = "Not measured on these platforms"
+LOW_CONFIDENCE = 0.3
+
+
+def _total(snaps: Sequence[SnapshotInput], *names: str) -> tuple[int, ...] | None:
+    """Sum the named fields over the snapshots where all of them are known."""
+    rows = [tuple(getattr(s, n) for n in names) for s in snaps]
+    rows = [r for r in rows if all(v is not None for v in r)]
+    if not rows:
+        return None
+    return tuple(sum(col) for col in zip(*rows, strict=True))
+
+
+def _unverified(snaps: Sequence[SnapshotInput]) -> str:
+    flags = [s.source != "api" for s in snaps]
+    if flags and all(flags):
+        return " (unverified)"
+    return " (partly unverified)" if any(flags) else ""
+
+
+def _per_week(count: int, days: int) -> str:
+    return f"about {count / (days / 7):.1f} a week"
+
+
+def explain(  # noqa: C901 - one branch per component reads best here
+    key: str,
+    value: float | None,
+    snaps: Sequence[SnapshotInput],
+    *,
+    window_days: int,
+    on_break: bool,
+    weight: float,
+) -> str:
+    """One calm sentence with the real numbers behind a component."""
+    w = f"in the last {window_days} days"
+    if key == "activity" and on_break:
+        return "Taking a break: activity is held at its last value until the break ends"
+    if key == "outreach" and on_break:
+        return "Taking a break: not counted until the break ends"
+    used = [s for s in snaps if _component_known(key, s)]
+    note = _unverified(used)
+    if key == "responsiveness":
+        t = _total(used, "posts_with_creator_reply", "posts_with_comments")
+        if value is not None and t:
+            return f"Replied in {min(t)} of {t[1]} conversations {w}{note}"
+        if any(s.posts_with_comments == 0 for s in snaps):
+            return f"No comments on posts {w}, so this is not counted"
+    elif key == "reply_depth":
+        t = _total(used, "creator_replies_in_window", "comments_in_window")
+        if value is not None and t:
+            return f"{t[0]} replies to {t[1]} comments received {w}{note}"
+    elif key == "conversation":
+        t = _total(used, "comments_in_window", "posts_in_window")
+        u = _total(used, "unique_commenters_in_window")
+        if value is not None and t:
+            people = f" from {u[0]} people" if u and len(used) == 1 else ""
+            return f"{t[0]} comments{people} on {t[1]} posts {w}{note}"
+        if any(s.posts_in_window == 0 for s in snaps):
+            return f"No posts {w}"
+    elif key == "outreach":
+        t = _total(used, "replies_to_others_in_window")
+        if value is not None and t:
+            return (
+                f"{t[0]} replies on other people's posts {w} ({_per_week(t[0], window_days)}){note}"
+            )
+    elif key == "reciprocity":
+        t = _total(used, "following", "followers")
+        if value is not None and t:
+            return f"Follows {t[0]:,} accounts and is followed by {t[1]:,}{note}"
+        return "Not counted: no public 'following' list on these platforms"
+    elif key == "activity":
+        t = _total(used, "posts_in_window")
+        if value is not None and t:
+            return f"{t[0]} posts {w} ({_per_week(t[0], window_days)}){note}"
+    elif key == "reach":
+        t = _total(used, "followers")
+        if value is not None and t:
+            return (
+                f"{t[0]:,} followers in total; audience size counts for at most "
+                f"{weight:.0%} of the score{note}"
+            )
+    return NOT_MEASURED
+
+
+def _component_known(key: str, s: SnapshotInput) -> bool:
+    needs = {
+        "responsiveness": ("posts_with_creator_reply", "posts_with_comments"),
+        "reply_depth": ("creator_replies_in_window", "comments_in_window"),
+        "conversation": ("comments_in_window", "posts_in_window"),
+        "outreach": ("replies_to_others_in_window",),
+        "reciprocity": ("following", "followers"),
+        "activity": ("posts_in_window",),
+        "reach": ("followers",),
+    }[key]
+    return all(getattr(s, n) is not None for n in needs)
+
+
+def why_line(
+    values: Mapping[str, float | None],
+    effective: Mapping[str, float] | None,
+    *,
+    has_links: bool,
+    stale: bool,
+    on_break: bool,
+    confidence: float,
+) -> str:
+    """One short line for list cards: the two strongest reasons, or an honest caveat."""
+    if not has_links:
+        return "No statistics yet"
+    if effective is None:
+        return "Not enough measured yet to score"
+    strengths = sorted(
+        (
+            (effective[k] * v, k)
+            for k, (phrase, threshold) in WHY_PHRASES.items()
+            if (v := values.get(k)) is not None and v >= threshold
+        ),
+        reverse=True,
+    )
+    phrases = [WHY_PHRASES[k][0] for _, k in strengths[:2]]
+    line = "; ".join([phrases[0], *(p[0].lower() + p[1:] for p in phrases[1:])]) if phrases else ""
+    line = line or "Little conversation measured so far"
+    if on_break:
+        line = f"Taking a break. {line}"
+    if stale:
+        line = f"Stats out of date. {line}"
+    elif confidence < LOW_CONFIDENCE:
+        line = f"{line} (early estimate)"
+    return line
+
+
+def build_breakdown(
+    *,
+    links: Sequence[LinkEvidence],
+    link_scores: Sequence[float | None],
+    values: Mapping[str, float | None],
+    weights: Mapping[str, float],
+    effective: Mapping[str, float] | None,
+    score: float,
+    raw: float | None,
+    confidence: float,
+    stale: bool,
+    on_break: bool,
+    window_days: int,
+    version: str,
+) -> dict[str, Any]:
+    """The JSON-serialisable breakdown rendered by the profile, list cards and API."""
+    snaps = [ln.snapshot for ln in links]
+    total_weight = sum(ln.weight for ln in links)
+    components = []
+    for key, value in values.items():
+        components.append(
+            {
+                "key": key,
+                "label": LABELS[key],
+                "value": None if value is None else round(value, 3),
+                "weight": round(weights[key], 3),
+                "effective_weight": round(effective[key], 3) if effective else 0.0,
+                "explanation": explain(
+                    key,
+                    value,
+                    snaps,
+                    window_days=window_days,
+                    on_break=on_break,
+                    weight=weights[key],
+                ),
+            }
+        )
+    return {
+        "version": version,
+        "score": score,
+        "raw_score": raw,
+        "confidence": confidence,
+        "stale": stale,
+        "on_break": on_break,
+        "window_days": window_days,
+        "why": why_line(
+            values,
+            effective,
+            has_links=bool(links),
+            stale=stale,
+            on_break=on_break,
+            confidence=confidence,
+        ),
+        "components": components,
+        "links": [
+            {
+                "link_id": ln.link_id,
+                "platform": ln.platform,
+                "evidence_weight": round(ln.weight / total_weight, 2) if total_weight else 0.0,
+                "score": None if s is None else round(s, 1),
+                "source": ln.snapshot.source,
+                "captured_at": ln.snapshot.captured_at.isoformat(),
+                "fresh": ln.fresh,
+            }
+            for ln, s in zip(links, link_scores, strict=True)
+        ],
+    }
