@@ -1,0 +1,142 @@
+"""Small helpers shared by the JSON-API adapters (Mastodon, Bluesky, YouTube).
+
+They keep the adapters about their platform: one GET that turns network failures into
+temporary `FetchError`s even on a plain httpx.Client, the shared HTTP-status mapping of
+`directory.platforms.http` (429/5xx temporary with a retry time, 404/410 permanent), lenient
+ISO-8601 parsing, the window cut-off and the feed fallback. Platform-specific statuses
+(Bluesky's 400 error names, YouTube's 403 reasons, Mastodon's 401 on authorized-fetch servers)
+are handled by the adapter before the generic mapping applies.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Any
+
+import httpx
+from django.utils import timezone
+
+from . import http
+from .base import FetchError
+
+# A 429 without any hint of when to come back: wait a minute.
+DEFAULT_RETRY_AFTER = 60.0
+
+
+def get(
+    client: httpx.Client,
+    url: str,
+    *,
+    params: dict[str, Any] | None = None,
+    headers: dict[str, str] | None = None,
+    what: str,
+) -> httpx.Response:
+    """GET `url`; timeouts and connection failures become temporary FetchErrors."""
+    try:
+        return client.get(url, params=params, headers=headers)
+    except httpx.TimeoutException as exc:
+        raise FetchError(f"{what}: timed out", permanent=False) from exc
+    except httpx.TransportError as exc:
+        raise FetchError(
+            f"{what}: could not connect ({exc.__class__.__name__})", permanent=False
+        ) from exc
+
+
+def raise_for_status(response: httpx.Response, *, what: str) -> None:
+    """The shared status mapping (`http.raise_for_status`), naming what was being fetched and
+    making sure a 429 always says when to come back."""
+    try:
+        http.raise_for_status(response)
+    except FetchError as error:
+        retry_after = error.retry_after
+        if response.status_code == 429 and not retry_after:
+            retry_after = DEFAULT_RETRY_AFTER
+        raise FetchError(
+            f"{what}: {error.message}",
+            permanent=error.permanent,
+            retry_after=retry_after,
+            status_code=error.status_code,
+        ) from error
+
+
+def json_body(response: httpx.Response, *, what: str) -> Any:
+    """The decoded JSON body; a non-JSON answer is a temporary failure (a proxy's error page)."""
+    try:
+        return response.json()
+    except ValueError as exc:
+        raise FetchError(
+            f"{what}: the answer was not JSON", permanent=False, status_code=response.status_code
+        ) from exc
+
+
+def looks_like_json(response: httpx.Response) -> bool:
+    return "json" in response.headers.get("content-type", "").lower()
+
+
+def parse_datetime(value: Any) -> dt.datetime | None:
+    """An aware UTC datetime from an ISO-8601 string, or None when it cannot be read.
+
+    Platforms vary: "Z" or offsets, 0–9 fractional digits, sometimes a bare date.
+    """
+    if not isinstance(value, str) or not value:
+        return None
+    text = value.strip().replace("z", "Z")
+    if text.endswith("Z"):
+        text = text[:-1] + "+00:00"
+    # Python accepts at most 6 fractional digits; Bluesky records may carry more.
+    text = re.sub(r"(\.\d{6})\d+", r"\1", text)
+    try:
+        parsed = dt.datetime.fromisoformat(text)
+    except ValueError:
+        return None
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=dt.UTC)
+    return parsed.astimezone(dt.UTC)
+
+
+def window_start(window_days: int, *, now: dt.datetime | None = None) -> dt.datetime:
+    """The oldest moment that still counts as inside the window."""
+    if window_days < 1:
+        raise ValueError("window_days must be at least 1")
+    return (now or timezone.now()) - dt.timedelta(days=window_days)
+
+
+def to_int(value: Any) -> int | None:
+    """An int from a JSON number or numeric string (YouTube sends strings); else None."""
+    if isinstance(value, bool) or value is None:
+        return None
+    if isinstance(value, int):
+        return value if value >= 0 else None
+    if isinstance(value, str) and value.strip().isdigit():
+        return int(value.strip())
+    return None
+
+
+def sum_known(values: list[int | None]) -> int | None:
+    """The sum of the known values; None when none is known (unknown is not 0)."""
+    known = [v for v in values if v is not None]
+    return sum(known) if known else None
+
+
+def feed_entry_dates(client: httpx.Client, url: str, *, what: str) -> list[dt.datetime]:
+    """Publication times of the entries of an RSS/Atom feed (activity fallback).
+
+    Used when a platform's API is closed to us (a Mastodon server that requires sign-in, a
+    YouTube install without an API key): a public feed still tells how active the account is.
+    """
+    import feedparser  # imported here: only the fallback paths need it
+
+    response = get(
+        client, url, headers={"Accept": "application/rss+xml, application/atom+xml, */*"}, what=what
+    )
+    raise_for_status(response, what=what)
+    parsed = feedparser.parse(response.content)
+    if parsed.bozo and not parsed.entries:
+        raise FetchError(f"{what}: the feed could not be read", permanent=True)
+    dates: list[dt.datetime] = []
+    for entry in parsed.entries:
+        stamp = entry.get("published_parsed") or entry.get("updated_parsed")
+        if stamp:
+            dates.append(dt.datetime(*stamp[:6], tzinfo=dt.UTC))
+    return dates

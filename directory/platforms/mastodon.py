@@ -1,0 +1,442 @@
+"""Mastodon (and Mastodon-compatible servers): public account statistics and conversations.
+
+Pasted forms: `https://host/@user`, `https://host/@user@otherhost` (a remote account seen from
+`host`: we ask `otherhost`, its home), `https://host/users/user`, and post links
+`https://host/@user/<id>` (also under `/web/`). The normalised URL is `https://<home>/@<user>`.
+
+Fetching, all unauthenticated and on the account's home server:
+1. `GET /api/v1/accounts/lookup?acct=user`. A host that does not answer like Mastodon (HTML 404,
+   no JSON) may be a custom domain: `/.well-known/webfinger?resource=acct:user@host` names the
+   real server in `links[rel=self]`, and the lookup is repeated there.
+2. `GET /api/v1/accounts/:id/statuses?limit=40&exclude_reblogs=true`, following the `Link`
+   header's `max_id` until the window is covered (at most `MAX_STATUS_PAGES` pages).
+3. `GET /api/v1/statuses/:id/context` for the creator's own posts in the window that have
+   replies, newest first (at most `MAX_CONTEXT_CALLS`). A descendant by the creator that answers
+   someone else is a creator reply; descendants by others are comments.
+
+So one fetch makes at most 3 + MAX_STATUS_PAGES + MAX_CONTEXT_CALLS requests.
+
+Measurements: posts are the creator's top-level public statuses in the window (boosts excluded;
+thread continuations, i.e. replies to themselves, are not extra posts). Comments count others'
+descendants where the thread was read and the post's `replies_count` otherwise. Thread-level
+figures (unique commenters, creator replies, posts with comments / with a creator reply) come
+from the threads read; when the cap leaves commented posts unread a note says so. Replies to
+others are the creator's statuses answering another account (not inside their own threads),
+counted as distinct conversations; the public API exposes no conversation id, so a
+conversation is approximated as "one person, one day".
+
+Consent: `discoverable: false` or `noindex: true` → not shown publicly. Suspended or moved
+accounts and 404 "Record not found" are permanent failures. Servers that require sign-in
+(401, "authorized fetch") or do not speak the Mastodon API fall back to the public profile feed
+`https://home/@user.rss` for activity only.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Any, ClassVar
+from urllib.parse import parse_qs, urlsplit
+
+import httpx
+
+from . import apicalls
+from .base import FetchError, FetchResult, LinkRef, Measurements, UnsupportedURL
+from .urls import canonical_url, check_public_url, host_of
+
+MAX_STATUS_PAGES = 10  # 400 statuses: months of activity for all but the busiest accounts
+MAX_CONTEXT_CALLS = 30
+STATUS_PAGE_SIZE = 40  # the API's maximum
+
+_USER = r"[A-Za-z0-9_][A-Za-z0-9_.-]{0,63}"
+_HOST = r"[A-Za-z0-9.-]+\.[A-Za-z]{2,63}"
+_AT_PATH = re.compile(rf"^/(?:web/)?@(?P<user>{_USER})(?:@(?P<home>{_HOST}))?(?:/\d+)?/?$")
+_USERS_PATH = re.compile(rf"^/users/(?P<user>{_USER})/?$")
+
+# Other sites that also put "@name" or "/users/name" in profile paths.
+_NOT_MASTODON = (
+    "youtube.com",
+    "youtu.be",
+    "medium.com",
+    "tiktok.com",
+    "threads.net",
+    "threads.com",
+    "instagram.com",
+    "bsky.app",
+    "x.com",
+    "twitter.com",
+    "facebook.com",
+    "reddit.com",
+    "substack.com",
+    "github.com",
+    "pinterest.com",
+    "linktr.ee",
+    "vimeo.com",
+    "soundcloud.com",
+    "stackoverflow.com",
+)
+
+
+class _UseFeed(Exception):
+    """The API is closed to anonymous callers (or absent): read the public feed instead."""
+
+    def __init__(self, reason: str, account: dict[str, Any] | None = None) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.account = account
+
+
+def parse_profile_url(url: str) -> tuple[str, str]:
+    """(username, home host) for a pasted Mastodon profile URL; raises UnsupportedURL."""
+    try:
+        parts = urlsplit(url.strip())
+    except ValueError:
+        raise UnsupportedURL("not a valid http(s) URL") from None
+    host = host_of(url)
+    if parts.scheme not in ("http", "https") or not host:
+        raise UnsupportedURL("not a valid http(s) URL")
+    if any(host == name or host.endswith("." + name) for name in _NOT_MASTODON):
+        raise UnsupportedURL("not a Mastodon profile URL")
+    match = _AT_PATH.match(parts.path) or _USERS_PATH.match(parts.path)
+    if not match:
+        raise UnsupportedURL(
+            "not a Mastodon profile URL: use the form https://server/@name or "
+            "https://server/@name@home-server"
+        )
+    home = (match.groupdict().get("home") or host).lower()
+    return match["user"].lower(), home
+
+
+class MastodonAdapter:
+    platform: ClassVar[str] = "mastodon"
+
+    def matches(self, url: str) -> bool:
+        try:
+            parse_profile_url(url)
+        except UnsupportedURL:
+            return False
+        return True
+
+    def normalise(self, url: str) -> str:
+        url = check_public_url(url)
+        user, home = parse_profile_url(url)
+        check_public_url(f"https://{home}/")
+        return canonical_url(f"https://{home}/@{user}")
+
+    def fetch(self, link: LinkRef, client: httpx.Client, *, window_days: int) -> FetchResult:
+        user, home = parse_profile_url(link.url)
+        start = apicalls.window_start(window_days)
+        try:
+            api_host, account = self._find_account(client, user, home)
+            if account.get("suspended"):
+                raise FetchError("Mastodon: the account is suspended", permanent=True)
+            moved = account.get("moved")
+            if moved:
+                target = moved.get("acct", "another account") if isinstance(moved, dict) else ""
+                raise FetchError(f"Mastodon: the account has moved to {target}", permanent=True)
+            statuses, covered = self._statuses(client, api_host, account, start)
+        except _UseFeed as fallback:
+            return self._from_feed(client, user, home, window_days, start, fallback)
+        return self._measure(client, api_host, home, account, statuses, covered, start, window_days)
+
+    # --- finding the account --------------------------------------------------------------
+
+    def _lookup(
+        self, client: httpx.Client, host: str, user: str
+    ) -> tuple[dict[str, Any] | None, httpx.Response]:
+        response = apicalls.get(
+            client,
+            f"https://{host}/api/v1/accounts/lookup",
+            params={"acct": user},
+            what=f"Mastodon lookup on {host}",
+        )
+        if response.status_code == 200 and apicalls.looks_like_json(response):
+            data = apicalls.json_body(response, what="Mastodon lookup")
+            if isinstance(data, dict) and data.get("id"):
+                return data, response
+        return None, response
+
+    def _find_account(
+        self, client: httpx.Client, user: str, home: str
+    ) -> tuple[str, dict[str, Any]]:
+        account, response = self._lookup(client, home, user)
+        if account is not None:
+            return home, account
+        status = response.status_code
+        if status == 401:
+            raise _UseFeed("the server requires sign-in for its API")
+        if status == 429 or status >= 500:
+            apicalls.raise_for_status(response, what=f"Mastodon lookup on {home}")
+        if status in (404, 410) and apicalls.looks_like_json(response):
+            # Mastodon itself answered: {"error": "Record not found"} or a suspension.
+            error = _error_text(response)
+            raise FetchError(
+                f"Mastodon: account not found on {home} ({error})",
+                permanent=True,
+                status_code=status,
+            )
+        # Not a Mastodon API here: perhaps a custom domain that delegates via WebFinger.
+        server, username = self._webfinger(client, user, home)
+        if server and server != home:
+            account, response = self._lookup(client, server, username)
+            if account is not None:
+                return server, account
+            if response.status_code == 401:
+                raise _UseFeed("the server requires sign-in for its API")
+            apicalls.raise_for_status(response, what=f"Mastodon lookup on {server}")
+        raise _UseFeed("the server does not offer the Mastodon API")
+
+    def _webfinger(self, client: httpx.Client, user: str, domain: str) -> tuple[str, str]:
+        response = apicalls.get(
+            client,
+            f"https://{domain}/.well-known/webfinger",
+            params={"resource": f"acct:{user}@{domain}"},
+            what=f"WebFinger on {domain}",
+        )
+        if response.status_code != 200:
+            return "", user
+        try:
+            data = response.json()
+        except ValueError:
+            return "", user
+        for item in data.get("links", []) if isinstance(data, dict) else []:
+            kind = str(item.get("type", "")) if isinstance(item, dict) else ""
+            if (
+                isinstance(item, dict)
+                and item.get("rel") == "self"
+                and ("activity+json" in kind or "ld+json" in kind)
+                and item.get("href")
+            ):
+                href = str(item["href"])
+                server = host_of(href)
+                # The actor URL ends in the server's own username (`/users/alice`).
+                name = urlsplit(href).path.rstrip("/").rsplit("/", 1)[-1].lstrip("@") or user
+                try:
+                    check_public_url(f"https://{server}/")
+                except UnsupportedURL:
+                    return "", user
+                return server, name.lower()
+        return "", user
+
+    # --- statuses and threads -------------------------------------------------------------
+
+    def _statuses(
+        self, client: httpx.Client, host: str, account: dict[str, Any], start: dt.datetime
+    ) -> tuple[list[dict[str, Any]], bool]:
+        """The account's statuses back to `start` and whether the window was fully covered."""
+        url = f"https://{host}/api/v1/accounts/{account['id']}/statuses"
+        params: dict[str, Any] = {"limit": STATUS_PAGE_SIZE, "exclude_reblogs": "true"}
+        collected: list[dict[str, Any]] = []
+        for _ in range(MAX_STATUS_PAGES):
+            response = apicalls.get(client, url, params=params, what="Mastodon statuses")
+            if response.status_code == 401:
+                raise _UseFeed("the server requires sign-in to list statuses", account)
+            apicalls.raise_for_status(response, what="Mastodon statuses")
+            page = apicalls.json_body(response, what="Mastodon statuses")
+            if not isinstance(page, list) or not page:
+                return collected, True
+            collected.extend(s for s in page if isinstance(s, dict))
+            dates = [d for d in (apicalls.parse_datetime(s.get("created_at")) for s in page) if d]
+            if dates and min(dates) < start:
+                return collected, True
+            max_id = _next_max_id(response)
+            if not max_id:
+                return collected, True
+            params["max_id"] = max_id
+        return collected, False
+
+    def _measure(
+        self,
+        client: httpx.Client,
+        host: str,
+        home: str,
+        account: dict[str, Any],
+        statuses: list[dict[str, Any]],
+        covered: bool,
+        start: dt.datetime,
+        window_days: int,
+    ) -> FetchResult:
+        self_id = str(account["id"])
+        notes: list[str] = []
+        if not covered:
+            notes.append(f"only the latest {len(statuses)} posts were read")
+        own: list[tuple[dt.datetime, dict[str, Any]]] = []
+        for status in statuses:
+            created = apicalls.parse_datetime(status.get("created_at"))
+            if created is None or status.get("reblog"):
+                continue
+            own.append((created, status))
+        in_window = [(c, s) for c, s in own if c >= start]
+        posts = [s for _, s in in_window if not s.get("in_reply_to_id")]
+
+        commented = [s for s in posts if (apicalls.to_int(s.get("replies_count")) or 0) > 0]
+        read = commented[:MAX_CONTEXT_CALLS]
+        comments = 0
+        read_ids: set[str] = set()
+        thread_figures = _ThreadFigures()
+        for post in read:
+            descendants = self._descendants(client, host, str(post["id"]))
+            if descendants is None:
+                continue
+            read_ids.add(str(post["id"]))
+            thread_figures.add(descendants, self_id)
+        for post in posts:
+            if str(post["id"]) in read_ids:
+                continue
+            comments += apicalls.to_int(post.get("replies_count")) or 0
+        comments += thread_figures.comments
+        if len(read_ids) < len(commented):
+            notes.append(
+                f"conversations read on {len(read_ids)} of {len(commented)} commented posts"
+            )
+
+        conversations: set[tuple[str, dt.date]] = set()
+        for created, status in in_window:
+            other = status.get("in_reply_to_account_id")
+            if other is None or str(other) == self_id:
+                continue
+            if str(status.get("id")) in thread_figures.creator_reply_ids:
+                continue  # answering a commenter in their own thread, not outreach
+            conversations.add((str(other), created.date()))
+
+        newest = max((c for c, _ in own), default=None)
+        if newest is None:
+            last_status = account.get("last_status_at")
+            newest = apicalls.parse_datetime(last_status) if last_status else None
+
+        measurements = Measurements(
+            followers=apicalls.to_int(account.get("followers_count")),
+            following=apicalls.to_int(account.get("following_count")),
+            posts_total=apicalls.to_int(account.get("statuses_count")),
+            window_days=window_days,
+            posts_in_window=len(posts),
+            comments_in_window=comments,
+            unique_commenters_in_window=len(thread_figures.commenters),
+            posts_with_comments=thread_figures.posts_with_comments,
+            creator_replies_in_window=len(thread_figures.creator_reply_ids),
+            posts_with_creator_reply=thread_figures.posts_with_creator_reply,
+            replies_to_others_in_window=len(conversations),
+            likes_in_window=_sum_count(posts, "favourites_count"),
+            shares_in_window=_sum_count(posts, "reblogs_count"),
+            last_post_at=newest,
+        )
+        return FetchResult(
+            measurements=measurements,
+            handle=f"{account.get('username') or account.get('acct')}@{home}",
+            external_id=self_id,
+            display_name=str(account.get("display_name") or ""),
+            is_public=_is_public(account),
+            notes=tuple(notes),
+        )
+
+    def _descendants(
+        self, client: httpx.Client, host: str, status_id: str
+    ) -> list[dict[str, Any]] | None:
+        response = apicalls.get(
+            client, f"https://{host}/api/v1/statuses/{status_id}/context", what="Mastodon thread"
+        )
+        if response.status_code in (401, 403, 404, 410):
+            return None  # deleted since, or threads need sign-in here: leave it unread
+        apicalls.raise_for_status(response, what="Mastodon thread")
+        data = apicalls.json_body(response, what="Mastodon thread")
+        descendants = data.get("descendants") if isinstance(data, dict) else None
+        return (
+            [d for d in descendants if isinstance(d, dict)] if isinstance(descendants, list) else []
+        )
+
+    # --- feed fallback --------------------------------------------------------------------
+
+    def _from_feed(
+        self,
+        client: httpx.Client,
+        user: str,
+        home: str,
+        window_days: int,
+        start: dt.datetime,
+        fallback: _UseFeed,
+    ) -> FetchResult:
+        account = fallback.account or {}
+        name = account.get("username") or user
+        dates = apicalls.feed_entry_dates(
+            client, f"https://{home}/@{name}.rss", what=f"Mastodon profile feed on {home}"
+        )
+        measurements = Measurements(
+            followers=apicalls.to_int(account.get("followers_count")),
+            following=apicalls.to_int(account.get("following_count")),
+            posts_total=apicalls.to_int(account.get("statuses_count")),
+            window_days=window_days,
+            posts_in_window=sum(1 for d in dates if d >= start),
+            last_post_at=max(dates, default=None),
+        )
+        return FetchResult(
+            measurements=measurements,
+            handle=f"{name}@{home}",
+            external_id=str(account.get("id") or ""),
+            display_name=str(account.get("display_name") or ""),
+            is_public=_is_public(account) if account else True,
+            notes=(f"{fallback.reason}: activity only, from the public feed",),
+        )
+
+
+class _ThreadFigures:
+    """Accumulates what the read threads show."""
+
+    def __init__(self) -> None:
+        self.comments = 0
+        self.commenters: set[str] = set()
+        self.creator_reply_ids: set[str] = set()
+        self.posts_with_comments = 0
+        self.posts_with_creator_reply = 0
+
+    def add(self, descendants: list[dict[str, Any]], self_id: str) -> None:
+        others = 0
+        replied = False
+        for status in descendants:
+            author = str((status.get("account") or {}).get("id", ""))
+            if author == self_id:
+                # A reply to themselves continues the thread; a reply to someone is an answer.
+                target = status.get("in_reply_to_account_id")
+                if target is not None and str(target) != self_id:
+                    self.creator_reply_ids.add(str(status.get("id")))
+                    replied = True
+            elif author:
+                others += 1
+                self.commenters.add(author)
+        self.comments += others
+        if others:
+            self.posts_with_comments += 1
+            if replied:
+                self.posts_with_creator_reply += 1
+
+
+def _next_max_id(response: httpx.Response) -> str:
+    next_link = response.links.get("next", {}).get("url", "")
+    if not next_link:
+        return ""
+    values = parse_qs(urlsplit(next_link).query).get("max_id", [])
+    return values[0] if values and values[0].isalnum() else ""
+
+
+def _sum_count(posts: list[dict[str, Any]], key: str) -> int | None:
+    if not posts:
+        return 0
+    return apicalls.sum_known([apicalls.to_int(p.get(key)) for p in posts])
+
+
+def _is_public(account: dict[str, Any]) -> bool:
+    # Only an explicit opt-out counts: older servers send null for "discoverable".
+    return account.get("discoverable") is not False and account.get("noindex") is not True
+
+
+def _error_text(response: httpx.Response) -> str:
+    try:
+        data = response.json()
+    except ValueError:
+        return f"HTTP {response.status_code}"
+    if isinstance(data, dict) and data.get("error"):
+        return str(data["error"])
+    return f"HTTP {response.status_code}"
+
+
+ADAPTER = MastodonAdapter()
+ADAPTERS = (ADAPTER,)  # picked up by directory.platforms.registry
