@@ -1,0 +1,90 @@
+"""The read-only JSON API: `/api/creators/` and `/api/creators/<slug>/`.
+
+The list uses `CreatorFilter`, the same FilterSet as the HTML list, so a query parameter means
+the same thing in both places; invalid values answer 400 with the parameter's name. Only listed
+(approved) creators are ever visible. Anonymous reads are throttled.
+"""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+from django_filters.rest_framework import DjangoFilterBackend
+from rest_framework import viewsets
+from rest_framework.exceptions import ValidationError
+from rest_framework.pagination import PageNumberPagination
+from rest_framework.permissions import AllowAny
+from rest_framework.request import Request
+from rest_framework.settings import api_settings
+from rest_framework.throttling import AnonRateThrottle, UserRateThrottle
+
+from .filters import CreatorFilter
+from .models import Creator
+from .serializers import CreatorDetailSerializer, CreatorListSerializer
+
+
+class _SettingsRate:
+    """Read the rate on every request: DRF's throttles freeze it at import time, which would
+    make `REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]` overrides (and tests of them) do nothing."""
+
+    scope: str
+
+    def get_rate(self) -> str | None:
+        return api_settings.DEFAULT_THROTTLE_RATES.get(self.scope)
+
+
+class AnonReadThrottle(_SettingsRate, AnonRateThrottle):
+    pass
+
+
+class UserReadThrottle(_SettingsRate, UserRateThrottle):
+    pass
+
+
+class CreatorPagination(PageNumberPagination):
+    """24 per page by default; `page_size` 1–100. Out-of-range values are refused, not
+    clamped, so a client never silently gets a different page size than it asked for."""
+
+    page_size = 24
+    max_page_size = 100
+    page_size_query_param = "page_size"
+
+    def get_page_size(self, request: Request) -> int:
+        raw = request.query_params.get(self.page_size_query_param, "").strip()
+        if not raw:
+            return self.page_size
+        if not raw.isdigit() or not 1 <= int(raw) <= self.max_page_size:
+            raise ValidationError(
+                {"page_size": [f"Must be a whole number from 1 to {self.max_page_size}."]}
+            )
+        return int(raw)
+
+    def paginate_queryset(self, queryset, request: Request, view=None):
+        raw = request.query_params.get(self.page_query_param, "").strip()
+        if raw and raw not in self.last_page_strings and (not raw.isdigit() or int(raw) < 1):
+            raise ValidationError({"page": ["Must be a whole number, 1 or more."]})
+        return super().paginate_queryset(queryset, request, view)
+
+
+class CreatorViewSet(viewsets.ReadOnlyModelViewSet):
+    """Approved creators, ranked by interactivity unless `ordering` says otherwise."""
+
+    lookup_field = "slug"
+    lookup_value_regex = r"[-a-zA-Z0-9_]+"
+    filter_backends = [DjangoFilterBackend]
+    filterset_class = CreatorFilter
+    pagination_class = CreatorPagination
+    permission_classes = [AllowAny]  # no write handlers exist: writes answer 405
+    throttle_classes = [AnonReadThrottle, UserReadThrottle]
+
+    def get_queryset(self) -> QuerySet[Creator]:
+        return Creator.objects.listed().with_listing_data()
+
+    def filter_queryset(self, queryset: QuerySet[Creator]) -> QuerySet[Creator]:
+        if self.action == "retrieve":  # list filters do not apply to a single creator
+            return queryset
+        return super().filter_queryset(queryset)
+
+    def get_serializer_class(self):
+        if self.action == "retrieve":
+            return CreatorDetailSerializer
+        return CreatorListSerializer

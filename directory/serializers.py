@@ -1,0 +1,128 @@
+"""Serializers of the read-only JSON API (`/api/creators/`).
+
+They read only what `Creator.objects.with_listing_data()` has already loaded (`public_links`
+with their `latest_snapshot`, topics, languages), so a page costs a constant number of queries.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from .models import MEASUREMENT_FIELDS, Creator, PlatformLink, StatsSnapshot
+
+
+class SnapshotSerializer(serializers.ModelSerializer):
+    """The latest statistics of a link; null measurements are unknown, not zero."""
+
+    class Meta:
+        model = StatsSnapshot
+        fields = ["captured_at", "source", *MEASUREMENT_FIELDS]
+        read_only_fields = fields
+
+
+class PlatformLinkSerializer(serializers.ModelSerializer):
+    followers = serializers.SerializerMethodField()
+
+    class Meta:
+        model = PlatformLink
+        fields = ["platform", "url", "followers", "verified", "last_fetched_at"]
+        read_only_fields = fields
+
+    @extend_schema_field(OpenApiTypes.INT)
+    def get_followers(self, link: PlatformLink) -> int | None:
+        snapshot = link.latest_snapshot
+        return snapshot.followers if snapshot is not None else None
+
+
+class PlatformLinkDetailSerializer(PlatformLinkSerializer):
+    latest_snapshot = SnapshotSerializer(read_only=True, allow_null=True)
+
+    class Meta(PlatformLinkSerializer.Meta):
+        fields = [*PlatformLinkSerializer.Meta.fields, "handle", "latest_snapshot"]
+        read_only_fields = fields
+
+
+class CreatorListSerializer(serializers.ModelSerializer):
+    url = serializers.SerializerMethodField(help_text="Absolute URL of the creator's profile page.")
+    interactivity_score = serializers.SerializerMethodField(
+        help_text="0–100, rounded to one decimal; null until scored."
+    )
+    topics = serializers.SerializerMethodField(help_text="Topic slugs.")
+    languages = serializers.SerializerMethodField(help_text="Language codes (ISO 639-1).")
+    country = serializers.SerializerMethodField(help_text="ISO 3166 alpha-2 code, or null.")
+    platforms = serializers.SerializerMethodField()
+
+    link_serializer = PlatformLinkSerializer
+
+    class Meta:
+        model = Creator
+        fields = [
+            "slug",
+            "name",
+            "url",
+            "interactivity_score",
+            "score_confidence",
+            "followers_total",
+            "creator_type",
+            "topics",
+            "languages",
+            "country",
+            "last_active_at",
+            "stats_stale",
+            "platforms",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_url(self, creator: Creator) -> str:
+        request = self.context.get("request")
+        path = creator.get_absolute_url()
+        return request.build_absolute_uri(path) if request is not None else path
+
+    @extend_schema_field(OpenApiTypes.FLOAT)
+    def get_interactivity_score(self, creator: Creator) -> float | None:
+        score = creator.interactivity_score
+        return None if score is None else round(score, 1)
+
+    @extend_schema_field(serializers.ListField(child=serializers.CharField()))
+    def get_topics(self, creator: Creator) -> list[str]:
+        return [topic.slug for topic in creator.topics.all()]
+
+    @extend_schema_field(serializers.ListField(child=serializers.CharField()))
+    def get_languages(self, creator: Creator) -> list[str]:
+        return [language.code for language in creator.languages.all()]
+
+    @extend_schema_field(OpenApiTypes.STR)
+    def get_country(self, creator: Creator) -> str | None:
+        return creator.country.code or None
+
+    @extend_schema_field(PlatformLinkSerializer(many=True))
+    def get_platforms(self, creator: Creator) -> list[dict[str, Any]]:
+        links = getattr(creator, "public_links", None)
+        if links is None:  # not loaded through with_listing_data(): fall back to a query
+            links = creator.links.filter(is_public=True).select_related("latest_snapshot")
+        return self.link_serializer(links, many=True, context=self.context).data
+
+
+class CreatorDetailSerializer(CreatorListSerializer):
+    link_serializer = PlatformLinkDetailSerializer
+
+    class Meta(CreatorListSerializer.Meta):
+        fields = [
+            *CreatorListSerializer.Meta.fields,
+            "bio",
+            "about",
+            "content_notes",
+            "score_breakdown",
+            "score_version",
+            "score_updated_at",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(PlatformLinkDetailSerializer(many=True))
+    def get_platforms(self, creator: Creator) -> list[dict[str, Any]]:
+        return super().get_platforms(creator)
