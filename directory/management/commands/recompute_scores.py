@@ -1,0 +1,28 @@
+"""`manage.py recompute_scores [--creator SLUG]`: recompute and store interactivity scores."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from directory.models import Creator
+from directory.services.scores import creators_recompute_scores
+
+
+class Command(BaseCommand):
+    help = "Recompute the interactivity score of every creator, or of one (--creator SLUG)."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--creator", metavar="SLUG", help="Only this creator.")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        creator_ids = None
+        if slug := options.get("creator"):
+            pk = Creator.objects.filter(slug=slug).values_list("pk", flat=True).first()
+            if pk is None:
+                raise CommandError(f"No creator with the slug {slug!r}.")
+            creator_ids = [pk]
+        count = creators_recompute_scores(creator_ids=creator_ids)
+        noun = "creator" if count == 1 else "creators"
+        self.stdout.write(self.style.SUCCESS(f"Scored {count} {noun}."))
