@@ -151,7 +151,11 @@ CELERY_BROKER_URL = env_url(
     REDIS_URL,
     schemes=("redis", "rediss", "amqp", "amqps", "filesystem", "memory", "sqla+sqlite"),
 )
-if not CELERY_BROKER_URL:
+if not CELERY_BROKER_URL and TESTING:
+    # Tests never leave messages in the development broker's folders.
+    CELERY_BROKER_URL = "memory://"
+    CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, object] = {}
+elif not CELERY_BROKER_URL:
     # No Redis: an embedded broker on the filesystem, so `make run` needs no other service.
     CELERY_BROKER_URL = "filesystem://"
     _broker_dir = VAR_DIR / "broker"
@@ -159,6 +163,8 @@ if not CELERY_BROKER_URL:
         "data_folder_in": str(_broker_dir / "queue"),
         "data_folder_out": str(_broker_dir / "queue"),
         "processed_folder": str(_broker_dir / "processed"),
+        # kombu's default is "control" relative to the working directory.
+        "control_folder": str(_broker_dir / "control"),
         "store_processed": False,
     }
 else:

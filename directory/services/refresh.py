@@ -1,0 +1,385 @@
+"""Refreshing a platform link's statistics: one fetch, one snapshot, one state change.
+
+`link_refresh()` is what the `refresh_link` Celery task and `manage.py refresh_stats --sync` call.
+It never sleeps and never retries by itself: it records what happened on the link and returns a
+`RefreshOutcome`, and the caller decides whether (and when) to try again.
+
+Rules:
+- A snapshot's `captured_at` is the start of its time bucket (`SNAPSHOT_BUCKET`). Together with
+  the database's unique (link, captured_at) this makes a retried or redelivered fetch idempotent:
+  the second run of the same bucket finds the first one's snapshot and creates nothing.
+- Temporary failures (timeouts, 5xx, 429) leave the link RETRYING until the caller's last
+  attempt, which records it as FAILING. Permanent failures (gone, private) are FAILING at once.
+  Neither touches earlier snapshots or the creator's score.
+- Failing links are fetched less often (`failure_backoff`); a link that has failed without a
+  single success for `DISABLE_AFTER` stops being fetched (DISABLED) and shows up for moderators
+  with its `last_error`.
+- Demo links (fictional creators, reserved example domains) and platforms without a public API
+  are never fetched.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from dataclasses import dataclass, fields
+from typing import TYPE_CHECKING, Literal
+from urllib.parse import urlsplit
+
+import httpx
+from celery.exceptions import SoftTimeLimitExceeded
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from directory.models import (
+    PLATFORMS_WITHOUT_API,
+    FetchState,
+    PlatformLink,
+    SnapshotSource,
+    StatsSnapshot,
+)
+from directory.platforms.base import FetchError, FetchResult, LinkRef, Measurements
+
+if TYPE_CHECKING:
+    from directory.platforms.base import Adapter
+
+logger = logging.getLogger(__name__)
+
+SNAPSHOT_BUCKET = dt.timedelta(hours=1)
+DISABLE_AFTER = dt.timedelta(days=30)
+MAX_FAILURE_BACKOFF = dt.timedelta(days=7)
+# While a Celery retry is pending the dispatcher must not pick the link up as well; if the retry
+# message is lost, the dispatcher takes over once this lease has passed.
+RETRY_LEASE = dt.timedelta(hours=1)
+
+# Domains reserved for documentation (RFC 2606 / RFC 6761): demo data lives there.
+_RESERVED_SUFFIXES = (".example", ".test", ".invalid")
+_RESERVED_DOMAINS = ("example.com", "example.net", "example.org")
+
+MEASUREMENTS = tuple(f.name for f in fields(Measurements))
+
+Status = Literal[
+    "ok", "not_modified", "unchanged", "deferred", "retry", "failed", "disabled", "skipped"
+]
+
+
+@dataclass(frozen=True, slots=True)
+class RefreshOutcome:
+    """What one refresh did. `retry_after` is set when the caller should try again later."""
+
+    link_id: int
+    status: Status
+    platform: str = ""
+    snapshot_id: int | None = None
+    measurements: Measurements | None = None
+    retry_after: float | None = None
+    error: str = ""
+
+    @property
+    def should_retry(self) -> bool:
+        return self.status in ("retry", "deferred")
+
+
+def is_reserved_example_url(url: str) -> bool:
+    """True for URLs on domains reserved for examples, which demo data uses and we never fetch."""
+    host = (urlsplit(url).hostname or "").lower().rstrip(".")
+    return host.endswith(_RESERVED_SUFFIXES) or any(
+        host == domain or host.endswith("." + domain) for domain in _RESERVED_DOMAINS
+    )
+
+
+def is_fetchable(link: PlatformLink) -> bool:
+    return (
+        link.fetch_state not in (FetchState.DISABLED, FetchState.MANUAL)
+        and link.platform not in PLATFORMS_WITHOUT_API
+        and not link.creator.is_demo
+        and not is_reserved_example_url(link.url)
+    )
+
+
+def bucket_start(moment: dt.datetime) -> dt.datetime:
+    """The start of the snapshot bucket holding `moment` (UTC, whole buckets since the epoch)."""
+    epoch = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+    size = SNAPSHOT_BUCKET.total_seconds()
+    seconds = (moment.astimezone(dt.UTC) - epoch).total_seconds()
+    return epoch + dt.timedelta(seconds=(seconds // size) * size)
+
+
+def fetch_interval() -> dt.timedelta:
+    return dt.timedelta(hours=settings.FETCH_INTERVAL_HOURS)
+
+
+def failure_backoff(consecutive_failures: int) -> dt.timedelta:
+    """How long a failing link waits: the normal interval, doubled per failure, at most a week."""
+    exponent = max(0, min(consecutive_failures - 1, 10))
+    return min(fetch_interval() * (2**exponent), MAX_FAILURE_BACKOFF)
+
+
+# The adapter registry and the scoring service are imported when used: they live in modules
+# that import the platform adapters and scoring rules, which this module must not drag into
+# every import of the task module (and tests replace these two functions).
+def _adapter_for(platform: str) -> Adapter:
+    from directory.platforms.registry import get_adapter
+
+    return get_adapter(platform)
+
+
+def _recompute_score(creator_id: int) -> None:
+    from directory.services.scores import creator_recompute_score
+
+    creator_recompute_score(creator_id=creator_id)
+
+
+def _build_client() -> httpx.Client:
+    from directory.platforms.http import build_client
+
+    return build_client(rate_limit=True)
+
+
+def _rate_limit_wait(url: str) -> float:
+    from directory.platforms import ratelimit
+    from directory.platforms.http import host_key
+
+    return ratelimit.acquire(host_key(url))
+
+
+def link_refresh(
+    *, link_id: int, now: dt.datetime | None = None, final_attempt: bool = True
+) -> RefreshOutcome:
+    """Fetch one link's public statistics and record the result. Returns a RefreshOutcome.
+
+    `final_attempt=False` (the Celery task before its last retry) leaves a temporary failure as
+    RETRYING with `retry_after` in the outcome; `True` records it as a failure for the
+    dispatcher to try again after the back-off.
+    """
+    now = now or timezone.now()
+    link = PlatformLink.objects.select_related("creator", "latest_snapshot").filter(pk=link_id)
+    link = link.first()
+    if link is None:
+        return RefreshOutcome(link_id=link_id, status="skipped", error="link no longer exists")
+    if not is_fetchable(link):
+        return RefreshOutcome(
+            link_id=link_id,
+            status="skipped",
+            platform=link.platform,
+            error="not fetched (demo data, no public API, or fetching stopped)",
+        )
+
+    bucket = bucket_start(now)
+    latest = link.latest_snapshot
+    if latest is not None and latest.source == SnapshotSource.API and latest.captured_at == bucket:
+        # A redelivered or repeated task in the same bucket: the work is done, spare the host.
+        _link_mark_done(link)
+        return RefreshOutcome(
+            link_id=link_id,
+            status="unchanged",
+            platform=link.platform,
+            snapshot_id=latest.pk,
+            measurements=_measurements_of(latest),
+        )
+
+    wait = _rate_limit_wait(link.url)
+    if wait > 0:
+        return _record_temporary(
+            link,
+            FetchError("waiting for this host's rate limit", permanent=False, retry_after=wait),
+            now=now,
+            final_attempt=False,
+            count_failure=False,
+        )
+
+    try:
+        result = _fetch(link)
+    except FetchError as exc:
+        if exc.permanent:
+            return _record_failure(link, exc, now=now)
+        return _record_temporary(link, exc, now=now, final_attempt=final_attempt)
+    return _record_success(link, result, now=now, bucket=bucket)
+
+
+def _fetch(link: PlatformLink) -> FetchResult:
+    ref = LinkRef(
+        platform=link.platform,
+        url=link.url,
+        handle=link.handle,
+        external_id=link.external_id,
+        etag=link.etag,
+        last_modified=link.last_modified,
+    )
+    try:
+        adapter = _adapter_for(link.platform)
+    except (LookupError, NotImplementedError) as exc:
+        raise FetchError(f"no fetcher for {link.platform} links: {exc}", permanent=True) from exc
+    try:
+        with _build_client() as client:
+            return adapter.fetch(ref, client, window_days=settings.SCORING_WINDOW_DAYS)
+    except FetchError:
+        raise
+    except (httpx.HTTPError, SoftTimeLimitExceeded, TimeoutError) as exc:
+        raise FetchError(f"network problem: {exc or type(exc).__name__}", permanent=False) from exc
+
+
+def _record_success(
+    link: PlatformLink, result: FetchResult, *, now: dt.datetime, bucket: dt.datetime
+) -> RefreshOutcome:
+    snapshot: StatsSnapshot | None = None
+    status: Status = "not_modified" if result.not_modified else "ok"
+    with transaction.atomic():
+        if not result.not_modified:
+            snapshot, created = _snapshot_for_bucket(link, result, bucket=bucket)
+            if not created:
+                status = "unchanged"
+        link.fetch_state = FetchState.OK
+        link.last_fetched_at = now
+        link.next_fetch_at = now + fetch_interval()
+        link.enqueued_at = None
+        link.consecutive_failures = 0
+        link.first_failure_at = None
+        link.last_error = ""
+        link.is_public = result.is_public
+        if result.handle:
+            link.handle = result.handle[:200]
+        if result.external_id:
+            link.external_id = result.external_id[:200]
+        if result.etag or result.last_modified or not result.not_modified:
+            link.etag = result.etag[:200]
+            link.last_modified = result.last_modified[:100]
+        changed = [
+            "fetch_state",
+            "last_fetched_at",
+            "next_fetch_at",
+            "enqueued_at",
+            "consecutive_failures",
+            "first_failure_at",
+            "last_error",
+            "is_public",
+            "handle",
+            "external_id",
+            "etag",
+            "last_modified",
+        ]
+        latest = link.latest_snapshot
+        if snapshot is not None and (latest is None or latest.captured_at <= snapshot.captured_at):
+            link.latest_snapshot = snapshot
+            changed.append("latest_snapshot")
+        link.save(update_fields=changed)
+    try:
+        _recompute_score(link.creator_id)
+    except Exception:
+        # The snapshot is safely stored; the daily recompute_scores task will catch up.
+        logger.exception("score recompute failed for creator %s", link.creator_id)
+    shown = snapshot or link.latest_snapshot
+    return RefreshOutcome(
+        link_id=link.pk,
+        status=status,
+        platform=link.platform,
+        snapshot_id=shown.pk if shown else None,
+        measurements=_measurements_of(shown) if shown else result.measurements,
+    )
+
+
+def _snapshot_for_bucket(
+    link: PlatformLink, result: FetchResult, *, bucket: dt.datetime
+) -> tuple[StatsSnapshot, bool]:
+    values = {name: getattr(result.measurements, name) for name in MEASUREMENTS}
+    notes = "; ".join(result.notes)[:300]
+    try:
+        # The savepoint keeps the outer transaction usable if a concurrent run won the race.
+        with transaction.atomic():
+            snapshot = StatsSnapshot.objects.create(
+                link=link, captured_at=bucket, source=SnapshotSource.API, notes=notes, **values
+            )
+            return snapshot, True
+    except IntegrityError:
+        return StatsSnapshot.objects.get(link=link, captured_at=bucket), False
+
+
+def _measurements_of(snapshot: StatsSnapshot) -> Measurements:
+    return Measurements(**{name: getattr(snapshot, name) for name in MEASUREMENTS})
+
+
+def _link_mark_done(link: PlatformLink) -> None:
+    if link.enqueued_at is not None:
+        PlatformLink.objects.filter(pk=link.pk).update(enqueued_at=None)
+
+
+def _record_temporary(
+    link: PlatformLink,
+    exc: FetchError,
+    *,
+    now: dt.datetime,
+    final_attempt: bool,
+    count_failure: bool = True,
+) -> RefreshOutcome:
+    if final_attempt:
+        return _record_failure(link, exc, now=now)
+    wait = max(exc.retry_after or 0.0, 0.0)
+    changed = ["fetch_state", "next_fetch_at"]
+    link.next_fetch_at = now + dt.timedelta(seconds=wait) + RETRY_LEASE
+    if count_failure:
+        link.fetch_state = FetchState.RETRYING
+        link.consecutive_failures += 1
+        link.first_failure_at = link.first_failure_at or now
+        link.last_error = _describe(exc)
+        changed += ["consecutive_failures", "first_failure_at", "last_error"]
+    link.save(update_fields=changed)
+    return RefreshOutcome(
+        link_id=link.pk,
+        status="retry" if count_failure else "deferred",
+        platform=link.platform,
+        retry_after=exc.retry_after,
+        error=_describe(exc),
+    )
+
+
+def link_defer(*, link_id: int, seconds: float, now: dt.datetime | None = None) -> None:
+    """Leave a link to the dispatcher, due again in `seconds` (a wait too long for the broker)."""
+    now = now or timezone.now()
+    PlatformLink.objects.filter(pk=link_id).update(
+        enqueued_at=None, next_fetch_at=now + dt.timedelta(seconds=seconds)
+    )
+
+
+def _record_failure(link: PlatformLink, exc: FetchError, *, now: dt.datetime) -> RefreshOutcome:
+    link.consecutive_failures += 1
+    link.first_failure_at = link.first_failure_at or now
+    link.last_error = _describe(exc)
+    link.enqueued_at = None
+    if now - link.first_failure_at >= DISABLE_AFTER:
+        link.fetch_state = FetchState.DISABLED
+        link.next_fetch_at = None
+    else:
+        link.fetch_state = FetchState.FAILING
+        wait = dt.timedelta(seconds=exc.retry_after or 0)
+        link.next_fetch_at = now + max(failure_backoff(link.consecutive_failures), wait)
+    link.save(
+        update_fields=[
+            "fetch_state",
+            "consecutive_failures",
+            "first_failure_at",
+            "last_error",
+            "enqueued_at",
+            "next_fetch_at",
+        ]
+    )
+    logger.info("link %s failed (%s): %s", link.pk, link.fetch_state, link.last_error)
+    return RefreshOutcome(
+        link_id=link.pk,
+        status="disabled" if link.fetch_state == FetchState.DISABLED else "failed",
+        platform=link.platform,
+        retry_after=exc.retry_after,
+        error=link.last_error,
+    )
+
+
+def _describe(exc: FetchError) -> str:
+    kind = "permanent" if exc.permanent else "temporary"
+    code = f" (HTTP {exc.status_code})" if exc.status_code else ""
+    return f"{kind}{code}: {exc}"[:1000]
+
+
+# The dispatcher lives beside this module; importable from here for callers that expect it.
+from directory.services.dispatch import links_dispatch  # noqa: E402
+
+__all__ = ["RefreshOutcome", "link_refresh", "links_dispatch"]

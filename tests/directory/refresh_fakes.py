@@ -1,0 +1,107 @@
+"""A scripted stand-in for a platform adapter, shared by the refresh, task and command tests.
+
+The refresh service looks adapters up through `refresh._adapter_for`; the fixtures here replace
+that (and the rate limiter and score recompute) so the tests control every answer.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+import httpx
+import pytest
+
+from directory.platforms.base import FetchError, FetchResult, LinkRef, Measurements
+from directory.services import refresh
+
+MEASURED = Measurements(
+    followers=1200,
+    following=80,
+    posts_total=310,
+    window_days=90,
+    posts_in_window=14,
+    comments_in_window=52,
+    unique_commenters_in_window=31,
+    posts_with_comments=11,
+    creator_replies_in_window=24,
+    posts_with_creator_reply=9,
+    replies_to_others_in_window=7,
+    likes_in_window=410,
+    shares_in_window=None,
+    last_post_at=dt.datetime(2026, 3, 1, 9, 30, tzinfo=dt.UTC),
+)
+
+
+def ok_result(**overrides) -> FetchResult:
+    values = {"measurements": MEASURED, "handle": "@calm.voice", "external_id": "ext-1"}
+    values.update(overrides)
+    return FetchResult(**values)
+
+
+@dataclass
+class FakeAdapter:
+    """Answers each fetch with the next scripted item: a FetchResult, an exception, or a
+    callable run at fetch time (to simulate something happening mid-fetch)."""
+
+    script: list = field(default_factory=list)
+    calls: list[LinkRef] = field(default_factory=list)
+    platform: str = "blog"
+
+    def fetch(self, link: LinkRef, client: httpx.Client, *, window_days: int) -> FetchResult:
+        self.calls.append(link)
+        item = self.script.pop(0) if len(self.script) > 1 else self.script[0]
+        if callable(item):
+            item = item(link)
+        if isinstance(item, BaseException):
+            raise item
+        return item
+
+
+@dataclass
+class Recorder:
+    calls: list = field(default_factory=list)
+    fail: bool = False
+
+    def __call__(self, *args, **kwargs):
+        self.calls.append(args or kwargs)
+        if self.fail:
+            raise RuntimeError("scoring broke")
+
+
+@pytest.fixture
+def adapter(monkeypatch) -> FakeAdapter:
+    fake = FakeAdapter(script=[ok_result()])
+    monkeypatch.setattr(refresh, "_adapter_for", lambda platform: fake)
+    monkeypatch.setattr(refresh, "_build_client", lambda: httpx.Client())
+    return fake
+
+
+@pytest.fixture
+def rate_wait(monkeypatch) -> list[float]:
+    """Seconds the per-host limiter asks to wait, one per call (0 once the list is used up)."""
+    waits: list[float] = []
+    monkeypatch.setattr(refresh, "_rate_limit_wait", lambda url: waits.pop(0) if waits else 0.0)
+    return waits
+
+
+@pytest.fixture
+def scores(monkeypatch) -> Recorder:
+    recorder = Recorder()
+    monkeypatch.setattr(refresh, "_recompute_score", recorder)
+    return recorder
+
+
+_serial = iter(range(1, 1_000_000))
+
+
+def fetchable_link(**overrides):
+    """A link the refresh service will fetch (the factory's example.org URLs are demo-reserved)."""
+    from tests.factories import PlatformLinkFactory
+
+    overrides.setdefault("url", f"https://writer-{next(_serial)}.blogspot.com/")
+    return PlatformLinkFactory(**overrides)
+
+
+def server_error(status: int = 503) -> FetchError:
+    return FetchError(f"answered {status}", permanent=False, status_code=status)
