@@ -1,0 +1,1 @@
+"""Services: every write to the directory goes through a function here (`<entity>_<verb>()`)."""
