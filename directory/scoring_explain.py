@@ -47,8 +47,8 @@ def _total(snaps: Sequence[SnapshotInput], *names: str) -> tuple[int, ...] | Non
 def _unverified(snaps: Sequence[SnapshotInput]) -> str:
     flags = [s.source != "api" for s in snaps]
     if flags and all(flags):
-        return " (unverified)"
-    return " (partly unverified)" if any(flags) else ""
+        return "; unverified"
+    return "; partly unverified" if any(flags) else ""
 
 
 def _per_week(count: int, days: int) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from pathlib import Path
 
 import pytest
 
@@ -138,7 +139,7 @@ def test_same_numbers_fetched_rank_above_moderator_above_self_reported(factory):
     reported = score(creator(factory(source="self_reported")), directory_median=70)
     assert fetched.score > moderator.score > reported.score
     assert fetched.confidence > reported.confidence
-    assert "(unverified)" in component(reported, "responsiveness")["explanation"]
+    assert "; unverified" in component(reported, "responsiveness")["explanation"]
 
 
 def test_link_prefers_a_fresh_fetched_snapshot_over_a_later_self_reported_one():
@@ -372,3 +373,52 @@ def test_breakdown_has_the_documented_shape_and_real_numbers():
     }
     assert breakdown["why"] == "Replies in most conversations; answers commenters"
     assert result.last_active_at == NOW - dt.timedelta(days=2)
+
+
+def test_the_worked_example_in_docs_matches_the_code():
+    """docs/scoring.md walks through this creator; keep the published numbers true."""
+    wordpress = snap(
+        followers=2_400,
+        posts_in_window=12,
+        comments_in_window=96,
+        unique_commenters_in_window=31,
+        posts_with_comments=12,
+        creator_replies_in_window=70,
+        posts_with_creator_reply=11,
+        replies_to_others_in_window=26,
+        likes_in_window=410,
+    )
+    instagram = snap(
+        platform="instagram",
+        source="self_reported",
+        captured_at=NOW - dt.timedelta(days=20),
+        followers=5_200,
+        following=610,
+        posts_in_window=18,
+        comments_in_window=140,
+        posts_with_comments=15,
+        creator_replies_in_window=45,
+        posts_with_creator_reply=9,
+        likes_in_window=6_300,
+    )
+    example = CreatorInput(
+        links=(LinkInput(3, "wordpress", (wordpress,)), LinkInput(7, "instagram", (instagram,)))
+    )
+    result = score(example, directory_median=48.0)
+    published = {
+        "responsiveness": 0.463,
+        "reply_depth": 0.462,
+        "conversation": 0.526,
+        "outreach": 0.503,
+        "reciprocity": 0.1,
+        "activity": 0.49,
+        "reach": 0.544,
+    }
+    assert {c["key"]: c["value"] for c in result.breakdown["components"]} == published
+    assert (result.breakdown["raw_score"], result.score, result.confidence) == (47.2, 47.4, 0.73)
+    assert [(ln["evidence_weight"], ln["score"]) for ln in result.breakdown["links"]] == [
+        (0.46, 59.5),
+        (0.54, 36.9),
+    ]
+    docs = (Path(__file__).resolve().parents[2] / "docs" / "scoring.md").read_text()
+    assert "**47.4**" in docs and "**0.73**" in docs and "**47.2**" in docs
