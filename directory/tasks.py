@@ -22,7 +22,6 @@ from django.db import transaction
 from django.utils import timezone
 
 from directory.models import PlatformLink
-from directory.platforms.base import FetchError
 from directory.services.dispatch import links_dispatch
 from directory.services.refresh import link_defer, link_refresh
 
@@ -39,6 +38,10 @@ TIME_LIMIT_SECONDS = 360
 _rng = random.SystemRandom()
 
 
+class TemporaryFetchFailure(Exception):
+    """The reason a refresh is being retried (a plain exception, so it pickles and logs)."""
+
+
 def retry_countdown(errors_so_far: int, retry_after: float | None = None) -> int:
     """Seconds before retry number `errors_so_far + 1`: base * 2^n with equal jitter."""
     backoff = RETRY_BASE_SECONDS * 2**errors_so_far
@@ -52,13 +55,14 @@ def retry_countdown(errors_so_far: int, retry_after: float | None = None) -> int
     reject_on_worker_lost=True,
     soft_time_limit=SOFT_TIME_LIMIT_SECONDS,
     time_limit=TIME_LIMIT_SECONDS,
-    max_retries=MAX_RETRIES,
+    # Celery's own counter also counts rate-limit deferrals; MAX_RETRIES is enforced below.
+    max_retries=None,
     ignore_result=True,
 )
 def refresh_link(self, link_id: int, deferrals: int = 0) -> str:
     """Fetch one link's statistics now (see directory.services.refresh.link_refresh)."""
     errors_so_far = self.request.retries - deferrals
-    outcome = link_refresh(link_id=link_id, final_attempt=errors_so_far >= self.max_retries)
+    outcome = link_refresh(link_id=link_id, final_attempt=errors_so_far >= MAX_RETRIES)
     if outcome.status == "deferred":
         wait = outcome.retry_after or 0.0
         if deferrals >= MAX_DEFERRALS or wait > MAX_COUNTDOWN_SECONDS:
@@ -71,12 +75,7 @@ def refresh_link(self, link_id: int, deferrals: int = 0) -> str:
         if countdown > MAX_COUNTDOWN_SECONDS:
             link_defer(link_id=link_id, seconds=countdown)
             return "deferred"
-        # Our own limit (final_attempt above) decides when to stop, so deferrals don't count.
-        raise self.retry(
-            countdown=countdown,
-            exc=FetchError(outcome.error, permanent=False),
-            max_retries=None,
-        )
+        raise self.retry(countdown=countdown, exc=TemporaryFetchFailure(outcome.error))
     return outcome.status
 
 
