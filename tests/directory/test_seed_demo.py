@@ -1,0 +1,151 @@
+"""seed_demo: about sixty fictional creators with a spread of behaviour, never fetched."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import time
+
+import pytest
+import time_machine
+from django.core.management import call_command
+
+from directory.demo import build_demo_document, demo_archetypes
+from directory.models import (
+    PLATFORMS_WITHOUT_API,
+    Creator,
+    CreatorStatus,
+    FetchState,
+    Platform,
+    PlatformLink,
+    StatsSnapshot,
+)
+from directory.services.imports import creators_export
+from tests.factories import CreatorFactory
+
+pytestmark = pytest.mark.django_db
+
+NOW = dt.datetime(2025, 6, 1, 9, 30, tzinfo=dt.UTC)
+
+
+@pytest.fixture
+def seeded():
+    with time_machine.travel(NOW, tick=False):
+        call_command("seed_demo", stdout=io.StringIO())
+        yield
+
+
+def test_document_is_deterministic():
+    assert build_demo_document(NOW) == build_demo_document(NOW)
+
+
+def test_seed_creates_about_sixty_demo_creators_across_every_platform(seeded):
+    assert 55 <= Creator.objects.count() <= 65
+    assert not Creator.objects.filter(is_demo=False).exists()
+    assert set(PlatformLink.objects.values_list("platform", flat=True)) == set(Platform.values)
+
+
+def test_a_few_demo_creators_are_not_listed(seeded):
+    hidden = Creator.objects.exclude(status=CreatorStatus.APPROVED)
+    assert 2 <= hidden.count() <= 5
+    assert Creator.objects.listed().count() == Creator.objects.count() - hidden.count()
+
+
+def test_demo_links_are_never_fetched(seeded):
+    assert not PlatformLink.objects.due().exists()
+    for link in PlatformLink.objects.all():
+        expected = (
+            FetchState.MANUAL if link.platform in PLATFORMS_WITHOUT_API else FetchState.DISABLED
+        )
+        assert link.fetch_state == expected
+        assert link.last_error == "demo data: never fetched"
+
+
+def test_demo_urls_are_on_reserved_domains_or_carry_a_demo_handle(seeded):
+    for url in PlatformLink.objects.values_list("url", flat=True):
+        assert ".example" in url or "mhvdemo" in url, url
+
+
+def test_months_of_snapshots_and_no_api_platforms_are_never_api_sourced(seeded):
+    link = PlatformLink.objects.filter(platform=Platform.MASTODON).first()
+    times = list(link.snapshots.order_by("captured_at").values_list("captured_at", flat=True))
+    assert len(times) >= 10
+    assert times[-1] - times[0] >= dt.timedelta(days=150)
+    assert not StatsSnapshot.objects.filter(
+        link__platform__in=PLATFORMS_WITHOUT_API, source="api"
+    ).exists()
+    assert StatsSnapshot.objects.filter(
+        link__platform__in=["instagram", "tiktok"], source="self_reported"
+    ).exists()
+    assert all(link.latest_snapshot_id for link in PlatformLink.objects.all())
+
+
+def test_some_counts_are_hidden_not_zero(seeded):
+    assert StatsSnapshot.objects.filter(followers__isnull=True).exists()
+    assert StatsSnapshot.objects.filter(likes_in_window__isnull=True).exists()
+
+
+def test_behaviours_are_spread(seeded):
+    kinds = demo_archetypes(NOW)
+    creators = {c.slug: c for c in Creator.objects.all()}
+
+    def of(kind):
+        return [creators[slug] for slug, k in kinds.items() if k == kind]
+
+    assert all(c.followers_total >= 100_000 for c in of("large_silent"))
+    assert all(c.followers_total <= 5_000 for c in of("small_responsive"))
+    for creator in of("large_silent"):
+        snap = creator.links.first().latest_snapshot
+        assert snap.posts_with_creator_reply <= 0.05 * snap.posts_with_comments + 1
+    for creator in of("small_responsive"):
+        snap = creator.links.first().latest_snapshot
+        assert snap.posts_with_creator_reply >= 0.8 * snap.posts_with_comments
+    for creator in of("inactive"):
+        assert creator.last_active_at < NOW - dt.timedelta(days=90)
+    assert all(c.is_on_break for c in of("on_break"))
+    assert len(of("on_break")) >= 2 and len(of("inactive")) >= 3
+
+
+def test_scores_are_computed_and_small_responsive_outrank_large_silent(seeded):
+    kinds = demo_archetypes(NOW)
+    scores = dict(Creator.objects.values_list("slug", "interactivity_score"))
+    assert all(score is not None for score in scores.values())
+    responsive = [scores[s] for s, k in kinds.items() if k == "small_responsive"]
+    silent = [scores[s] for s, k in kinds.items() if k == "large_silent"]
+    assert sorted(responsive)[len(responsive) // 2] > max(silent)
+
+
+def test_bios_are_calm_and_say_the_profile_is_fictional(seeded):
+    for creator in Creator.objects.all():
+        assert "fictional" in creator.about
+        assert len(creator.bio) <= 300
+        lowered = (creator.bio + creator.content_notes).lower()
+        assert not any(word in lowered for word in ("method", "overdose", "shocking"))
+
+
+def test_running_it_again_changes_nothing(seeded):
+    before = creators_export()
+    out = io.StringIO()
+    with time_machine.travel(NOW + dt.timedelta(minutes=10), tick=False):
+        call_command("seed_demo", stdout=out)
+    assert "0 created, 0 updated" in out.getvalue()
+    assert creators_export() == before
+
+
+def test_if_empty_does_nothing_when_a_creator_exists():
+    CreatorFactory()
+    out = io.StringIO()
+    call_command("seed_demo", "--if-empty", stdout=out)
+    assert Creator.objects.count() == 1
+    assert "already has creators" in out.getvalue()
+
+
+def test_if_empty_seeds_an_empty_directory():
+    call_command("seed_demo", "--if-empty", stdout=io.StringIO())
+    assert Creator.objects.count() > 50
+
+
+def test_seeding_takes_a_few_seconds_at_most():
+    started = time.monotonic()
+    call_command("seed_demo", stdout=io.StringIO())
+    assert time.monotonic() - started < 10
