@@ -3,7 +3,7 @@
 They keep the adapters about their platform: one GET that turns network failures into
 temporary `FetchError`s even on a plain httpx.Client, the shared HTTP-status mapping of
 `directory.platforms.http` (429/5xx temporary with a retry time, 404/410 permanent), lenient
-ISO-8601 parsing, the window cut-off and the feed fallback. Platform-specific statuses
+ISO-8601 parsing, and the window cut-off. Platform-specific statuses
 (Bluesky's 400 error names, YouTube's 403 reasons, Mastodon's 401 on authorized-fetch servers)
 are handled by the adapter before the generic mapping applies.
 """
@@ -117,26 +117,3 @@ def sum_known(values: list[int | None]) -> int | None:
     """The sum of the known values; None when none is known (unknown is not 0)."""
     known = [v for v in values if v is not None]
     return sum(known) if known else None
-
-
-def feed_entry_dates(client: httpx.Client, url: str, *, what: str) -> list[dt.datetime]:
-    """Publication times of the entries of an RSS/Atom feed (activity fallback).
-
-    Used when a platform's API is closed to us (a Mastodon server that requires sign-in, a
-    YouTube install without an API key): a public feed still tells how active the account is.
-    """
-    import feedparser  # imported here: only the fallback paths need it
-
-    response = get(
-        client, url, headers={"Accept": "application/rss+xml, application/atom+xml, */*"}, what=what
-    )
-    raise_for_status(response, what=what)
-    parsed = feedparser.parse(response.content)
-    if parsed.bozo and not parsed.entries:
-        raise FetchError(f"{what}: the feed could not be read", permanent=True)
-    dates: list[dt.datetime] = []
-    for entry in parsed.entries:
-        stamp = entry.get("published_parsed") or entry.get("updated_parsed")
-        if stamp:
-            dates.append(dt.datetime(*stamp[:6], tzinfo=dt.UTC))
-    return dates

@@ -33,6 +33,7 @@ accounts and 404 "Record not found" are permanent failures. Servers that require
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 from typing import Any, ClassVar
@@ -40,7 +41,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import httpx
 
-from . import apicalls
+from . import apicalls, canonical, feeds
 from .base import FetchError, FetchResult, LinkRef, Measurements, UnsupportedURL
 from .urls import canonical_url, check_public_url, host_of
 
@@ -53,28 +54,8 @@ _HOST = r"[A-Za-z0-9.-]+\.[A-Za-z]{2,63}"
 _AT_PATH = re.compile(rf"^/(?:web/)?@(?P<user>{_USER})(?:@(?P<home>{_HOST}))?(?:/\d+)?/?$")
 _USERS_PATH = re.compile(rf"^/users/(?P<user>{_USER})/?$")
 
-# Other sites that also put "@name" or "/users/name" in profile paths.
-_NOT_MASTODON = (
-    "youtube.com",
-    "youtu.be",
-    "medium.com",
-    "tiktok.com",
-    "threads.net",
-    "threads.com",
-    "instagram.com",
-    "bsky.app",
-    "x.com",
-    "twitter.com",
-    "facebook.com",
-    "reddit.com",
-    "substack.com",
-    "github.com",
-    "pinterest.com",
-    "linktr.ee",
-    "vimeo.com",
-    "soundcloud.com",
-    "stackoverflow.com",
-)
+# Sites outside canonical's host table that also use "/@name" or "/users/name" paths.
+_NOT_MASTODON = ("github.com", "stackoverflow.com", "linktr.ee", "vimeo.com", "soundcloud.com")
 
 
 class _UseFeed(Exception):
@@ -95,7 +76,9 @@ def parse_profile_url(url: str) -> tuple[str, str]:
     host = host_of(url)
     if parts.scheme not in ("http", "https") or not host:
         raise UnsupportedURL("not a valid http(s) URL")
-    if any(host == name or host.endswith("." + name) for name in _NOT_MASTODON):
+    if canonical.detect_by_host(url) or any(
+        host == name or host.endswith("." + name) for name in _NOT_MASTODON
+    ):
         raise UnsupportedURL("not a Mastodon profile URL")
     match = _AT_PATH.match(parts.path) or _USERS_PATH.match(parts.path)
     if not match:
@@ -136,7 +119,7 @@ class MastodonAdapter:
                 raise FetchError(f"Mastodon: the account has moved to {target}", permanent=True)
             statuses, covered = self._statuses(client, api_host, account, start)
         except _UseFeed as fallback:
-            return self._from_feed(client, user, home, window_days, start, fallback)
+            return self._from_feed(client, user, home, window_days, fallback)
         return self._measure(client, api_host, home, account, statuses, covered, start, window_days)
 
     # --- finding the account --------------------------------------------------------------
@@ -352,21 +335,18 @@ class MastodonAdapter:
         user: str,
         home: str,
         window_days: int,
-        start: dt.datetime,
         fallback: _UseFeed,
     ) -> FetchResult:
         account = fallback.account or {}
         name = account.get("username") or user
-        dates = apicalls.feed_entry_dates(
-            client, f"https://{home}/@{name}.rss", what=f"Mastodon profile feed on {home}"
+        feed = feeds.fetch_feed(
+            client, f"https://{home}/@{name}.rss", window_days=window_days, discover=False
         )
-        measurements = Measurements(
+        measurements = dataclasses.replace(
+            feed.measurements,
             followers=apicalls.to_int(account.get("followers_count")),
             following=apicalls.to_int(account.get("following_count")),
             posts_total=apicalls.to_int(account.get("statuses_count")),
-            window_days=window_days,
-            posts_in_window=sum(1 for d in dates if d >= start),
-            last_post_at=max(dates, default=None),
         )
         return FetchResult(
             measurements=measurements,

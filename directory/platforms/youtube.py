@@ -43,7 +43,7 @@ from urllib.parse import parse_qs, urlsplit
 import httpx
 from django.conf import settings
 
-from . import apicalls, canonical, quota
+from . import apicalls, canonical, feeds, quota
 from .base import FetchError, FetchResult, LinkRef, Measurements, UnsupportedURL
 from .urls import check_public_url, host_of
 
@@ -99,7 +99,7 @@ class YouTubeAdapter:
         if _CHANNEL_ID.match(link.external_id):
             kind, value = "id", link.external_id
         if not settings.YOUTUBE_API_KEY:
-            return self._from_feed(client, kind, value, window_days, start)
+            return self._from_feed(client, kind, value, window_days)
 
         if kind == "video":
             videos = self._api(client, "videos", {"part": "snippet", "id": value})
@@ -321,7 +321,7 @@ class YouTubeAdapter:
     # --- no API key -----------------------------------------------------------------------
 
     def _from_feed(
-        self, client: httpx.Client, kind: str, value: str, window_days: int, start: dt.datetime
+        self, client: httpx.Client, kind: str, value: str, window_days: int
     ) -> FetchResult:
         if kind != "id":
             raise FetchError(
@@ -330,16 +330,13 @@ class YouTubeAdapter:
                 permanent=False,
                 retry_after=24 * 3600.0,
             )
-        dates = apicalls.feed_entry_dates(
-            client, f"{FEED_URL}?channel_id={value}", what="YouTube uploads feed"
+        feed = feeds.fetch_feed(
+            client, f"{FEED_URL}?channel_id={value}", window_days=window_days, discover=False
         )
         return FetchResult(
-            measurements=Measurements(
-                window_days=window_days,
-                posts_in_window=sum(1 for d in dates if d >= start),
-                last_post_at=max(dates, default=None),
-            ),
+            measurements=feed.measurements,
             external_id=value,
+            display_name=feed.display_name,
             notes=("no YouTube API key: activity only",),
         )
 
