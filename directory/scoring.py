@@ -34,9 +34,10 @@ Per creator
        which never counts for more than its own weight (at most 15%). With no engagement
        component known, there is no measured score.
     6. Evidence amount = N / (N + 15) with N = posts + commented posts in the window over all
-       links; shrinkage = amount x sqrt(share of the weight that is known). The score is
-       shrinkage x measured + (1 - shrinkage) x directory median; confidence = shrinkage x
-       source trust.
+       links (a link with no posts at all in the window, outside a break, counts 15: silence is
+       evidence of inactivity); shrinkage = amount x sqrt(share of the weight that is known).
+       The score is shrinkage x measured + (1 - shrinkage) x directory median; confidence =
+       shrinkage x source trust.
     7. A break lasts until `on_break_until`, and at most 6 months after the last post seen: then
        it ends by itself.
 
@@ -101,6 +102,7 @@ SOURCE_TRUST: Mapping[str, float] = MappingProxyType(
     {"api": 1.0, "moderator": 0.9, "self_reported": 0.85}
 )
 EVIDENCE_HALF = 15.0  # posts + commented posts at which the evidence amount reaches 0.5
+QUIET_WINDOW_EVIDENCE = 15.0  # evidence of a window with no posts (outside a break)
 STALE_HALF_LIFE_DAYS = 20.0
 MAX_BREAK = dt.timedelta(days=183)
 
@@ -263,7 +265,12 @@ def link_evidence(
         if not fresh:
             beyond = (now - snap.captured_at - window).total_seconds() / 86400
             decay = 0.5 ** (beyond / STALE_HALF_LIFE_DAYS)
-        evidence = snapshot_evidence(snap) * decay
+        observed = snapshot_evidence(snap)
+        if snap.posts_in_window == 0 and not on_break:
+            # A measured window without posts is evidence of inactivity, not a lack of evidence:
+            # without this, a creator who stopped posting would drift up to the median.
+            observed = QUIET_WINDOW_EVIDENCE
+        evidence = observed * decay
         raw = snapshot_components(
             snap,
             window_days=window_days,
@@ -280,7 +287,7 @@ def link_evidence(
                 snapshot=snap,
                 fresh=fresh,
                 evidence=evidence,
-                weight=(snapshot_evidence(snap) + 1.0) * trust * decay,
+                weight=(observed + 1.0) * trust * decay,
                 trust=trust,
                 components=components,
             )

@@ -65,7 +65,18 @@ def explain(  # noqa: C901 - one branch per component reads best here
     weight: float,
 ) -> str:
     """One calm sentence with the real numbers behind a component."""
-    w = f"in the last {window_days} days"
+    # Counts are measured over each snapshot's own window, which may be shorter than ours.
+    windows = sorted({s.window_days or window_days for s in snaps}) or [window_days]
+    days = windows[0] if len(windows) == 1 else window_days
+    w = (
+        f"in the last {days} days"
+        if len(windows) == 1
+        else f"in the last {windows[0]} to {windows[-1]} days"
+    )
+
+    def rate(count: int) -> str:  # a weekly rate only makes sense over one window length
+        return f" ({_per_week(count, days)})" if len(windows) == 1 else ""
+
     if key == "activity" and on_break:
         return "Taking a break: activity is held at its last value until the break ends"
     if key == "outreach" and on_break:
@@ -93,9 +104,7 @@ def explain(  # noqa: C901 - one branch per component reads best here
     elif key == "outreach":
         t = _total(used, "replies_to_others_in_window")
         if value is not None and t:
-            return (
-                f"{t[0]} replies on other people's posts {w} ({_per_week(t[0], window_days)}){note}"
-            )
+            return f"{t[0]} replies on other people's posts {w}{rate(t[0])}{note}"
     elif key == "reciprocity":
         t = _total(used, "following", "followers")
         if value is not None and t:
@@ -104,7 +113,7 @@ def explain(  # noqa: C901 - one branch per component reads best here
     elif key == "activity":
         t = _total(used, "posts_in_window")
         if value is not None and t:
-            return f"{t[0]} posts {w} ({_per_week(t[0], window_days)}){note}"
+            return f"{t[0]} posts {w}{rate(t[0])}{note}"
     elif key == "reach":
         t = _total(used, "followers")
         if value is not None and t:
@@ -152,6 +161,8 @@ def why_line(
     )
     phrases = [WHY_PHRASES[k][0] for _, k in strengths[:2]]
     line = "; ".join([phrases[0], *(p[0].lower() + p[1:] for p in phrases[1:])]) if phrases else ""
+    if not line and values.get("activity") == 0 and not on_break:
+        line = "No posts in the measured period"
     line = line or "Little conversation measured so far"
     if on_break:
         line = f"Taking a break. {line}"

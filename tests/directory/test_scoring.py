@@ -181,6 +181,15 @@ def test_break_holds_the_previous_activity_instead_of_decaying():
     assert on_break.breakdown["raw_score"] > not_on_break.breakdown["raw_score"]
 
 
+def test_a_window_without_posts_counts_as_evidence_of_inactivity():
+    quiet = score(creator(quiet_snapshot()), directory_median=50)
+    assert quiet.score < 45 and quiet.confidence > 0
+    resting = score(
+        creator(quiet_snapshot(), on_break_until=NOW + dt.timedelta(days=30), previous_activity=0.6)
+    )
+    assert resting.score > quiet.score
+
+
 def test_break_does_not_count_missing_outreach_as_zero():
     on_break = score(creator(quiet_snapshot(), on_break_until=NOW + dt.timedelta(days=30)))
     assert component(on_break, "outreach")["value"] is None
@@ -422,3 +431,17 @@ def test_the_worked_example_in_docs_matches_the_code():
     ]
     docs = (Path(__file__).resolve().parents[2] / "docs" / "scoring.md").read_text()
     assert "**47.4**" in docs and "**0.73**" in docs and "**47.2**" in docs
+
+
+def test_explanations_name_the_period_the_counts_cover():
+    result = score(creator(engaged_blogger(window_days=30)))
+    assert component(result, "responsiveness")["explanation"] == (
+        "Replied in 19 of 20 conversations in the last 30 days"
+    )
+    assert component(result, "activity")["explanation"] == (
+        "20 posts in the last 30 days (about 4.7 a week)"
+    )
+
+
+def test_why_line_says_when_nothing_was_posted():
+    assert score(creator(quiet_snapshot())).breakdown["why"] == "No posts in the measured period"
