@@ -14,6 +14,7 @@ import time_machine
 
 from directory.platforms.base import FetchError, LinkRef, UnsupportedURL
 from directory.platforms.bluesky import MAX_THREAD_CALLS, BlueskyAdapter
+from directory.platforms.http import build_client
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "bluesky"
 APPVIEW = "https://public.api.bsky.app"
@@ -42,7 +43,8 @@ def adapter() -> BlueskyAdapter:
 
 @pytest.fixture
 def client():
-    with httpx.Client() as c:
+    # The real client workers use (SSRF checks, size cap); respx answers above its network layer.
+    with build_client(allow_private=False) as c:
         yield c
 
 

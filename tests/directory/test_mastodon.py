@@ -13,6 +13,7 @@ import respx
 import time_machine
 
 from directory.platforms.base import FetchError, LinkRef, UnsupportedURL
+from directory.platforms.http import build_client
 from directory.platforms.mastodon import MAX_CONTEXT_CALLS, MastodonAdapter
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "mastodon"
@@ -39,7 +40,8 @@ def adapter() -> MastodonAdapter:
 
 @pytest.fixture
 def client():
-    with httpx.Client() as c:
+    # The real client workers use (SSRF checks, size cap); respx answers above its network layer.
+    with build_client(allow_private=False) as c:
         yield c
 
 

@@ -15,6 +15,7 @@ from django.core.cache import cache
 
 from directory.platforms import quota
 from directory.platforms.base import FetchError, LinkRef, UnsupportedURL
+from directory.platforms.http import build_client
 from directory.platforms.youtube import YouTubeAdapter
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "youtube"
@@ -48,7 +49,8 @@ def adapter() -> YouTubeAdapter:
 
 @pytest.fixture
 def client():
-    with httpx.Client() as c:
+    # The real client workers use (SSRF checks, size cap); respx answers above its network layer.
+    with build_client(allow_private=False) as c:
         yield c
 
 
