@@ -1,3 +1,5 @@
+"""Public HTML pages. The API lives under /api/ (directory.api_urls)."""
+
 from django.urls import path
 
 from . import views
@@ -6,5 +8,9 @@ app_name = "directory"
 
 urlpatterns = [
     path("", views.CreatorListView.as_view(), name="creator_list"),
+    path("emerging/", views.CreatorListView.as_view(emerging=True), name="emerging"),
     path("creators/<slug:slug>/", views.CreatorDetailView.as_view(), name="creator_detail"),
+    path("help/", views.HelpView.as_view(), name="help"),
+    path("about/", views.AboutView.as_view(), name="about"),
+    path("about/scoring/", views.ScoringMethodView.as_view(), name="scoring"),
 ]
