@@ -309,3 +309,13 @@ def test_load_document_reports_invalid_json():
         load_document('{"format": "mhvoices/1", "creators": [}')
     assert info.value.problems[0].path == "(document)"
     assert "not valid JSON" in info.value.problems[0].message
+
+
+def test_the_example_in_the_format_docs_imports():
+    text = (Path(__file__).resolve().parents[2] / "docs" / "import-format.md").read_text()
+    example = text.split("## Example", 1)[1].split("```json", 1)[1].split("```", 1)[0]
+    summary = creators_import(json.loads(example))
+    assert summary.creators_created == 2
+    rowan = Creator.objects.get(slug="rowan-exampleton")
+    assert sorted(rowan.links.values_list("platform", flat=True)) == ["mastodon", "wordpress"]
+    assert Creator.objects.get(slug="minimal-person").status == CreatorStatus.PENDING
