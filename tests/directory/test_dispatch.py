@@ -161,6 +161,18 @@ def test_migrate_installs_the_beat_schedule():
         assert task.task in app.tasks  # the names match registered tasks
 
 
+@pytest.mark.django_db
+def test_beat_loads_the_schedule_and_can_tell_what_is_due():
+    """Beat's scheduler reads both entries (interval and crontab) without crashing on ZoneInfo."""
+    from config.beat import DatabaseScheduler
+
+    scheduler = DatabaseScheduler(app=app, lazy=False)
+    entries = {entry.task: entry for entry in scheduler.schedule.values()}
+    for name in ("directory.tasks.dispatch_due_links", "directory.tasks.recompute_scores"):
+        due, next_check = entries[name].is_due()
+        assert next_check >= 0
+
+
 # --- PostgreSQL: SKIP LOCKED ----------------------------------------------------------------
 
 
