@@ -18,7 +18,6 @@ from typing import Any
 from django.conf.locale import LANG_INFO
 from django.core.validators import slug_re
 from django.utils import timezone
-from django.utils.dateparse import parse_datetime
 from django.utils.text import slugify
 from django_countries import countries
 
@@ -26,9 +25,9 @@ from directory.models import (
     COUNT_FIELDS,
     MEASUREMENT_FIELDS,
     PLATFORMS_WITHOUT_API,
-    Creator,
     CreatorStatus,
     CreatorType,
+    FetchState,
     Language,
     Platform,
     PlatformLink,
@@ -37,6 +36,8 @@ from directory.models import (
     Topic,
 )
 from directory.platforms.base import UnsupportedURL
+
+from .import_readers import FieldReader, ImportProblem, ImportValidationError
 
 FORMAT = "mhvoices/1"
 
@@ -62,33 +63,8 @@ SNAPSHOT_KEYS = frozenset({"captured_at", "source", "notes", *MEASUREMENT_FIELDS
 DEFAULT_SNAPSHOT_SOURCE = SnapshotSource.MODERATOR
 SLUG_MAX_LENGTH = 140
 
-# Largest value each count column holds on every database we support.
-_INT_MAX = 2**31 - 1
-_BIG_MAX = 2**63 - 1
-_BIG_COUNTS = frozenset(
-    f.name
-    for f in StatsSnapshot._meta.get_fields()
-    if f.name in COUNT_FIELDS and f.get_internal_type() == "BigIntegerField"
-)
 # A little slack for clocks that disagree; a snapshot from next week is a mistake.
 _FUTURE_TOLERANCE = dt.timedelta(days=1)
-
-
-@dataclass(frozen=True)
-class ImportProblem:
-    path: str
-    message: str
-
-    def __str__(self) -> str:
-        return f"{self.path}: {self.message}"
-
-
-class ImportValidationError(Exception):
-    """The document cannot be imported; `problems` lists every reason, each with its path."""
-
-    def __init__(self, problems: list[ImportProblem]) -> None:
-        super().__init__("\n".join(str(p) for p in problems))
-        self.problems = problems
 
 
 @dataclass
@@ -125,98 +101,12 @@ def known_language_name(code: str) -> str | None:
     return None
 
 
-def _choices_text(values: Any) -> str:
-    return ", ".join(sorted(str(v) for v in values))
-
-
-class _Validator:
+class _Validator(FieldReader):
     def __init__(self) -> None:
-        self.problems: list[ImportProblem] = []
+        super().__init__()
         self.topic_slugs = set(Topic.objects.values_list("slug", flat=True))
         self.language_codes = set(Language.objects.values_list("code", flat=True))
         self.now = timezone.now()
-
-    def error(self, path: str, message: str) -> None:
-        self.problems.append(ImportProblem(path, message))
-
-    # -- small typed readers; each returns None after reporting a problem ---------------------
-    def check_keys(self, obj: dict, allowed: frozenset[str], path: str) -> None:
-        for key in obj:
-            if key not in allowed:
-                where = f"{path}.{key}" if path else str(key)
-                self.error(where, f"unknown field (allowed: {_choices_text(allowed)})")
-
-    def text(self, value: Any, path: str, limit: int) -> str | None:
-        if not isinstance(value, str):
-            self.error(path, "must be a string")
-            return None
-        value = value.strip()
-        if len(value) > limit:
-            self.error(path, f"too long ({len(value)} characters; at most {limit})")
-            return None
-        return value
-
-    def boolean(self, value: Any, path: str) -> bool | None:
-        if not isinstance(value, bool):
-            self.error(path, "must be true or false")
-            return None
-        return value
-
-    def choice(self, value: Any, path: str, choices: Any, what: str) -> str | None:
-        allowed = [str(c) for c in choices]
-        if not isinstance(value, str) or value not in allowed:
-            self.error(path, f"unknown {what} {value!r} (one of: {_choices_text(allowed)})")
-            return None
-        return value
-
-    def datetime(self, value: Any, path: str, *, nullable: bool) -> tuple[bool, dt.datetime | None]:
-        """(ok, value): ISO 8601 with a time zone, e.g. 2025-03-01T12:00:00Z."""
-        if value is None and nullable:
-            return True, None
-        parsed = None
-        if isinstance(value, str):
-            try:
-                parsed = parse_datetime(value.strip())
-            except ValueError:
-                parsed = None
-        if parsed is None or timezone.is_naive(parsed):
-            self.error(
-                path, "not an ISO 8601 date-time with a time zone (e.g. 2025-03-01T12:00:00Z)"
-            )
-            return False, None
-        return True, parsed
-
-    def count(self, value: Any, path: str, name: str) -> tuple[bool, int | None]:
-        if value is None:
-            return True, None
-        if isinstance(value, bool) or not isinstance(value, int):
-            if isinstance(value, float) and value.is_integer():
-                value = int(value)
-            else:
-                self.error(path, "must be a whole number or null")
-                return False, None
-        if value < 0:
-            self.error(path, "must not be negative")
-            return False, None
-        if value > (_BIG_MAX if name in _BIG_COUNTS else _INT_MAX):
-            self.error(path, "is too large")
-            return False, None
-        if name == "window_days" and value == 0:
-            self.error(path, "must be at least 1 day")
-            return False, None
-        return True, value
-
-    def string_list(self, value: Any, path: str) -> list[str] | None:
-        if not isinstance(value, list):
-            self.error(path, "must be a list of strings")
-            return None
-        result: list[str] = []
-        for index, item in enumerate(value):
-            if not isinstance(item, str) or not item.strip():
-                self.error(f"{path}[{index}]", "must be a non-empty string")
-                continue
-            result.append(item.strip())
-        return result
 
     # -- the document -------------------------------------------------------------------------
     def document(self, data: Any) -> list[CleanCreator]:
@@ -510,8 +400,6 @@ def validate_document(data: Any) -> list[CleanCreator]:
 def fetch_state_for(platform: str, *, is_demo: bool) -> tuple[str, str]:
     """(fetch_state, last_error) for a new link: demo links and no-API platforms are never
     fetched."""
-    from directory.models import FetchState
-
     if platform in PLATFORMS_WITHOUT_API:
         return FetchState.MANUAL.value, ("demo data: never fetched" if is_demo else "")
     if is_demo:
@@ -524,7 +412,6 @@ __all__ = [
     "CleanCreator",
     "CleanLink",
     "CleanSnapshot",
-    "Creator",
     "ImportProblem",
     "ImportValidationError",
     "fetch_state_for",

@@ -1,0 +1,134 @@
+"""Typed readers for the import validator: each checks one JSON value and, when it is wrong,
+records an `ImportProblem` with its path and returns None, so validation carries on and can
+report every problem in the document at once.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+
+from directory.models import COUNT_FIELDS, StatsSnapshot
+
+# Largest value each count column holds on every database we support.
+_INT_MAX = 2**31 - 1
+_BIG_MAX = 2**63 - 1
+_BIG_COUNTS = frozenset(
+    f.name
+    for f in StatsSnapshot._meta.get_fields()
+    if f.name in COUNT_FIELDS and f.get_internal_type() == "BigIntegerField"
+)
+
+
+@dataclass(frozen=True)
+class ImportProblem:
+    path: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}: {self.message}"
+
+
+class ImportValidationError(Exception):
+    """The document cannot be imported; `problems` lists every reason, each with its path."""
+
+    def __init__(self, problems: list[ImportProblem]) -> None:
+        super().__init__("\n".join(str(p) for p in problems))
+        self.problems = problems
+
+
+def choices_text(values: Any) -> str:
+    return ", ".join(sorted(str(v) for v in values))
+
+
+class FieldReader:
+    """Collects problems; the readers below never raise."""
+
+    def __init__(self) -> None:
+        self.problems: list[ImportProblem] = []
+
+    def error(self, path: str, message: str) -> None:
+        self.problems.append(ImportProblem(path, message))
+
+    # -- small typed readers; each returns None after reporting a problem ---------------------
+    def check_keys(self, obj: dict, allowed: frozenset[str], path: str) -> None:
+        for key in obj:
+            if key not in allowed:
+                where = f"{path}.{key}" if path else str(key)
+                self.error(where, f"unknown field (allowed: {choices_text(allowed)})")
+
+    def text(self, value: Any, path: str, limit: int) -> str | None:
+        if not isinstance(value, str):
+            self.error(path, "must be a string")
+            return None
+        value = value.strip()
+        if len(value) > limit:
+            self.error(path, f"too long ({len(value)} characters; at most {limit})")
+            return None
+        return value
+
+    def boolean(self, value: Any, path: str) -> bool | None:
+        if not isinstance(value, bool):
+            self.error(path, "must be true or false")
+            return None
+        return value
+
+    def choice(self, value: Any, path: str, choices: Any, what: str) -> str | None:
+        allowed = [str(c) for c in choices]
+        if not isinstance(value, str) or value not in allowed:
+            self.error(path, f"unknown {what} {value!r} (one of: {choices_text(allowed)})")
+            return None
+        return value
+
+    def datetime(self, value: Any, path: str, *, nullable: bool) -> tuple[bool, dt.datetime | None]:
+        """(ok, value): ISO 8601 with a time zone, e.g. 2025-03-01T12:00:00Z."""
+        if value is None and nullable:
+            return True, None
+        parsed = None
+        if isinstance(value, str):
+            try:
+                parsed = parse_datetime(value.strip())
+            except ValueError:
+                parsed = None
+        if parsed is None or timezone.is_naive(parsed):
+            self.error(
+                path, "not an ISO 8601 date-time with a time zone (e.g. 2025-03-01T12:00:00Z)"
+            )
+            return False, None
+        return True, parsed
+
+    def count(self, value: Any, path: str, name: str) -> tuple[bool, int | None]:
+        if value is None:
+            return True, None
+        if isinstance(value, bool) or not isinstance(value, int):
+            if isinstance(value, float) and value.is_integer():
+                value = int(value)
+            else:
+                self.error(path, "must be a whole number or null")
+                return False, None
+        if value < 0:
+            self.error(path, "must not be negative")
+            return False, None
+        if value > (_BIG_MAX if name in _BIG_COUNTS else _INT_MAX):
+            self.error(path, "is too large")
+            return False, None
+        if name == "window_days" and value == 0:
+            self.error(path, "must be at least 1 day")
+            return False, None
+        return True, value
+
+    def string_list(self, value: Any, path: str) -> list[str] | None:
+        if not isinstance(value, list):
+            self.error(path, "must be a list of strings")
+            return None
+        result: list[str] = []
+        for index, item in enumerate(value):
+            if not isinstance(item, str) or not item.strip():
+                self.error(f"{path}[{index}]", "must be a non-empty string")
+                continue
+            result.append(item.strip())
+        return result
