@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import threading
 import time
+import uuid
 from email.utils import format_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import urlsplit, urlunsplit
@@ -78,12 +79,15 @@ def worker(redis_url, settings):
     settings.FETCH_ALLOW_PRIVATE_HOSTS = True
     settings.REDIS_URL = broker
     ratelimit.set_limiter(None)  # the shared per-host bucket, in Redis too
-    saved = {key: app.conf[key] for key in ("broker_url", "broker_transport_options")}
-    app.conf.update(broker_url=broker, broker_transport_options={"visibility_timeout": 3600})
-    app._pool = None  # drop connections made for the previous broker
-    app.amqp._producer_pool = None
-    with app.connection_for_write() as connection:
-        connection.default_channel.client.flushdb()
+    keys = ("broker_url", "broker_transport_options", "task_default_queue")
+    saved = {key: app.conf[key] for key in keys}
+    # A queue of its own, so parallel test runs (xdist, other checkouts) never share messages.
+    app.conf.update(
+        broker_url=broker,
+        broker_transport_options={"visibility_timeout": 3600},
+        task_default_queue=f"mhv-test-{uuid.uuid4().hex}",
+    )
+    _reset_connections()
 
     finished: list[str] = []
 
@@ -96,10 +100,18 @@ def worker(redis_url, settings):
             yield finished
     finally:
         task_postrun.disconnect(on_postrun)
+        with app.connection_for_write() as connection:
+            connection.default_channel.queue_delete(app.conf.task_default_queue)
         app.conf.update(saved)
-        app._pool = None
-        app.amqp._producer_pool = None
+        _reset_connections()
         ratelimit.set_limiter(None)
+
+
+def _reset_connections() -> None:
+    # Drop pools and the queue table built for the previous broker and queue name.
+    app._pool = None
+    app.amqp._producer_pool = None
+    app.amqp.__dict__.pop("queues", None)
 
 
 def wait_for(condition, timeout: float = 20.0) -> None:
