@@ -8,6 +8,7 @@ the JSON API uses.
 from __future__ import annotations
 
 import functools
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -242,21 +243,34 @@ class AboutView(TemplateView):
 SCORING_DOC = Path(settings.BASE_DIR) / "docs" / "scoring.md"
 
 
+@dataclass(frozen=True)
+class RenderedDocument:
+    title: str
+    html: SafeString
+
+
 @functools.lru_cache(maxsize=4)
-def _render_markdown(path: Path, mtime: float) -> SafeString:
+def _render_markdown(path: Path, mtime: float) -> RenderedDocument:
     # The file is part of the repository (trusted), so its HTML is rendered as written.
-    # baselevel=2 turns the document's "# Title" into <h2>: the page has its own <h1>.
-    html = markdown.markdown(
-        path.read_text(encoding="utf-8"),
-        extensions=["tables", "fenced_code", "sane_lists", "toc"],
-        extension_configs={"toc": {"baselevel": 2}},
-        output_format="html",
-    )
-    return mark_safe(html)  # noqa: S308 - trusted repository document
+    text = path.read_text(encoding="utf-8")
+    first, _, rest = text.partition("\n")
+    title = ""
+    if first.startswith("# "):
+        # The document's title becomes the page's single <h1>.
+        title, text = first[2:].strip(), rest
+    options: dict[str, Any] = {
+        "extensions": ["tables", "fenced_code", "sane_lists", "toc"],
+        "output_format": "html",
+    }
+    html = markdown.markdown(text, **options)
+    if "<h1" in html:
+        # Another top-level heading: demote them all so the page keeps one <h1>.
+        html = markdown.markdown(text, extension_configs={"toc": {"baselevel": 2}}, **options)
+    return RenderedDocument(title=title, html=mark_safe(html))  # noqa: S308 - trusted document
 
 
-def scoring_method_html(path: Path = SCORING_DOC) -> SafeString | None:
-    """docs/scoring.md as HTML, re-rendered only when the file changes; None if it is missing."""
+def scoring_method_html(path: Path = SCORING_DOC) -> RenderedDocument | None:
+    """docs/scoring.md rendered, re-rendered only when the file changes; None if it is missing."""
     try:
         mtime = path.stat().st_mtime
     except FileNotFoundError:

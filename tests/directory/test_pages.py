@@ -97,17 +97,27 @@ def test_scoring_page_renders_the_markdown_document(client, tmp_path, monkeypatc
     html = client.get(reverse("directory:scoring")).content.decode()
     assert "<strong>open</strong>" in html
     assert "<table>" in html
-    # The document's own title is demoted so the page keeps a single <h1>.
-    assert '<h2 id="scoring-method">Scoring method</h2>' in html
+    # The document's title becomes the page's only <h1>.
+    assert "<h1>Scoring method</h1>" in html
+    assert len(re.findall(r"<h1[\s>]", html)) == 1
+
+
+def test_scoring_document_with_several_top_headings_keeps_one_h1(tmp_path):
+    doc = tmp_path / "scoring.md"
+    doc.write_text("# Title\n\nIntro\n\n# Another top heading\n\nText\n", encoding="utf-8")
+    rendered = views.scoring_method_html(doc)
+    assert rendered.title == "Title"
+    assert "<h1" not in rendered.html
+    assert '<h2 id="another-top-heading">Another top heading</h2>' in rendered.html
 
 
 def test_scoring_page_rerenders_when_the_document_changes(tmp_path):
     doc = tmp_path / "scoring.md"
     doc.write_text("First", encoding="utf-8")
-    assert "First" in views.scoring_method_html(doc)
+    assert "First" in views.scoring_method_html(doc).html
     doc.write_text("Second version", encoding="utf-8")
     os.utime(doc, (1, 2_000_000_000))
-    assert "Second version" in views.scoring_method_html(doc)
+    assert "Second version" in views.scoring_method_html(doc).html
 
 
 def test_scoring_page_without_the_document_still_explains(client, monkeypatch):
