@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "django_countries",
     "rest_framework",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "django_celery_beat",
     "accounts",
     "directory",
@@ -212,6 +213,10 @@ SPECTACULAR_SETTINGS = {
     "ranked by interactivity.",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
+    # Swagger UI and Redoc from our own static files, not a CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
 }
 
 # --- Fetching platform statistics ----------------------------------------------------------

@@ -316,3 +316,11 @@ def test_detail_runs_at_most_ten_queries(client, django_assert_max_num_queries):
     with django_assert_max_num_queries(10):
         response = client.get(f"{LIST_URL}many-links/")
     assert len(response.json()["platforms"]) == 10
+
+
+@pytest.mark.parametrize("url", ["/api/docs/", "/api/docs/redoc/"])
+def test_docs_pages_load_their_scripts_from_our_own_static_files(client, url):
+    """The docs must work offline and without a third-party CDN seeing our visitors."""
+    content = client.get(url).content.decode()
+    assert "/static/drf-spectacular-sidecar/" in content
+    assert "cdn.jsdelivr.net" not in content
