@@ -322,5 +322,5 @@ def test_detail_runs_at_most_ten_queries(client, django_assert_max_num_queries):
 def test_docs_pages_load_their_scripts_from_our_own_static_files(client, url):
     """The docs must work offline and without a third-party CDN seeing our visitors."""
     content = client.get(url).content.decode()
-    assert "/static/drf-spectacular-sidecar/" in content
+    assert "/static/drf_spectacular_sidecar/" in content
     assert "cdn.jsdelivr.net" not in content
