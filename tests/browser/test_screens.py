@@ -2,7 +2,9 @@
 
 Checks what markup tests cannot: the skip link appears on keyboard focus, focus is visible,
 nothing overflows sideways on a phone-sized screen, and every form control has a label.
-Skipped when Chromium is not installed (`apt-get install chromium`).
+Skipped locally when Chromium is not installed (`apt-get install chromium`); with CI=true a
+missing Chromium fails instead, as missing services do (tests/conftest.py), so CI can never pass
+by skipping these.
 """
 
 from __future__ import annotations
@@ -11,13 +13,10 @@ import shutil
 
 import pytest
 
+from tests.conftest import _missing_service
 from tests.directory.browse_data import build_directory
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not shutil.which("chromium"), reason="Chromium is not installed"),
-]
+pytestmark = [pytest.mark.browser]
 ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -27,21 +26,34 @@ ARGS = [
 ]
 
 
+def chromium_path() -> str:
+    """The Chromium executable; skips locally, fails under CI=true, when there is none."""
+    path = shutil.which("chromium")
+    if not path:
+        _missing_service("Chromium is not installed (apt-get install chromium)")
+    return path
+
+
 @pytest.fixture
-def site(live_server, transactional_db):
+def chromium() -> str:
+    return chromium_path()
+
+
+@pytest.fixture
+def site(chromium, live_server, transactional_db):
     build_directory(30, links_each=2, snapshots_each=1)
     return live_server.url
 
 
 @pytest.fixture
-def browser(site):
+def browser(site, chromium):
     # Playwright's sync API runs an event loop in this thread, and Django refuses ORM calls
     # from a thread with a running loop: so the data is built (site) before the browser starts
     # and cleaned up after it stops.
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        browser = p.chromium.launch(executable_path=chromium, args=ARGS)
         yield browser
         browser.close()
 
