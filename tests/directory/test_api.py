@@ -285,6 +285,17 @@ def test_anonymous_requests_are_throttled(client, settings):
     assert "Retry-After" in client.get(LIST_URL)
 
 
+def test_throttle_cannot_be_escaped_with_a_made_up_forwarded_for_header(client, settings):
+    settings.REST_FRAMEWORK = {
+        **settings.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_RATES": {"anon": "3/min", "user": "100/min"},
+    }
+    codes = [
+        client.get(LIST_URL, HTTP_X_FORWARDED_FOR=f"203.0.113.{i}").status_code for i in range(4)
+    ]
+    assert codes == [200, 200, 200, 429]
+
+
 # -- query counts ----------------------------------------------------------------------------
 
 
