@@ -7,6 +7,9 @@ the same thing in both places; invalid values answer 400 with the parameter's na
 
 from __future__ import annotations
 
+import logging
+from typing import Any
+
 from django.db.models import QuerySet
 from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework import viewsets
@@ -21,15 +24,28 @@ from .filters import CreatorFilter
 from .models import Creator
 from .serializers import CreatorDetailSerializer, CreatorListSerializer
 
+logger = logging.getLogger(__name__)
+
 
 class _SettingsRate:
     """Read the rate on every request: DRF's throttles freeze it at import time, which would
-    make `REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]` overrides (and tests of them) do nothing."""
+    make `REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]` overrides (and tests of them) do nothing.
+
+    The counters live in the cache (Redis in production). If the cache cannot be reached the
+    request is allowed: a read-only public API answering 500 to everyone is worse than being
+    briefly unthrottled."""
 
     scope: str
 
     def get_rate(self) -> str | None:
         return api_settings.DEFAULT_THROTTLE_RATES.get(self.scope)
+
+    def allow_request(self, request: Any, view: Any) -> bool:
+        try:
+            return super().allow_request(request, view)  # type: ignore[misc]
+        except Exception as exc:  # redis-py, pymemcache... each raise their own types
+            logger.warning("API throttle cache unavailable (%s); request allowed", exc)
+            return True
 
 
 class AnonReadThrottle(_SettingsRate, AnonRateThrottle):

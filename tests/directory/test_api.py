@@ -285,6 +285,21 @@ def test_anonymous_requests_are_throttled(client, settings):
     assert "Retry-After" in client.get(LIST_URL)
 
 
+def test_api_still_answers_when_the_throttle_cache_is_down(client, settings, caplog):
+    # Nothing listens on port 1: every cache call fails as it does when Redis is down.
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",
+        }
+    }
+    _creator_with_links()
+    response = client.get(LIST_URL)
+    assert response.status_code == 200
+    assert response.json()["count"] == 1
+    assert "throttle cache unavailable" in caplog.text
+
+
 def test_throttle_cannot_be_escaped_with_a_made_up_forwarded_for_header(client, settings):
     settings.REST_FRAMEWORK = {
         **settings.REST_FRAMEWORK,
