@@ -3,8 +3,9 @@
 Run every 15 minutes by the `dispatch_due_links` beat task. A link is dispatchable when it is
 due (`next_fetch_at` passed or never set) and not already in flight, or when it was enqueued
 long ago and never finished: its message was lost (broker down at submission, purged queue).
-Demo links, reserved example domains, platforms without an API, and DISABLED/MANUAL links are
-never dispatched.
+Demo links, reserved example domains, platforms without an API, DISABLED/MANUAL links and the
+links of creators removed at their own request (we stop collecting their data) are never
+dispatched.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from django.db import connection, transaction
 from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
-from directory.models import PLATFORMS_WITHOUT_API, FetchState, PlatformLink
+from directory.models import PLATFORMS_WITHOUT_API, CreatorStatus, FetchState, PlatformLink
 
 logger = logging.getLogger(__name__)
 
@@ -38,6 +39,7 @@ def links_dispatchable(now: dt.datetime) -> QuerySet[PlatformLink]:
         PlatformLink.objects.exclude(fetch_state__in=[FetchState.DISABLED, FetchState.MANUAL])
         .exclude(platform__in=PLATFORMS_WITHOUT_API)
         .exclude(creator__is_demo=True)
+        .exclude(creator__status=CreatorStatus.REMOVED)
         .exclude(url__iregex=_RESERVED_URL_RE)
         .filter((due & not_in_flight) | Q(enqueued_at__lt=stale))
     )

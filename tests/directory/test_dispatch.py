@@ -13,7 +13,7 @@ from kombu.exceptions import OperationalError
 
 from config.celery import app
 from directory import tasks
-from directory.models import FetchState, Platform, PlatformLink
+from directory.models import CreatorStatus, FetchState, Platform, PlatformLink
 from directory.services.dispatch import DISPATCH_PERIOD, STALE_ENQUEUE, links_dispatch
 from tests.directory.refresh_fakes import fetchable_link
 from tests.factories import CreatorFactory
@@ -57,6 +57,7 @@ def test_links_we_never_fetch_are_not_dispatched(sent, django_capture_on_commit_
     fetchable_link(fetch_state=FetchState.DISABLED)
     fetchable_link(fetch_state=FetchState.MANUAL)
     fetchable_link(creator=CreatorFactory(is_demo=True))
+    fetchable_link(creator=CreatorFactory(status=CreatorStatus.REMOVED))
     fetchable_link(url="https://calm.example.org/")
     fetchable_link(url="https://sub.demo.example/feed")
     fetchable_link(url="https://www.example.com:8443/blog")
