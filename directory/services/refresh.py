@@ -16,6 +16,9 @@ Rules:
   with its `last_error`.
 - Demo links (fictional creators, reserved example domains) and platforms without a public API
   are never fetched.
+- A fetch can take a link out of public view (the account asked not to be indexed) but never
+  put it back: `is_public=False` may also be a moderator's or an import's decision, which a
+  routine refresh must not overrule. A moderator re-enables it.
 """
 
 from __future__ import annotations
@@ -237,7 +240,7 @@ def _record_success(
         link.consecutive_failures = 0
         link.first_failure_at = None
         link.last_error = ""
-        link.is_public = result.is_public
+        link.is_public = link.is_public and result.is_public
         if result.handle:
             link.handle = result.handle[:200]
         if result.external_id:

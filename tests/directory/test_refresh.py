@@ -65,6 +65,18 @@ def test_success_updates_the_link(adapter, scores):
     assert link.latest_snapshot == StatsSnapshot.objects.get(link=link)
 
 
+def test_a_fetch_never_makes_a_hidden_link_public_again(adapter, scores):
+    # A moderator (or an import) hid this link; the platform itself does not ask for noindex.
+    link = fetchable_link(is_public=False)
+    adapter.script = [ok_result(is_public=True)]
+
+    link_refresh(link_id=link.pk, now=NOW)
+
+    link.refresh_from_db()
+    assert link.fetch_state == FetchState.OK
+    assert link.is_public is False
+
+
 def test_success_recomputes_the_creators_score(adapter, scores):
     link = fetchable_link()
     link_refresh(link_id=link.pk, now=NOW)
