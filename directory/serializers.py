@@ -123,6 +123,34 @@ class CreatorDetailSerializer(CreatorListSerializer):
         ]
         read_only_fields = fields
 
+    score_breakdown = serializers.SerializerMethodField(
+        help_text="How the score was computed (components and per-link evidence)."
+    )
+
     @extend_schema_field(PlatformLinkDetailSerializer(many=True))
     def get_platforms(self, creator: Creator) -> list[dict[str, Any]]:
         return super().get_platforms(creator)
+
+    @extend_schema_field(OpenApiTypes.OBJECT)
+    def get_score_breakdown(self, creator: Creator) -> Any:
+        """The stored breakdown without entries for links that are not public.
+
+        The breakdown is written when the score is computed; a link hidden since then (by a
+        moderator, or the account opting out) would otherwise still show until the next
+        recompute.
+        """
+        data = creator.score_breakdown
+        if not isinstance(data, dict) or not isinstance(data.get("links"), list):
+            return data
+        links = getattr(creator, "public_links", None)
+        if links is None:
+            links = creator.links.filter(is_public=True)
+        public_ids = {link.pk for link in links}
+        return {
+            **data,
+            "links": [
+                item
+                for item in data["links"]
+                if isinstance(item, dict) and item.get("link_id") in public_ids
+            ],
+        }

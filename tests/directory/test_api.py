@@ -121,6 +121,26 @@ def test_links_that_opted_out_of_indexing_are_not_shown(client):
     assert [p["url"] for p in detail["platforms"]] == ["https://shown.example.org/"]
 
 
+def test_score_breakdown_leaves_out_links_that_are_not_public(client):
+    creator = CreatorFactory()
+    shown = PlatformLinkFactory(creator=creator, url="https://shown.example.org/")
+    # Hidden after the score was computed: the stored breakdown still mentions it.
+    hidden = PlatformLinkFactory(
+        creator=creator, url="https://hidden.example.org/", is_public=False
+    )
+    creator.score_breakdown = {
+        "version": "1",
+        "links": [
+            {"link_id": shown.pk, "platform": "blog", "score": 50.0},
+            {"link_id": hidden.pk, "platform": "mastodon", "score": 70.0},
+        ],
+    }
+    creator.save(update_fields=["score_breakdown"])
+    data = client.get(f"{LIST_URL}{creator.slug}/").json()
+    assert [item["link_id"] for item in data["score_breakdown"]["links"]] == [shown.pk]
+    assert data["score_breakdown"]["version"] == "1"
+
+
 def test_detail_adds_profile_fields_and_the_latest_snapshot(client):
     creator = CreatorFactory(
         slug="ari",
