@@ -28,7 +28,14 @@ def _set_status(creator: Creator, status: str) -> bool:
 
 
 def creator_approve(*, creator: Creator, moderator: User | None = None) -> bool:
-    """List the creator publicly. Returns True when the status changed."""
+    """List the creator publicly. Returns True when the status changed.
+
+    A creator removed at their own request is left alone (False): a bulk "approve" over a
+    filtered list must not put back someone who asked to leave. If they come back, a moderator
+    sets the status on the creator's own page, deliberately.
+    """
+    if creator.status == CreatorStatus.REMOVED:
+        return False
     return _set_status(creator, CreatorStatus.APPROVED)
 
 

@@ -107,6 +107,21 @@ def test_approving_an_approved_creator_reports_zero(client, superuser):
     assert "Approved 0 creators." in response.content.decode()
 
 
+def test_approving_never_relists_a_creator_removed_at_their_request(client, moderator):
+    removed = CreatorFactory(status=CreatorStatus.REMOVED)
+    pending = CreatorFactory(status=CreatorStatus.PENDING)
+    assert creator_approve(creator=removed) is False
+    response = client.post(
+        reverse("admin:directory_creator_changelist"),
+        {"action": "creator_approve_action", "_selected_action": [removed.pk, pending.pk]},
+        follow=True,
+    )
+    assert "Approved 1 creator." in response.content.decode()
+    removed.refresh_from_db()
+    pending.refresh_from_db()
+    assert (removed.status, pending.status) == (CreatorStatus.REMOVED, CreatorStatus.APPROVED)
+
+
 # -- pages -----------------------------------------------------------------------------------
 
 
