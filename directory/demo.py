@@ -2,9 +2,10 @@
 
 About sixty clearly fictional creators (surnames such as "Exampleton", organisations on reserved
 example domains) with six months of fortnightly snapshots and a deliberate spread of behaviour,
-so the ranking has something to show: large accounts that rarely reply, small ones that answer
-nearly everyone, medium ones, inactive ones, people taking a break, self-reported Instagram and
-TikTok numbers, hidden counts, and a few creators that are not listed (pending or hidden).
+so the ranking has something to show: large accounts that rarely reply and large ones that
+answer, small ones that answer nearly everyone and small ones that rarely reply, medium ones,
+inactive ones, people taking a break, self-reported Instagram and TikTok numbers, hidden counts,
+and a few creators that are not listed (pending or hidden).
 
 Everything comes from one seeded `random.Random`, so the same `now` gives the same document.
 Links use reserved example domains (RFC 2606/6761) where the platform allows any host; platforms
@@ -112,9 +113,13 @@ class Archetype:
 
 
 ARCHETYPES = (
-    Archetype("large_silent", 9, (100_000, 650_000), (15, 40), (20, 120), (0.0, 0.05), (0, 2)),
-    Archetype("small_responsive", 15, (200, 1_500), (4, 12), (2, 9), (0.85, 1.0), (8, 40)),
-    Archetype("medium", 20, (5_000, 60_000), (6, 20), (4, 25), (0.25, 0.7), (2, 15)),
+    Archetype("large_silent", 6, (100_000, 650_000), (15, 40), (20, 120), (0.0, 0.05), (0, 2)),
+    # Large accounts that do answer their community: the score must not read "anti-followers".
+    Archetype("large_responsive", 4, (100_000, 400_000), (10, 30), (15, 80), (0.6, 0.9), (5, 30)),
+    Archetype("small_responsive", 11, (200, 1_500), (4, 12), (2, 9), (0.85, 1.0), (8, 40)),
+    # Small accounts that post but rarely reply: being small earns nothing by itself.
+    Archetype("small_quiet", 5, (300, 1_600), (4, 15), (1, 5), (0.0, 0.15), (0, 2)),
+    Archetype("medium", 18, (5_000, 60_000), (6, 20), (4, 25), (0.1, 0.85), (1, 20)),
     Archetype("inactive", 6, (800, 30_000), (2, 8), (1, 6), (0.2, 0.6), (0, 5), (100, 170)),
     Archetype("on_break", 4, (600, 15_000), (3, 10), (2, 8), (0.6, 0.95), (2, 12), (40, 75)),
     Archetype("self_reported", 6, (2_000, 120_000), (8, 25), (5, 40), (0.1, 0.8), (0, 10)),

@@ -84,13 +84,13 @@ SCORING_VERSION = "1"
 
 DEFAULT_WEIGHTS: Mapping[str, float] = MappingProxyType(
     {
-        "responsiveness": 0.30,
-        "reply_depth": 0.15,
-        "conversation": 0.20,
-        "outreach": 0.12,
+        "responsiveness": 0.34,
+        "reply_depth": 0.18,
+        "conversation": 0.14,
+        "outreach": 0.14,
         "reciprocity": 0.05,
-        "activity": 0.08,
-        "reach": 0.10,
+        "activity": 0.07,
+        "reach": 0.08,
     }
 )
 MAX_REACH_WEIGHT = 0.15
@@ -192,6 +192,7 @@ class LinkEvidence:
     weight: float  # combination weight: (evidence + 1) x trust (x decay)
     trust: float
     components: dict[str, float | None] = field(default_factory=dict)
+    quiet: bool = False  # a measured window with no posts, outside a break
 
 
 def merge_weights(overrides: Mapping[str, float] | None = None) -> dict[str, float]:
@@ -227,6 +228,14 @@ def _pick_snapshot(
         # A break thins the latest window; use the window's best evidence instead.
         return max(strongest, key=lambda s: (snapshot_evidence(s), s.captured_at)), True
     return max(strongest, key=lambda s: (s.captured_at, snapshot_evidence(s))), True
+
+
+def evidence_amount(evidence: float) -> float:
+    """How much the evidence counts, 0-1: N^2 / (N^2 + 15^2), a half at 15 posts + conversations.
+
+    Squared so that thin evidence (a few posts) stays near the median while a solid month of
+    posting and conversations (N of 30 or more) is scored almost entirely on its own numbers."""
+    return evidence**2 / (evidence**2 + EVIDENCE_HALF**2)
 
 
 def last_active(creator: CreatorInput) -> dt.datetime | None:
@@ -290,6 +299,7 @@ def link_evidence(
                 weight=(observed + 1.0) * trust * decay,
                 trust=trust,
                 components=components,
+                quiet=snap.posts_in_window == 0 and not on_break,
             )
         )
     if any(ln.fresh for ln in out):
@@ -356,8 +366,13 @@ def score_creator(
     )
     values, effective, raw = combine(links, weights)
     evidence = sum(ln.evidence for ln in links)
-    amount = evidence / (evidence + EVIDENCE_HALF)
-    coverage = sum(weights[k] for k, v in values.items() if v is not None)
+    amount = evidence_amount(evidence)
+    if links and all(ln.quiet for ln in links):
+        # A measured window without posts says everything there is to say: no replies and no
+        # conversation because nothing was posted. Unknown components do not thin it further.
+        coverage = 1.0
+    else:
+        coverage = sum(weights[k] for k, v in values.items() if v is not None)
     shrink = 0.0 if raw is None else amount * math.sqrt(min(1.0, coverage))
     total_weight = sum(ln.weight for ln in links)
     trust = sum(ln.weight * ln.trust for ln in links) / total_weight if total_weight else 1.0

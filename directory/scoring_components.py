@@ -21,7 +21,9 @@ COMPONENT_KEYS = (
     "activity",
     "reach",
 )
-WILSON_Z = 1.96
+# One-sided 95% lower confidence bound: the bound itself already discounts small samples, and
+# the creator-level shrinkage discounts them again, so the two-sided z (1.96) double-counted.
+WILSON_Z = 1.645
 REPLY_DEPTH_PRIOR, REPLY_DEPTH_PRIOR_COMMENTS = 0.25, 10.0
 COMMENTS_PER_COMMENTER_CAP = 5
 CONVERSATION_PRIOR_POSTS = 5.0
@@ -54,7 +56,11 @@ def expected_comments_per_post(followers: int | None) -> float:
 
 
 def _saturate(x: float, half: float) -> float:
-    return x / (x + half)
+    """0 at 0, 0.5 at `half`, 0.75 at twice it, 0.9 at 3.3 times it, approaching 1.
+
+    Exponential rather than x / (x + half), which needs nine times `half` to reach 0.9 and so
+    kept excellent behaviour near the middle of the scale."""
+    return 1.0 - 0.5 ** (x / half)
 
 
 def comment_part(s: SnapshotInput) -> float | None:
@@ -90,9 +96,12 @@ def snapshot_components(
         )
     if s.comments_in_window and s.creator_replies_in_window is not None:
         replies = min(s.creator_replies_in_window, s.comments_in_window)
-        out["reply_depth"] = (replies + REPLY_DEPTH_PRIOR * REPLY_DEPTH_PRIOR_COMMENTS) / (
+        share = (replies + REPLY_DEPTH_PRIOR * REPLY_DEPTH_PRIOR_COMMENTS) / (
             s.comments_in_window + REPLY_DEPTH_PRIOR_COMMENTS
         )
+        # Square root: diminishing returns. Answering a third of all comments is already a lot
+        # of conversation (0.6); answering everyone stays the ceiling (1).
+        out["reply_depth"] = math.sqrt(share)
     part = comment_part(s)
     if part is not None and s.posts_in_window:
         n = s.posts_in_window

@@ -26,11 +26,15 @@ LABELS = {
 WHY_PHRASES = {
     "responsiveness": ("Replies in most conversations", 0.5),
     "reply_depth": ("Answers commenters", 0.5),
-    "conversation": ("Lively conversations on posts", 0.5),
+    # 0.75: twice the comments expected for the audience size, not merely the expected amount.
+    "conversation": ("Lively conversations on posts", 0.75),
     "outreach": ("Comments on others' posts", 0.4),
     "reciprocity": ("Follows back", 0.5),
     "activity": ("Posts regularly", 0.5),
 }
+RARELY_REPLIES = "Rarely replies to comments"
+# "Rarely replies": the creator replied in under a fifth of at least this many conversations.
+RARELY_REPLIES_SHARE, RARELY_REPLIES_MIN_THREADS = 0.2, 5
 NOT_MEASURED = "Not measured on these platforms"
 LOW_CONFIDENCE = 0.3
 
@@ -145,21 +149,34 @@ def why_line(
     stale: bool,
     on_break: bool,
     confidence: float,
+    replied: tuple[int, int] | None = None,
 ) -> str:
-    """One short line for list cards: the two strongest reasons, or an honest caveat."""
+    """One short line for list cards: the two strongest reasons, or an honest caveat.
+
+    `replied` is (conversations with a reply from the creator, conversations) over the links.
+    A creator who rarely replies is told so first, and comments they leave unanswered are not
+    praised as lively conversation."""
     if not has_links:
         return "No statistics yet"
     if effective is None:
         return "Not enough measured yet to score"
+    rarely = (
+        replied is not None
+        and replied[1] >= RARELY_REPLIES_MIN_THREADS
+        and replied[0] < RARELY_REPLIES_SHARE * replied[1]
+    )
+    skip = {"responsiveness", "reply_depth", "conversation"} if rarely else set()
     strengths = sorted(
         (
             (effective[k] * v, k)
             for k, (phrase, threshold) in WHY_PHRASES.items()
-            if (v := values.get(k)) is not None and v >= threshold
+            if (v := values.get(k)) is not None and v >= threshold and k not in skip
         ),
         reverse=True,
     )
-    phrases = [WHY_PHRASES[k][0] for _, k in strengths[:2]]
+    phrases = [WHY_PHRASES[k][0] for _, k in strengths[: 1 if rarely else 2]]
+    if rarely:
+        phrases.insert(0, RARELY_REPLIES)
     line = "; ".join([phrases[0], *(p[0].lower() + p[1:] for p in phrases[1:])]) if phrases else ""
     if not line and values.get("activity") == 0 and not on_break:
         line = "No posts in the measured period"
@@ -225,6 +242,11 @@ def build_breakdown(
             stale=stale,
             on_break=on_break,
             confidence=confidence,
+            replied=_total(
+                [s for s in snaps if _component_known("responsiveness", s)],
+                "posts_with_creator_reply",
+                "posts_with_comments",
+            ),
         ),
         "components": components,
         "links": [

@@ -325,7 +325,9 @@ def test_likes_and_shares_count_far_less_than_comments():
 def test_weights_can_be_overridden_and_are_validated():
     heavy_reach = score(creator(engaged_blogger()), weights={"reach": 0.12, "outreach": 0.0})
     assert component(heavy_reach, "outreach")["weight"] == 0
-    assert sum(c["weight"] for c in heavy_reach.breakdown["components"]) == pytest.approx(1.0)
+    # Seven weights, each rounded to three decimals in the breakdown.
+    weights = [c["weight"] for c in heavy_reach.breakdown["components"]]
+    assert sum(weights) == pytest.approx(1.0, abs=7 * 0.0005)
     with pytest.raises(ValueError, match="at most 15%"):
         merge_weights({"reach": 0.5})
     with pytest.raises(ValueError, match="unknown scoring weight"):
@@ -415,22 +417,22 @@ def test_the_worked_example_in_docs_matches_the_code():
     )
     result = score(example, directory_median=48.0)
     published = {
-        "responsiveness": 0.463,
-        "reply_depth": 0.462,
-        "conversation": 0.526,
-        "outreach": 0.503,
+        "responsiveness": 0.503,
+        "reply_depth": 0.64,
+        "conversation": 0.579,
+        "outreach": 0.504,
         "reciprocity": 0.1,
-        "activity": 0.49,
+        "activity": 0.504,
         "reach": 0.544,
     }
     assert {c["key"]: c["value"] for c in result.breakdown["components"]} == published
-    assert (result.breakdown["raw_score"], result.score, result.confidence) == (47.2, 47.4, 0.73)
+    assert (result.breakdown["raw_score"], result.score, result.confidence) == (52.2, 51.9, 0.86)
     assert [(ln["evidence_weight"], ln["score"]) for ln in result.breakdown["links"]] == [
-        (0.46, 59.5),
-        (0.54, 36.9),
+        (0.46, 65.7),
+        (0.54, 41.5),
     ]
     docs = (Path(__file__).resolve().parents[2] / "docs" / "scoring.md").read_text()
-    assert "**47.4**" in docs and "**0.73**" in docs and "**47.2**" in docs
+    assert "**51.9**" in docs and "**0.86**" in docs and "**52.2**" in docs
 
 
 def test_explanations_name_the_period_the_counts_cover():
@@ -445,3 +447,14 @@ def test_explanations_name_the_period_the_counts_cover():
 
 def test_why_line_says_when_nothing_was_posted():
     assert score(creator(quiet_snapshot())).breakdown["why"] == "No posts in the measured period"
+
+
+def test_why_line_says_plainly_when_a_large_account_rarely_replies():
+    # 4 of 30 conversations: the comments on its posts are not praised as lively conversation.
+    why = score(creator(big_rarely_replies())).breakdown["why"]
+    assert why.startswith("Rarely replies to comments")
+    assert "conversation" not in why.lower() and "answers" not in why.lower()
+    # Too few conversations to say "rarely": 0 of 2 is not a pattern.
+    thin = big_rarely_replies(posts_with_comments=2, posts_with_creator_reply=0)
+    assert "Rarely" not in score(creator(thin)).breakdown["why"]
+    assert "Rarely" not in score(creator(engaged_blogger())).breakdown["why"]

@@ -100,6 +100,12 @@ def test_behaviours_are_spread(seeded):
     for creator in of("small_responsive"):
         snap = creator.links.first().latest_snapshot
         assert snap.posts_with_creator_reply >= 0.8 * snap.posts_with_comments
+    for creator in of("small_quiet"):
+        assert creator.followers_total <= 5_000
+        snap = creator.links.first().latest_snapshot
+        assert snap.posts_with_creator_reply <= 0.15 * snap.posts_with_comments + 1
+    assert all(c.followers_total >= 100_000 for c in of("large_responsive"))
+    assert len(of("large_responsive")) >= 3 and len(of("small_quiet")) >= 3
     for creator in of("inactive"):
         assert creator.last_active_at < NOW - dt.timedelta(days=90)
     assert all(c.is_on_break for c in of("on_break"))
@@ -113,6 +119,11 @@ def test_scores_are_computed_and_small_responsive_outrank_large_silent(seeded):
     responsive = [scores[s] for s, k in kinds.items() if k == "small_responsive"]
     silent = [scores[s] for s, k in kinds.items() if k == "large_silent"]
     assert sorted(responsive)[len(responsive) // 2] > max(silent)
+    # Size is not the signal: large accounts that answer outrank small ones that rarely reply.
+    answering = [scores[s] for s, k in kinds.items() if k == "large_responsive"]
+    quiet = [scores[s] for s, k in kinds.items() if k == "small_quiet"]
+    assert sorted(answering)[len(answering) // 2] > sorted(quiet)[len(quiet) // 2]
+    assert min(answering) > max(silent)
 
 
 def test_bios_are_calm_and_say_the_profile_is_fictional(seeded):
