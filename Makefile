@@ -3,6 +3,8 @@
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 PORT ?= 8000
+# Tests run on every core (pytest-xdist); override, e.g. make test PYTEST_ARGS='-x tests/directory'.
+PYTEST_ARGS ?= -n auto
 VENV := .venv
 PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
