@@ -11,11 +11,14 @@ from collections.abc import Callable
 
 from django.contrib import admin, messages
 from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.urls import URLPattern, path, reverse
+from django.utils.html import format_html
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from .admin_snapshots import enter_statistics_view
 from .models import Creator, Language, PlatformLink, ScoreHistory, StatsSnapshot, Topic
 from .services.moderation import creator_approve, creator_hide, creator_reject
 
@@ -134,7 +137,29 @@ class PlatformLinkAdmin(admin.ModelAdmin):
     search_fields = ("url", "handle", "external_id", "creator__name", "creator__slug")
     list_select_related = ("creator",)
     raw_id_fields = ("creator",)
-    readonly_fields = (*FETCH_FIELDS, "created_at")
+    readonly_fields = (*FETCH_FIELDS, "created_at", "enter_statistics")
+
+    def get_urls(self) -> list[URLPattern]:
+        view = self.admin_site.admin_view(self.enter_statistics_view)
+        return [
+            path(
+                "<path:object_id>/statistics/",
+                view,
+                name="directory_platformlink_enter_statistics",
+            ),
+            *super().get_urls(),
+        ]
+
+    def enter_statistics_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
+        return enter_statistics_view(self, request, object_id)
+
+    @admin.display(description=_("statistics"))
+    def enter_statistics(self, link: PlatformLink) -> str:
+        # Snapshots are added only through this page, so the latest pointer and score follow.
+        if link.pk is None:
+            return "—"
+        url = reverse("admin:directory_platformlink_enter_statistics", args=[link.pk])
+        return format_html('<a class="button" href="{}">{}</a>', url, _("Enter statistics"))
 
     @admin.display(description=_("last error"))
     def short_error(self, link: PlatformLink) -> str:
