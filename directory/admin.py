@@ -18,6 +18,7 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from .admin_links import NeedsAttentionFilter, retry_now
 from .admin_snapshots import enter_statistics_view
 from .models import Creator, Language, PlatformLink, ScoreHistory, StatsSnapshot, Topic
 from .services.moderation import creator_approve, creator_hide, creator_reject
@@ -129,11 +130,13 @@ class PlatformLinkAdmin(admin.ModelAdmin):
         "creator",
         "fetch_state",
         "consecutive_failures",
+        "first_failure_at",
         "last_fetched_at",
         "next_fetch_at",
         "short_error",
     )
-    list_filter = ("fetch_state", "platform", "verified", "is_public")
+    list_filter = (NeedsAttentionFilter, "fetch_state", "platform", "verified", "is_public")
+    actions = [retry_now]
     search_fields = ("url", "handle", "external_id", "creator__name", "creator__slug")
     list_select_related = ("creator",)
     raw_id_fields = ("creator",)

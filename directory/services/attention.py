@@ -1,0 +1,57 @@
+"""Links a moderator should look at, and the moderator's "retry now".
+
+A link needs attention when fetching has stopped (DISABLED: it failed permanently for 30 days),
+when it is FAILING, or when it keeps failing temporarily (RETRYING after more than
+`RETRYING_ATTENTION_AFTER` failures in a row). Its `last_error` says why.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.db import transaction
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from directory.models import PLATFORMS_WITHOUT_API, FetchState, PlatformLink
+
+RETRYING_ATTENTION_AFTER = 3
+
+NEEDS_ATTENTION = Q(fetch_state__in=[FetchState.DISABLED, FetchState.FAILING]) | Q(
+    fetch_state=FetchState.RETRYING, consecutive_failures__gt=RETRYING_ATTENTION_AFTER
+)
+
+
+def links_needing_attention() -> QuerySet[PlatformLink]:
+    """Links a moderator should look at (see the module docstring)."""
+    return PlatformLink.objects.filter(NEEDS_ATTENTION)
+
+
+def links_retry_now(*, links: Iterable[PlatformLink]) -> tuple[int, int]:
+    """Make each fetchable link due now and enqueue it after commit; (retried, skipped).
+
+    Platforms without a public API, MANUAL and demo links are skipped: there is nothing to fetch. A
+    DISABLED link becomes FAILING so the refresh will run; its failure history is kept, so a
+    link that still fails is surfaced again rather than getting another 30 days of attempts.
+    """
+    from directory.tasks import enqueue_link_refresh
+
+    retried = skipped = 0
+    now = timezone.now()
+    with transaction.atomic():
+        for link in links:
+            if (
+                link.platform in PLATFORMS_WITHOUT_API
+                or link.creator.is_demo
+                or link.fetch_state == FetchState.MANUAL
+            ):
+                skipped += 1
+                continue
+            state = FetchState.FAILING if link.fetch_state == FetchState.DISABLED else None
+            changes: dict[str, object] = {"next_fetch_at": now, "enqueued_at": None}
+            if state is not None:
+                changes["fetch_state"] = state
+            PlatformLink.objects.filter(pk=link.pk).update(**changes)
+            enqueue_link_refresh(link.pk)
+            retried += 1
+    return retried, skipped

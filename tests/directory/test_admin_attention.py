@@ -1,0 +1,115 @@
+"""Failing links surface to moderators ("Needs attention") and can be retried at once."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.contrib.auth.models import Permission
+from django.urls import reverse
+from django.utils import timezone
+
+from directory.models import FetchState, Platform, PlatformLink
+from directory.services.attention import RETRYING_ATTENTION_AFTER, links_needing_attention
+from tests.factories import CreatorFactory, PlatformLinkFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+CHANGELIST = "admin:directory_platformlink_changelist"
+
+
+@pytest.fixture
+def moderator(client):
+    user = UserFactory(username="mod", is_staff=True)
+    user.user_permissions.set(Permission.objects.filter(content_type__app_label="directory"))
+    client.force_login(user)
+    return user
+
+
+def _link(state: str, failures: int = 0, **kwargs) -> PlatformLink:
+    return PlatformLinkFactory(
+        platform=Platform.BLOG,
+        url=kwargs.pop("url", None) or f"https://{state}{failures}.blog.org/",
+        fetch_state=state,
+        consecutive_failures=failures,
+        last_error="permanent (HTTP 404): the feed is gone" if failures else "",
+        **kwargs,
+    )
+
+
+@pytest.fixture
+def links():
+    return {
+        "disabled": _link(FetchState.DISABLED, 40),
+        "failing": _link(FetchState.FAILING, 2),
+        "retrying_long": _link(FetchState.RETRYING, RETRYING_ATTENTION_AFTER + 1),
+        "retrying_short": _link(FetchState.RETRYING, 1),
+        "ok": _link(FetchState.OK),
+    }
+
+
+def test_needs_attention_picks_disabled_failing_and_long_retrying(links):
+    found = set(links_needing_attention())
+    assert found == {links["disabled"], links["failing"], links["retrying_long"]}
+
+
+def test_the_admin_filter_lists_them_with_the_last_error(client, moderator, links):
+    response = client.get(reverse(CHANGELIST), {"attention": "yes"})
+    assert response.status_code == 200
+    shown = set(response.context["cl"].result_list)
+    assert shown == {links["disabled"], links["failing"], links["retrying_long"]}
+    assert "the feed is gone" in response.content.decode()
+
+
+@pytest.mark.parametrize("value", ["disabled", "failing", "retrying"])
+def test_each_reason_filters_on_its_own(client, moderator, links, value):
+    response = client.get(reverse(CHANGELIST), {"attention": value})
+    expected = {"disabled": "disabled", "failing": "failing", "retrying": "retrying_long"}[value]
+    assert list(response.context["cl"].result_list) == [links[expected]]
+
+
+def _retry(client, links_to_retry):
+    return client.post(
+        reverse(CHANGELIST),
+        {"action": "retry_now", "_selected_action": [link.pk for link in links_to_retry]},
+        follow=True,
+    )
+
+
+def test_retry_now_makes_the_link_due_and_enqueues_after_commit(
+    client, moderator, links, monkeypatch, django_capture_on_commit_callbacks
+):
+    sent: list[list[tuple[int, int]]] = []
+    monkeypatch.setattr("directory.tasks.send_refresh", lambda plan: sent.append(list(plan)))
+    disabled = links["disabled"]
+    disabled.first_failure_at = timezone.now() - dt.timedelta(days=40)
+    disabled.save()
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        response = _retry(client, [disabled])
+    assert sent == []  # nothing is sent before the transaction commits
+    for callback in callbacks:
+        callback()
+    assert sent == [[(disabled.pk, 0)]]
+    assert "1 link will be fetched again shortly." in response.content.decode()
+    disabled.refresh_from_db()
+    assert disabled.fetch_state == FetchState.FAILING  # fetchable again
+    assert disabled.next_fetch_at <= timezone.now()
+    assert disabled.enqueued_at is not None
+    assert disabled.consecutive_failures == 40  # history kept: a new failure re-surfaces it
+
+
+def test_retry_now_skips_links_without_an_api_and_demo_links(
+    client, moderator, monkeypatch, django_capture_on_commit_callbacks
+):
+    sent: list = []
+    monkeypatch.setattr("directory.tasks.send_refresh", lambda plan: sent.append(list(plan)))
+    instagram = PlatformLinkFactory(
+        platform=Platform.INSTAGRAM, url="https://www.instagram.com/someone"
+    )
+    demo = _link(FetchState.FAILING, 3, creator=CreatorFactory(is_demo=True))
+    with django_capture_on_commit_callbacks(execute=True):
+        response = _retry(client, [instagram, demo])
+    assert sent == []
+    assert "2 links were skipped" in response.content.decode()
+    demo.refresh_from_db()
+    assert demo.fetch_state == FetchState.FAILING
