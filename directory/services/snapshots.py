@@ -137,7 +137,7 @@ def snapshot_record(
     with transaction.atomic():
         # Locking the link serialises entries for it, so the latest pointer cannot go backwards.
         locked = (
-            PlatformLink.objects.select_for_update()
+            PlatformLink.objects.select_for_update(of=("self",))
             .select_related("latest_snapshot")
             .get(pk=link.pk)
         )
