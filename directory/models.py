@@ -250,7 +250,9 @@ class PlatformLink(models.Model):
         _("stable external id"),
         max_length=200,
         blank=True,
-        help_text=_("Mastodon account id, Bluesky DID, YouTube channel id, WordPress.com site ID."),
+        help_text=_(
+            "Mastodon account URI, Bluesky DID, YouTube channel id, WordPress.com site ID."
+        ),
     )
     verified = models.BooleanField(_("verified"), default=False)
     is_public = models.BooleanField(
@@ -290,6 +292,13 @@ class PlatformLink(models.Model):
         verbose_name_plural = _("platform links")
         constraints = [
             models.UniqueConstraint(fields=["platform", "url"], name="link_unique_platform_url"),
+            # The same account pasted under two URLs (a YouTube @handle and its channel page, a
+            # Bluesky handle and its DID) resolves to one stable id: it may be listed once.
+            models.UniqueConstraint(
+                fields=["platform", "external_id"],
+                condition=~Q(external_id=""),
+                name="link_unique_external_id",
+            ),
         ]
         indexes = [
             models.Index(fields=["next_fetch_at"], name="link_next_fetch_idx"),

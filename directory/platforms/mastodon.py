@@ -306,7 +306,7 @@ class MastodonAdapter:
         return FetchResult(
             measurements=measurements,
             handle=f"{account.get('username') or account.get('acct')}@{home}",
-            external_id=self_id,
+            external_id=account_key(account, host),
             display_name=str(account.get("display_name") or ""),
             is_public=_is_public(account),
             notes=tuple(notes),
@@ -351,7 +351,7 @@ class MastodonAdapter:
         return FetchResult(
             measurements=measurements,
             handle=f"{name}@{home}",
-            external_id=str(account.get("id") or ""),
+            external_id=account_key(account, home) if account else "",
             display_name=str(account.get("display_name") or ""),
             is_public=_is_public(account) if account else True,
             notes=(f"{fallback.reason}: activity only, from the public feed",),
@@ -387,6 +387,20 @@ class _ThreadFigures:
             self.posts_with_comments += 1
             if replied:
                 self.posts_with_creator_reply += 1
+
+
+def account_key(account: dict[str, Any], api_host: str) -> str:
+    """A globally unique id for the account: its ActivityPub `uri`.
+
+    The numeric `id` is local to one server (two servers each have an account "1"), so it cannot
+    tell whether two links are the same person; the `uri` is the same whichever domain (a custom
+    one or the server's own) the account was reached through.
+    """
+    uri = str(account.get("uri") or "")
+    if uri.startswith("https://"):
+        return uri[:200]
+    account_id = str(account.get("id") or "")
+    return f"{account_id}@{api_host}" if account_id else ""
 
 
 def _next_max_id(response: httpx.Response) -> str:

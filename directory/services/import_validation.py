@@ -126,6 +126,7 @@ class _Validator(FieldReader):
         self.check_duplicate_links(cleaned)
         if not self.problems:
             self.check_against_database(cleaned)
+            self.check_duplicate_external_ids(cleaned)
         return cleaned
 
     def creator(self, raw: Any, path: str) -> CleanCreator | None:
@@ -339,6 +340,34 @@ class _Validator(FieldReader):
                     )
                 else:
                     first_use[link.url] = link.path
+
+    def check_duplicate_external_ids(self, creators: list[CleanCreator]) -> None:
+        """One account, one link: a stable id may not appear on two links of a platform."""
+        first_use: dict[tuple[str, str], CleanLink] = {}
+        for creator in creators:
+            for link in creator.links:
+                key = (link.platform, link.fields.get("external_id") or "")
+                if not key[1]:
+                    continue
+                if key in first_use:
+                    self.error(
+                        f"{link.path}.external_id",
+                        f"the same account as {first_use[key].path} (external_id {key[1]!r})",
+                    )
+                else:
+                    first_use[key] = link
+        if not first_use:
+            return
+        stored = PlatformLink.objects.filter(
+            external_id__in={eid for _, eid in first_use}
+        ).values_list("platform", "external_id", "url")
+        for platform, external_id, url in stored:
+            link = first_use.get((platform, external_id))
+            if link is not None and link.url != url:
+                self.error(
+                    f"{link.path}.external_id",
+                    f"the same account is already listed as {url}; merge or remove one",
+                )
 
     def check_against_database(self, creators: list[CleanCreator]) -> None:
         """Links already listed under another creator; snapshots that would have to change."""

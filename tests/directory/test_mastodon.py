@@ -20,6 +20,7 @@ FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "mastodon"
 HOST = "https://mastodon.social"
 STATUSES = f"{HOST}/api/v1/accounts/109302136/statuses"
 ACCOUNT_ID = "109302136"
+ACCOUNT_URI = "https://mastodon.social/users/riverwrites"
 NOW = dt.datetime(2025, 6, 30, 12, 0, tzinfo=dt.UTC)
 
 
@@ -143,7 +144,7 @@ def test_measurements_from_statuses_and_threads(respx_mock, adapter, client):
     result = adapter.fetch(link(), client, window_days=90)
 
     m = result.measurements
-    assert result.external_id == ACCOUNT_ID
+    assert result.external_id == ACCOUNT_URI  # the server-local id is not globally unique
     assert result.handle == "riverwrites@mastodon.social"
     assert result.display_name == "River (she/her)"
     assert result.is_public is True
@@ -255,14 +256,20 @@ def test_discoverable_null_is_not_an_opt_out(respx_mock, adapter, client):
 
 @respx.mock
 def test_remote_handle_is_asked_on_its_home_server(respx_mock, adapter, client):
-    account = {**load("account"), "id": "42", "username": "kit", "acct": "kit"}
+    account = {
+        **load("account"),
+        "id": "42",
+        "username": "kit",
+        "acct": "kit",
+        "uri": "https://hachyderm.io/users/kit",
+    }
     lookup = respx_mock.get("https://hachyderm.io/api/v1/accounts/lookup", params={"acct": "kit"})
     lookup.respond(json=account)
     respx_mock.get("https://hachyderm.io/api/v1/accounts/42/statuses").respond(json=[])
     result = adapter.fetch(
         link("https://mastodon.social/@kit@hachyderm.io"), client, window_days=90
     )
-    assert result.external_id == "42"
+    assert result.external_id == "https://hachyderm.io/users/kit"
     assert result.handle == "kit@hachyderm.io"
 
 
@@ -283,7 +290,8 @@ def test_custom_domain_resolves_through_webfinger(respx_mock, adapter, client):
     result = adapter.fetch(link("https://river.example/@river"), client, window_days=90)
 
     assert finger.called
-    assert result.external_id == ACCOUNT_ID
+    # The same id as through the server's own address: one account, whichever URL was pasted.
+    assert result.external_id == ACCOUNT_URI
     assert result.handle == "riverwrites@river.example"
 
 
@@ -402,7 +410,7 @@ def test_statuses_behind_sign_in_keep_the_account_counts(respx_mock, adapter, cl
     result = adapter.fetch(link(), client, window_days=90)
     assert result.measurements.followers == 1204
     assert result.measurements.posts_in_window == 2
-    assert result.external_id == ACCOUNT_ID
+    assert result.external_id == ACCOUNT_URI
 
 
 @respx.mock
@@ -423,3 +431,11 @@ def test_the_registry_knows_the_adapter():
         "mastodon",
         "https://hachyderm.io/@kit",
     )
+
+
+def test_account_key_falls_back_to_id_at_server_without_a_uri():
+    from directory.platforms.mastodon import account_key
+
+    assert account_key({"id": "1"}, "one.example") == "1@one.example"
+    assert account_key({"id": "1"}, "two.example") != account_key({"id": "1"}, "one.example")
+    assert account_key({}, "one.example") == ""
