@@ -17,25 +17,31 @@ Per platform link
          Bayesian average, answering everyone is the ceiling;
        - conversation = comments per post relative to the comments expected for the audience
          (1 + sqrt(followers) / 20), each commenter counting for at most 5 comments when unique
-         commenters are known, saturating r / (1 + r); likes and shares make up at most 10% of
+         commenters are known, saturating 1 - 0.5^r; likes and shares make up at most 10% of
          it; shrunk toward the platform's median with a prior of 5 posts;
-       - outreach = replies on other people's posts per week, saturating w / (w + 2);
+       - outreach = replies on other people's posts per week, saturating 1 - 0.5^(w/2);
        - reciprocity = following / followers, capped at 1, where "following" exists;
-       - activity = posts per week, saturating w / (w + 1); on a break, the last stored value;
+       - activity = posts per week, saturating 1 - 0.5^w; on a break, the last stored value;
        - reach = log10(followers + 1) / 6, capped at 1 (a million followers).
     3. Self-reported and moderator-entered numbers are weaker evidence: each component of such a
        link counts at 85% or 90% of its value, so the same numbers fetched always rank higher.
 
 Per creator
-    4. Links combine by evidence, not followers: link weight = (posts + commented posts in the
-       window + 1) x source trust x staleness decay. Each component is the weighted mean over
-       the links where it is known.
+    4. Links are pooled, not averaged: responsiveness and reply depth take the Wilson bound and
+       the prior once over the reply counts summed across links, conversation takes its prior
+       once over the summed posts, and outreach and activity rates add up over the links. In
+       the pool a link's counts weigh its trust relative to the most trusted link, and the
+       pooled value counts at the count-weighted mean trust. Each link's own components (and
+       its breakdown score) still use only its own counts. Reciprocity and reach are means
+       weighted by evidence, not followers: (posts + commented posts + 1) x trust x decay.
     5. Unknown components drop out and the remaining weights are renormalised, except reach,
        which never counts for more than its own weight (at most 15%). With no engagement
        component known, there is no measured score.
-    6. Evidence amount = N / (N + 15) with N = posts + commented posts in the window over all
-       links (a link with no posts at all in the window, outside a break, counts 15: silence is
-       evidence of inactivity); shrinkage = amount x sqrt(share of the weight that is known).
+    6. Evidence amount = N^2 / (N^2 + 10^2) with N = posts + commented posts in the window over
+       all links (a link with no posts at all in the window, outside a break, counts 30, a solid
+       month: silence is evidence of inactivity, and with one link it must not sit half-way to
+       the median); shrinkage = amount x sqrt(share of the weight that is known; 1 when every
+       link is silent).
        The score is shrinkage x measured + (1 - shrinkage) x directory median; confidence =
        shrinkage x source trust.
     7. A break lasts until `on_break_until`, and at most 6 months after the last post seen: then
@@ -65,6 +71,7 @@ from directory.scoring_components import (
     wilson_lower_bound,
 )
 from directory.scoring_explain import build_breakdown
+from directory.scoring_pool import pooled_components
 
 __all__ = [
     "COMPONENT_KEYS",
@@ -101,8 +108,8 @@ SOURCES = ("api", "moderator", "self_reported")
 SOURCE_TRUST: Mapping[str, float] = MappingProxyType(
     {"api": 1.0, "moderator": 0.9, "self_reported": 0.85}
 )
-EVIDENCE_HALF = 15.0  # posts + commented posts at which the evidence amount reaches 0.5
-QUIET_WINDOW_EVIDENCE = 15.0  # evidence of a window with no posts (outside a break)
+EVIDENCE_HALF = 10.0  # posts + commented posts at which the evidence amount reaches 0.5
+QUIET_WINDOW_EVIDENCE = 30.0  # evidence of a window with no posts (outside a break)
 STALE_HALF_LIFE_DAYS = 20.0
 MAX_BREAK = dt.timedelta(days=183)
 
@@ -193,6 +200,9 @@ class LinkEvidence:
     trust: float
     components: dict[str, float | None] = field(default_factory=dict)
     quiet: bool = False  # a measured window with no posts, outside a break
+    conversation_prior: float = DEFAULT_CONVERSATION_PRIOR  # the platform's median conversation
+    weeks: float = DEFAULT_WINDOW_DAYS / 7  # length of the window the snapshot measured
+    activity_held: bool = False  # on a break: activity is the last stored value, not measured
 
 
 def merge_weights(overrides: Mapping[str, float] | None = None) -> dict[str, float]:
@@ -231,7 +241,7 @@ def _pick_snapshot(
 
 
 def evidence_amount(evidence: float) -> float:
-    """How much the evidence counts, 0-1: N^2 / (N^2 + 15^2), a half at 15 posts + conversations.
+    """How much the evidence counts, 0-1: N^2 / (N^2 + 10^2), a half at 10 posts + conversations.
 
     Squared so that thin evidence (a few posts) stays near the median while a solid month of
     posting and conversations (N of 30 or more) is scored almost entirely on its own numbers."""
@@ -300,6 +310,9 @@ def link_evidence(
                 trust=trust,
                 components=components,
                 quiet=snap.posts_in_window == 0 and not on_break,
+                conversation_prior=priors.get(link.platform, DEFAULT_CONVERSATION_PRIOR),
+                weeks=(snap.window_days or window_days) / 7.0,
+                activity_held=on_break and creator.previous_activity is not None,
             )
         )
     if any(ln.fresh for ln in out):
@@ -331,7 +344,11 @@ def combine(
 ) -> tuple[dict[str, float | None], dict[str, float] | None, float | None]:
     """Evidence-weighted components, their effective weights and the measured score (0-100)."""
     values: dict[str, float | None] = {}
+    pooled = pooled_components(links)
     for key in COMPONENT_KEYS:
+        if key in pooled:
+            values[key] = pooled[key]
+            continue
         pairs = [(ln.weight, ln.components[key]) for ln in links if ln.components[key] is not None]
         total = sum(w for w, _ in pairs)
         if not pairs:

@@ -36,8 +36,10 @@ ACTIVITY_HALF_PER_WEEK = 1.0
 REACH_LOG_FULL = 6.0  # log10 of a million followers
 
 
-def wilson_lower_bound(successes: int, trials: int, z: float = WILSON_Z) -> float:
-    """Lower bound of the Wilson score interval: a proportion ranked honestly for small n."""
+def wilson_lower_bound(successes: float, trials: float, z: float = WILSON_Z) -> float:
+    """Lower bound of the Wilson score interval: a proportion ranked honestly for small n.
+
+    Counts may be fractional: pooled counts of less trusted sources are weighted down."""
     if trials <= 0:
         raise ValueError("trials must be positive")
     successes = max(0, min(successes, trials))
@@ -48,6 +50,18 @@ def wilson_lower_bound(successes: int, trials: int, z: float = WILSON_Z) -> floa
     return max(0.0, (centre - margin) / (1 + z2 / trials))
 
 
+def reply_depth(replies: float, comments: float) -> float:
+    """Replies relative to comments received: a Bayesian average, capped at answering everyone.
+
+    Square root: diminishing returns. Answering a third of all comments is already a lot of
+    conversation (0.6); answering everyone stays the ceiling (1)."""
+    replies = min(replies, comments)
+    share = (replies + REPLY_DEPTH_PRIOR * REPLY_DEPTH_PRIOR_COMMENTS) / (
+        comments + REPLY_DEPTH_PRIOR_COMMENTS
+    )
+    return math.sqrt(share)
+
+
 def expected_comments_per_post(followers: int | None) -> float:
     """Comments a post typically draws at this audience size (grows slower than the audience)."""
     if followers is None:
@@ -55,7 +69,7 @@ def expected_comments_per_post(followers: int | None) -> float:
     return 1.0 + math.sqrt(followers) / 20.0
 
 
-def _saturate(x: float, half: float) -> float:
+def saturate(x: float, half: float) -> float:
     """0 at 0, 0.5 at `half`, 0.75 at twice it, 0.9 at 3.3 times it, approaching 1.
 
     Exponential rather than x / (x + half), which needs nine times `half` to reach 0.9 and so
@@ -72,11 +86,11 @@ def comment_part(s: SnapshotInput) -> float | None:
         # A few accounts posting many comments ("comment pods") cannot inflate the value.
         comments = min(comments, s.unique_commenters_in_window * COMMENTS_PER_COMMENTER_CAP)
     ratio = comments / s.posts_in_window / expected_comments_per_post(s.followers)
-    value = _saturate(ratio, 1.0)
+    value = saturate(ratio, 1.0)
     if s.likes_in_window is not None or s.shares_in_window is not None:
         passive = (s.likes_in_window or 0) + SHARE_WEIGHT * (s.shares_in_window or 0)
         passive_ratio = passive / s.posts_in_window / (10 * expected_comments_per_post(s.followers))
-        value = (1 - PASSIVE_SHARE) * value + PASSIVE_SHARE * _saturate(passive_ratio, 1.0)
+        value = (1 - PASSIVE_SHARE) * value + PASSIVE_SHARE * saturate(passive_ratio, 1.0)
     return value
 
 
@@ -95,13 +109,7 @@ def snapshot_components(
             s.posts_with_creator_reply, s.posts_with_comments
         )
     if s.comments_in_window and s.creator_replies_in_window is not None:
-        replies = min(s.creator_replies_in_window, s.comments_in_window)
-        share = (replies + REPLY_DEPTH_PRIOR * REPLY_DEPTH_PRIOR_COMMENTS) / (
-            s.comments_in_window + REPLY_DEPTH_PRIOR_COMMENTS
-        )
-        # Square root: diminishing returns. Answering a third of all comments is already a lot
-        # of conversation (0.6); answering everyone stays the ceiling (1).
-        out["reply_depth"] = math.sqrt(share)
+        out["reply_depth"] = reply_depth(s.creator_replies_in_window, s.comments_in_window)
     part = comment_part(s)
     if part is not None and s.posts_in_window:
         n = s.posts_in_window
@@ -109,11 +117,11 @@ def snapshot_components(
         out["conversation"] = (1 - prior_share) * part + prior_share * conversation_prior
     # On a break, not joining other people's threads is expected: unknown, not zero.
     if s.replies_to_others_in_window is not None and not on_break:
-        out["outreach"] = _saturate(s.replies_to_others_in_window / weeks, OUTREACH_HALF_PER_WEEK)
+        out["outreach"] = saturate(s.replies_to_others_in_window / weeks, OUTREACH_HALF_PER_WEEK)
     if s.following is not None and s.followers:
         out["reciprocity"] = min(1.0, s.following / s.followers)
     if s.posts_in_window is not None:
-        out["activity"] = _saturate(s.posts_in_window / weeks, ACTIVITY_HALF_PER_WEEK)
+        out["activity"] = saturate(s.posts_in_window / weeks, ACTIVITY_HALF_PER_WEEK)
     if s.followers is not None:
         out["reach"] = min(1.0, math.log10(s.followers + 1) / REACH_LOG_FULL)
     return out

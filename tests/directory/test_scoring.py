@@ -417,22 +417,22 @@ def test_the_worked_example_in_docs_matches_the_code():
     )
     result = score(example, directory_median=48.0)
     published = {
-        "responsiveness": 0.503,
-        "reply_depth": 0.64,
-        "conversation": 0.579,
+        "responsiveness": 0.545,
+        "reply_depth": 0.643,
+        "conversation": 0.617,
         "outreach": 0.504,
         "reciprocity": 0.1,
-        "activity": 0.504,
+        "activity": 0.706,
         "reach": 0.544,
     }
     assert {c["key"]: c["value"] for c in result.breakdown["components"]} == published
-    assert (result.breakdown["raw_score"], result.score, result.confidence) == (52.2, 51.9, 0.86)
+    assert (result.breakdown["raw_score"], result.score, result.confidence) == (55.6, 55.4, 0.89)
     assert [(ln["evidence_weight"], ln["score"]) for ln in result.breakdown["links"]] == [
         (0.46, 65.7),
         (0.54, 41.5),
     ]
     docs = (Path(__file__).resolve().parents[2] / "docs" / "scoring.md").read_text()
-    assert "**51.9**" in docs and "**0.86**" in docs and "**52.2**" in docs
+    assert "**55.4**" in docs and "**0.89**" in docs and "**55.6**" in docs
 
 
 def test_explanations_name_the_period_the_counts_cover():

@@ -160,3 +160,14 @@ def test_seeding_takes_a_few_seconds_at_most():
     started = time.monotonic()
     call_command("seed_demo", stdout=io.StringIO())
     assert time.monotonic() - started < 10
+
+
+def test_demo_scores_use_the_top_of_the_scale_and_inactive_creators_score_low(seeded):
+    kinds = demo_archetypes(NOW)
+    rows = {c.slug: c for c in Creator.objects.listed()}
+    assert max(c.interactivity_score for c in rows.values()) >= 70
+    # A fetched window with no posts is strong evidence of inactivity, with one link or three:
+    # no inactive creator is held part-way to the median with a confidence of one half.
+    inactive = [c for s, c in rows.items() if kinds[s] == "inactive"]
+    assert inactive and all(c.interactivity_score < 20 for c in inactive)
+    assert all(c.score_confidence >= 0.85 for c in inactive)

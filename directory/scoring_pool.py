@@ -1,0 +1,96 @@
+"""Pooling a creator's links into one sample (pure; see directory/scoring.py for the rules).
+
+A creator's conversations on three platforms are one sample, not three: the small-sample
+discounts (Wilson bound, Bayesian priors) are applied once to the pooled counts, and rates of
+the creator's own behaviour (posting, outreach) add up over the platforms. Each link's own
+components, computed in directory/scoring_components.py, stay as they are for the link's score.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from directory.scoring_components import (
+    ACTIVITY_HALF_PER_WEEK,
+    CONVERSATION_PRIOR_POSTS,
+    OUTREACH_HALF_PER_WEEK,
+    comment_part,
+    reply_depth,
+    saturate,
+    wilson_lower_bound,
+)
+
+if TYPE_CHECKING:
+    from directory.scoring import LinkEvidence
+
+
+def pooled_components(links: list[LinkEvidence]) -> dict[str, float | None]:
+    """Responsiveness, reply depth and conversation from counts pooled over the links.
+
+    Three links with 12 conversations each are one sample of 36, not three samples of 12: the
+    Wilson bound and the reply-depth prior are applied once, to the pooled counts. A link's
+    counts are weighted by its source trust relative to the most trusted link (so self-reported
+    counts sway a mix with fetched ones less, and a single link keeps its own counts), and the
+    pooled value counts at the trust-weighted mean trust, like every component of such a link."""
+    out: dict[str, float | None] = {}
+    top = max((ln.trust for ln in links), default=1.0)
+    for key, hits, trials in (
+        ("responsiveness", "posts_with_creator_reply", "posts_with_comments"),
+        ("reply_depth", "creator_replies_in_window", "comments_in_window"),
+    ):
+        rows = [
+            (ln.trust, getattr(ln.snapshot, hits), getattr(ln.snapshot, trials))
+            for ln in links
+            if ln.components[key] is not None
+        ]
+        if not rows:
+            out[key] = None
+            continue
+        n = sum(t / top * c for t, _, c in rows)
+        k = sum(t / top * min(h, c) for t, h, c in rows)
+        trust = sum(t / top * c * t for t, _, c in rows) / n
+        out[key] = trust * (
+            wilson_lower_bound(k, n) if key == "responsiveness" else reply_depth(k, n)
+        )
+    # Conversation is relative to each link's audience, so the links' unshrunk values are
+    # averaged by posts, and the 5-post prior toward the platform median is applied once to the
+    # pooled posts.
+    rows_c = [
+        (
+            ln.trust,
+            ln.snapshot.posts_in_window or 0,
+            comment_part(ln.snapshot),
+            ln.conversation_prior,
+        )
+        for ln in links
+        if ln.components["conversation"] is not None
+    ]
+    for key, field_name, half in (
+        ("outreach", "replies_to_others_in_window", OUTREACH_HALF_PER_WEEK),
+        ("activity", "posts_in_window", ACTIVITY_HALF_PER_WEEK),
+    ):
+        # Rates of the creator's own behaviour add up over platforms: two posts a week on each
+        # of three platforms is six a week, not an average of two.
+        rates = [
+            (ln.trust, getattr(ln.snapshot, field_name) / ln.weeks)
+            for ln in links
+            if ln.components[key] is not None and not (key == "activity" and ln.activity_held)
+        ]
+        if rates and len(rates) == sum(ln.components[key] is not None for ln in links):
+            rate = sum(t / top * r for t, r in rates)
+            trust = (
+                sum(t / top * r * t for t, r in rates) / rate
+                if rate > 0
+                else sum(t for t, _ in rates) / len(rates)
+            )
+            out[key] = trust * saturate(rate, half)
+    if not rows_c:
+        out["conversation"] = None
+        return out
+    n = sum(t / top * p for t, p, _, _ in rows_c)
+    part = sum(t / top * p * (v or 0.0) for t, p, v, _ in rows_c) / n
+    prior = sum(t / top * p * m for t, p, _, m in rows_c) / n
+    trust = sum(t / top * p * t for t, p, _, _ in rows_c) / n
+    prior_share = CONVERSATION_PRIOR_POSTS / (n + CONVERSATION_PRIOR_POSTS)
+    out["conversation"] = trust * ((1 - prior_share) * part + prior_share * prior)
+    return out
