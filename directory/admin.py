@@ -22,18 +22,8 @@ from .admin_links import NeedsAttentionFilter, retry_now
 from .admin_snapshots import enter_statistics_view
 from .models import Creator, Language, PlatformLink, ScoreHistory, StatsSnapshot, Topic
 from .services.moderation import creator_approve, creator_hide, creator_reject
+from .services.scores import SCORE_FIELDS
 
-SCORE_FIELDS = (
-    "interactivity_score",
-    "score_confidence",
-    "score_breakdown",
-    "score_version",
-    "score_updated_at",
-    "score_week_delta",
-    "stats_stale",
-    "followers_total",
-    "last_active_at",
-)
 FETCH_FIELDS = (
     "fetch_state",
     "last_fetched_at",

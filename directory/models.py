@@ -15,6 +15,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
+from .measurements import COUNT_FIELDS, MEASUREMENT_FIELDS  # noqa: F401 - re-exported
+
 
 class Topic(models.Model):
     slug = models.SlugField(_("slug"), max_length=60, unique=True)
@@ -316,26 +318,6 @@ class SnapshotSource(models.TextChoices):
     API = "api", _("Fetched from the platform")
     SELF_REPORTED = "self_reported", _("Self-reported")
     MODERATOR = "moderator", _("Entered by a moderator")
-
-
-# The measurement fields of a snapshot; shared by the import format, the API and the scoring input.
-MEASUREMENT_FIELDS = (
-    "followers",
-    "following",
-    "posts_total",
-    "window_days",
-    "posts_in_window",
-    "comments_in_window",
-    "unique_commenters_in_window",
-    "posts_with_comments",
-    "creator_replies_in_window",
-    "posts_with_creator_reply",
-    "replies_to_others_in_window",
-    "likes_in_window",
-    "shares_in_window",
-    "last_post_at",
-)
-COUNT_FIELDS = tuple(f for f in MEASUREMENT_FIELDS if f != "last_post_at")
 
 
 class StatsSnapshot(models.Model):

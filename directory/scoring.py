@@ -61,6 +61,7 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
 
+from directory.measurements import COUNT_FIELDS, Measurements
 from directory.scoring_components import (
     COMPONENT_KEYS,
     DEFAULT_CONVERSATION_PRIOR,
@@ -113,49 +114,19 @@ QUIET_WINDOW_EVIDENCE = 30.0  # evidence of a window with no posts (outside a br
 STALE_HALF_LIFE_DAYS = 20.0
 MAX_BREAK = dt.timedelta(days=183)
 
-_COUNT_FIELDS = (
-    "followers",
-    "following",
-    "posts_total",
-    "window_days",
-    "posts_in_window",
-    "comments_in_window",
-    "unique_commenters_in_window",
-    "posts_with_comments",
-    "creator_replies_in_window",
-    "posts_with_creator_reply",
-    "replies_to_others_in_window",
-    "likes_in_window",
-    "shares_in_window",
-)
 
-
-@dataclass(frozen=True, slots=True)
-class SnapshotInput:
-    """One snapshot's measurements; None means unknown, never zero."""
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SnapshotInput(Measurements):
+    """One snapshot's measurements (None means unknown, never zero) and where they came from."""
 
     platform: str
     source: str
     captured_at: dt.datetime
-    followers: int | None = None
-    following: int | None = None
-    posts_total: int | None = None
-    window_days: int | None = None
-    posts_in_window: int | None = None
-    comments_in_window: int | None = None
-    unique_commenters_in_window: int | None = None
-    posts_with_comments: int | None = None
-    creator_replies_in_window: int | None = None
-    posts_with_creator_reply: int | None = None
-    replies_to_others_in_window: int | None = None
-    likes_in_window: int | None = None
-    shares_in_window: int | None = None
-    last_post_at: dt.datetime | None = None
 
     def __post_init__(self) -> None:
         if self.source not in SOURCES:
             raise ValueError(f"unknown snapshot source {self.source!r}; expected one of {SOURCES}")
-        for name in _COUNT_FIELDS:
+        for name in COUNT_FIELDS:
             value = getattr(self, name)
             if value is not None and value < 0:
                 raise ValueError(f"{name} must not be negative (got {value})")

@@ -8,12 +8,15 @@ retrying) or temporary (timeout, 5xx, 429: retry, not before `retry_after` secon
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, ClassVar, Protocol
 
+from directory.measurements import Measurements
+
 if TYPE_CHECKING:
     import httpx
+
+__all__ = ["Adapter", "FetchError", "FetchResult", "LinkRef", "Measurements", "UnsupportedURL"]
 
 
 class FetchError(Exception):
@@ -51,26 +54,6 @@ class LinkRef:
     external_id: str = ""
     etag: str = ""
     last_modified: str = ""
-
-
-@dataclass(frozen=True, slots=True)
-class Measurements:
-    """The snapshot measurements (see StatsSnapshot). None means unknown, never 0."""
-
-    followers: int | None = None
-    following: int | None = None
-    posts_total: int | None = None
-    window_days: int | None = None
-    posts_in_window: int | None = None
-    comments_in_window: int | None = None
-    unique_commenters_in_window: int | None = None
-    posts_with_comments: int | None = None
-    creator_replies_in_window: int | None = None
-    posts_with_creator_reply: int | None = None
-    replies_to_others_in_window: int | None = None
-    likes_in_window: int | None = None
-    shares_in_window: int | None = None
-    last_post_at: dt.datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)

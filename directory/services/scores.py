@@ -50,7 +50,8 @@ WEEK = dt.timedelta(days=7)
 # The week-on-week movement compares with the newest point at least 7 days old, if it is at
 # most this old (a creator scored irregularly has no meaningful "last week").
 WEEK_DELTA_MAX_AGE = dt.timedelta(days=14)
-SCORE_FIELDS = [
+# The Creator fields a recompute writes (and the admin shows read-only).
+SCORE_FIELDS = (
     "interactivity_score",
     "score_confidence",
     "score_breakdown",
@@ -60,7 +61,7 @@ SCORE_FIELDS = [
     "stats_stale",
     "followers_total",
     "last_active_at",
-]
+)
 
 
 def directory_median() -> float:
