@@ -178,12 +178,23 @@ class LinkEvidence:
 
 def merge_weights(overrides: Mapping[str, float] | None = None) -> dict[str, float]:
     """DEFAULT_WEIGHTS with `overrides` applied, normalised to sum to 1; bad input raises."""
+    if overrides is not None and not isinstance(overrides, Mapping):
+        raise ValueError(
+            "scoring weights must be a mapping of component to weight, e.g. {'reach': 0.05}, "
+            f"not {type(overrides).__name__}"
+        )
     weights = dict(DEFAULT_WEIGHTS)
     for key, value in (overrides or {}).items():
         if key not in DEFAULT_WEIGHTS:
             raise ValueError(f"unknown scoring weight {key!r}; expected one of {COMPONENT_KEYS}")
-        if not isinstance(value, int | float) or not math.isfinite(value) or value < 0:
-            raise ValueError(f"scoring weight {key!r} must be a non-negative number")
+        # bool is an int subclass: True would silently mean a weight of 1.
+        if (
+            isinstance(value, bool)
+            or not isinstance(value, int | float)
+            or not math.isfinite(value)
+            or value < 0
+        ):
+            raise ValueError(f"scoring weight {key!r} must be a non-negative number, not {value!r}")
         weights[key] = float(value)
     total = sum(weights.values())
     if total <= weights["reach"]:

@@ -22,6 +22,7 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 from django.db.models import OuterRef, Q, Subquery
 from django.utils import timezone
@@ -62,6 +63,18 @@ SCORE_FIELDS = (
     "followers_total",
     "last_active_at",
 )
+
+
+def configured_weights() -> dict[str, float]:
+    """The weights in force: DEFAULT_WEIGHTS with `settings.SCORING_WEIGHTS` merged in.
+
+    A bad override is a deployment mistake, not a data problem: it is reported naming the
+    setting, instead of a bare ValueError from deep inside a recompute."""
+    overrides = getattr(settings, "SCORING_WEIGHTS", None)
+    try:
+        return merge_weights(overrides if overrides is not None else {})
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"SCORING_WEIGHTS is invalid: {exc}") from None
 
 
 def directory_median() -> float:
@@ -170,7 +183,7 @@ def creators_recompute_scores(
     now = now or timezone.now()
     today = timezone.localdate(now)
     window_days: int = settings.SCORING_WINDOW_DAYS
-    weights = merge_weights(getattr(settings, "SCORING_WEIGHTS", None) or {})
+    weights = configured_weights()
     queryset = Creator.objects.order_by("pk")
     if creator_ids is not None:
         queryset = queryset.filter(pk__in=list(creator_ids))

@@ -6,6 +6,7 @@ import datetime as dt
 from io import StringIO
 
 import pytest
+from django.core.exceptions import ImproperlyConfigured
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
@@ -157,8 +158,18 @@ def test_weights_come_from_settings(settings):
     breakdown = Creator.objects.get().score_breakdown
     assert next(c for c in breakdown["components"] if c["key"] == "outreach")["weight"] == 0
     settings.SCORING_WEIGHTS = {"reach": 0.9}
-    with pytest.raises(ValueError, match="reach"):
+    with pytest.raises(ImproperlyConfigured, match="SCORING_WEIGHTS is invalid: reach"):
         creators_recompute_scores(now=NOW)
+
+
+@pytest.mark.parametrize("bad", [{"likes": 0.1}, {"reach": True}, ["reach"]])
+def test_recompute_command_names_a_bad_scoring_weights_setting(settings, bad):
+    creator = scored_creator()
+    settings.SCORING_WEIGHTS = bad
+    with pytest.raises(CommandError, match="SCORING_WEIGHTS is invalid"):
+        call_command("recompute_scores")
+    # Nothing was written.
+    assert Creator.objects.get(pk=creator.pk).interactivity_score is None
 
 
 def test_creator_recompute_score_returns_the_new_score():

@@ -336,6 +336,21 @@ def test_weights_can_be_overridden_and_are_validated():
         merge_weights({"activity": -1})
 
 
+@pytest.mark.parametrize(
+    ("overrides", "message"),
+    [
+        ({"reach": True}, "'reach' must be a non-negative number, not True"),
+        ({"activity": "0.1"}, "must be a non-negative number"),
+        ({"activity": float("nan")}, "must be a non-negative number"),
+        ([("reach", 0.05)], "must be a mapping"),
+        ("reach", "must be a mapping"),
+    ],
+)
+def test_malformed_weight_overrides_are_refused_clearly(overrides, message):
+    with pytest.raises(ValueError, match=message):
+        merge_weights(overrides)
+
+
 def test_snapshot_input_rejects_bad_values():
     with pytest.raises(ValueError, match="source"):
         snap(source="scraped")

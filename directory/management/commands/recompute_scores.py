@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import ImproperlyConfigured
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from directory.models import Creator
@@ -23,6 +24,9 @@ class Command(BaseCommand):
             if pk is None:
                 raise CommandError(f"No creator with the slug {slug!r}.")
             creator_ids = [pk]
-        count = creators_recompute_scores(creator_ids=creator_ids)
+        try:
+            count = creators_recompute_scores(creator_ids=creator_ids)
+        except ImproperlyConfigured as exc:  # e.g. bad SCORING_WEIGHTS: say so, no traceback
+            raise CommandError(str(exc)) from None
         noun = "creator" if count == 1 else "creators"
         self.stdout.write(self.style.SUCCESS(f"Scored {count} {noun}."))
