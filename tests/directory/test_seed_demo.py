@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 import time
 
 import pytest
 import time_machine
+from django.conf import settings
 from django.core.management import call_command
 
 from directory.demo import build_demo_document, demo_archetypes
@@ -171,3 +173,22 @@ def test_demo_scores_use_the_top_of_the_scale_and_inactive_creators_score_low(se
     inactive = [c for s, c in rows.items() if kinds[s] == "inactive"]
     assert inactive and all(c.interactivity_score < 20 for c in inactive)
     assert all(c.score_confidence >= 0.85 for c in inactive)
+
+
+def test_the_spearman_figure_in_docs_is_what_the_documented_commands_print():
+    """docs/scoring.md publishes the demo's rank correlation; rerun its command sequence."""
+    doc = (settings.BASE_DIR / "docs" / "scoring.md").read_text(encoding="utf-8")
+    published = re.search(
+        r"\*\*Demo data: ([−-]?\d\.\d\d)\*\* \(ρ = ([−-]?\d\.\d{3}) over the (\d+) listed", doc
+    )
+    assert published, "docs/scoring.md no longer states the demo's Spearman figure"
+    rounded, precise, count = (g.replace("−", "-") for g in published.groups())
+    out = io.StringIO()
+    with time_machine.travel(NOW, tick=False):
+        call_command("seed_demo", stdout=io.StringIO())
+        call_command("recompute_scores", stdout=io.StringIO())
+        call_command("score_correlation", stdout=out)
+    printed = out.getvalue().strip()
+    assert printed.endswith(f"over {count} listed creators: {precise}"), printed
+    assert f"{float(precise):.2f}" == rounded
+    assert abs(float(precise)) < 0.5  # the issue's bar: the score is no follower count
