@@ -13,7 +13,8 @@ from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from directory.models import PLATFORMS_WITHOUT_API, FetchState, PlatformLink
+from directory.models import FetchState, PlatformLink
+from directory.services.refresh import is_fetchable
 
 RETRYING_ATTENTION_AFTER = 3
 
@@ -30,9 +31,10 @@ def links_needing_attention() -> QuerySet[PlatformLink]:
 def links_retry_now(*, links: Iterable[PlatformLink]) -> tuple[int, int]:
     """Make each fetchable link due now and enqueue it after commit; (retried, skipped).
 
-    Platforms without a public API, MANUAL and demo links are skipped: there is nothing to fetch. A
-    DISABLED link becomes FAILING so the refresh will run; its failure history is kept, so a
-    link that still fails is surfaced again rather than getting another 30 days of attempts.
+    Links the refresh never fetches (no public API, MANUAL, demo data or reserved example
+    domains, creators removed at their own request) are skipped. A DISABLED link becomes
+    FAILING so the refresh will run; its failure history is kept, so a link that still fails
+    is surfaced again rather than getting another 30 days of attempts.
     """
     from directory.tasks import enqueue_link_refresh
 
@@ -40,11 +42,8 @@ def links_retry_now(*, links: Iterable[PlatformLink]) -> tuple[int, int]:
     now = timezone.now()
     with transaction.atomic():
         for link in links:
-            if (
-                link.platform in PLATFORMS_WITHOUT_API
-                or link.creator.is_demo
-                or link.fetch_state == FetchState.MANUAL
-            ):
+            # DISABLED is exactly what "retry now" lifts; every other reason to skip stands.
+            if not is_fetchable(link, allow_disabled=True):
                 skipped += 1
                 continue
             state = FetchState.FAILING if link.fetch_state == FetchState.DISABLED else None

@@ -14,8 +14,9 @@ Rules:
 - Failing links are fetched less often (`failure_backoff`); a link that has failed without a
   single success for `DISABLE_AFTER` stops being fetched (DISABLED) and shows up for moderators
   with its `last_error`.
-- Demo links (fictional creators, reserved example domains) and platforms without a public API
-  are never fetched.
+- Demo links (fictional creators, reserved example domains), platforms without a public API
+  and the links of creators removed at their own request are never fetched (the last also
+  covers a task queued before the removal, a manual `refresh_stats` and "Retry now").
 - A fetch can take a link out of public view (the account asked not to be indexed) but never
   put it back: `is_public=False` may also be a moderator's or an import's decision, which a
   routine refresh must not overrule. A moderator re-enables it.
@@ -38,6 +39,7 @@ from django.utils import timezone
 
 from directory.models import (
     PLATFORMS_WITHOUT_API,
+    CreatorStatus,
     FetchState,
     PlatformLink,
     SnapshotSource,
@@ -93,11 +95,14 @@ def is_reserved_example_url(url: str) -> bool:
     )
 
 
-def is_fetchable(link: PlatformLink) -> bool:
+def is_fetchable(link: PlatformLink, *, allow_disabled: bool = False) -> bool:
+    """Whether the refresh may fetch this link; `allow_disabled` for a moderator's retry."""
+    stopped = (FetchState.MANUAL,) if allow_disabled else (FetchState.DISABLED, FetchState.MANUAL)
     return (
-        link.fetch_state not in (FetchState.DISABLED, FetchState.MANUAL)
+        link.fetch_state not in stopped
         and link.platform not in PLATFORMS_WITHOUT_API
         and not link.creator.is_demo
+        and link.creator.status != CreatorStatus.REMOVED
         and not is_reserved_example_url(link.url)
     )
 
@@ -167,7 +172,7 @@ def link_refresh(
             link_id=link_id,
             status="skipped",
             platform=link.platform,
-            error="not fetched (demo data, no public API, or fetching stopped)",
+            error="not fetched (demo data, no public API, removed creator, or fetching stopped)",
         )
 
     bucket = bucket_start(now)

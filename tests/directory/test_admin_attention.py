@@ -9,7 +9,7 @@ from django.contrib.auth.models import Permission
 from django.urls import reverse
 from django.utils import timezone
 
-from directory.models import FetchState, Platform, PlatformLink
+from directory.models import CreatorStatus, FetchState, Platform, PlatformLink
 from directory.services.attention import RETRYING_ATTENTION_AFTER, links_needing_attention
 from tests.factories import CreatorFactory, PlatformLinkFactory, UserFactory
 
@@ -98,7 +98,7 @@ def test_retry_now_makes_the_link_due_and_enqueues_after_commit(
     assert disabled.consecutive_failures == 40  # history kept: a new failure re-surfaces it
 
 
-def test_retry_now_skips_links_without_an_api_and_demo_links(
+def test_retry_now_skips_links_we_never_fetch(
     client, moderator, monkeypatch, django_capture_on_commit_callbacks
 ):
     sent: list = []
@@ -107,9 +107,11 @@ def test_retry_now_skips_links_without_an_api_and_demo_links(
         platform=Platform.INSTAGRAM, url="https://www.instagram.com/someone"
     )
     demo = _link(FetchState.FAILING, 3, creator=CreatorFactory(is_demo=True))
+    removed = _link(FetchState.FAILING, 4, creator=CreatorFactory(status=CreatorStatus.REMOVED))
+    reserved = _link(FetchState.FAILING, 5, url="https://calm.example.org/feed")
     with django_capture_on_commit_callbacks(execute=True):
-        response = _retry(client, [instagram, demo])
+        response = _retry(client, [instagram, demo, removed, reserved])
     assert sent == []
-    assert "2 links were skipped" in response.content.decode()
+    assert "4 links were skipped" in response.content.decode()
     demo.refresh_from_db()
     assert demo.fetch_state == FetchState.FAILING

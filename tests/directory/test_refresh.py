@@ -7,7 +7,7 @@ import datetime as dt
 import httpx
 import pytest
 
-from directory.models import FetchState, Platform, StatsSnapshot
+from directory.models import CreatorStatus, FetchState, Platform, StatsSnapshot
 from directory.platforms.base import FetchError
 from directory.services import refresh
 from directory.services.refresh import link_refresh
@@ -274,12 +274,16 @@ def test_a_scoring_failure_does_not_lose_the_snapshot(adapter, scores):
         {"platform": Platform.INSTAGRAM, "url": "https://www.instagram.com/calm/"},
         {"fetch_state": FetchState.DISABLED},
         {"fetch_state": FetchState.MANUAL},
+        {"creator": "removed"},
     ],
-    ids=["example.org", "dot-example", "demo-creator", "no-api", "disabled", "manual"],
+    ids=["example.org", "dot-example", "demo-creator", "no-api", "disabled", "manual", "removed"],
 )
 def test_links_we_never_fetch_are_skipped(adapter, scores, overrides):
     if overrides.get("creator") == "demo":
         overrides["creator"] = CreatorFactory(is_demo=True)
+    if overrides.get("creator") == "removed":
+        # Removed at their own request: a task queued before the removal must not fetch.
+        overrides["creator"] = CreatorFactory(status=CreatorStatus.REMOVED)
     link = fetchable_link(**overrides)
     outcome = link_refresh(link_id=link.pk, now=NOW)
     assert outcome.status == "skipped"

@@ -9,7 +9,7 @@ from django.core.management import CommandError, call_command
 from kombu.exceptions import OperationalError
 
 from directory import tasks
-from directory.models import FetchState, Platform, StatsSnapshot
+from directory.models import CreatorStatus, FetchState, Platform, StatsSnapshot
 from directory.platforms.base import FetchError, Measurements
 from tests.directory import refresh_fakes
 from tests.directory.refresh_fakes import fetchable_link, ok_result
@@ -94,6 +94,13 @@ def test_demo_and_no_api_links_are_never_fetched(adapter):
     fetchable_link(creator=CreatorFactory(is_demo=True))
     fetchable_link(platform=Platform.INSTAGRAM, url="https://www.instagram.com/calm/")
     assert "No links to refresh" in run("--sync")
+    assert adapter.calls == []
+
+
+def test_a_creator_removed_at_their_request_is_never_fetched(adapter):
+    removed = CreatorFactory(slug="gone-quiet", status=CreatorStatus.REMOVED)
+    fetchable_link(creator=removed)
+    assert "No links to refresh" in run("--sync", "--creator", "gone-quiet")
     assert adapter.calls == []
 
 
