@@ -79,3 +79,26 @@ def test_the_site_serves_when_celery_cannot_start(tmp_path):
         output = process.communicate(timeout=30)[0].decode()
     assert "The Celery worker and beat were not started" in output
     assert "is not reachable" in output
+
+
+def _procfile() -> dict[str, str]:
+    lines = (Path(settings.BASE_DIR) / "Procfile").read_text().splitlines()
+    entries = [line.split(":", 1) for line in lines if line.strip() and not line.startswith("#")]
+    names = [name.strip() for name, _ in entries]
+    assert len(names) == len(set(names)), f"a process type is declared twice: {names}"
+    return {name.strip(): command.strip() for name, command in entries}
+
+
+def test_procfile_runs_web_worker_and_exactly_one_beat():
+    processes = _procfile()
+    assert {"web", "worker", "beat"} <= processes.keys()
+    assert sum("celery" in command and " beat" in command for command in processes.values()) == 1
+    # Fetching waits on the network: the worker runs a threads pool, not one fetch per process.
+    assert "--pool threads" in processes["worker"]
+    assert "beat" not in processes["worker"].split()  # no embedded beat (-B) in a worker
+    assert "-B" not in processes["worker"].split()
+
+
+def test_beat_reads_its_schedule_from_the_database():
+    assert settings.CELERY_BEAT_SCHEDULER == "config.beat:DatabaseScheduler"
+    assert "-S" not in _procfile()["beat"].split()  # nothing overrides the scheduler
