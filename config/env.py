@@ -6,7 +6,9 @@ environment stops start-up instead of silently running with a default.
 
 from __future__ import annotations
 
+import math
 import os
+import re
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -46,14 +48,48 @@ def env_int(name: str, default: int, *, minimum: int | None = None) -> int:
     return value
 
 
-def env_float(name: str, default: float) -> float:
+def env_float(name: str, default: float, *, minimum: float | None = None) -> float:
     raw = os.environ.get(name)
     if raw is None or raw.strip() == "":
         return default
     try:
-        return float(raw.strip())
+        value = float(raw.strip())
     except ValueError:
         raise ImproperlyConfigured(f"{name} must be a number, got {raw!r}.") from None
+    if not math.isfinite(value):
+        raise ImproperlyConfigured(f"{name} must be a finite number, got {raw!r}.")
+    if minimum is not None and value < minimum:
+        raise ImproperlyConfigured(f"{name} must be at least {minimum:g}, got {value:g}.")
+    return value
+
+
+def env_choice(name: str, default: str, *, choices: tuple[str, ...]) -> str:
+    """One of a fixed set of words, compared case-insensitively and returned upper case."""
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    value = raw.strip().upper()
+    if value not in choices:
+        raise ImproperlyConfigured(f"{name} must be one of {', '.join(choices)}; got {raw!r}.")
+    return value
+
+
+# DRF reads a rate as "<requests>/<period>" and looks only at the period's first letter.
+_RATE = re.compile(r"^(\d+)/(s|sec|second|m|min|minute|h|hour|d|day)$", re.IGNORECASE)
+
+
+def env_rate(name: str, default: str) -> str:
+    """A throttle rate such as `120/min`. Checked here because DRF only parses it on the first
+    request, where a typo would make every API request fail instead of stopping start-up."""
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    value = raw.strip().replace(" ", "")
+    if not _RATE.match(value):
+        raise ImproperlyConfigured(
+            f"{name} must be a rate like 120/min (periods: s, min, hour, day); got {raw!r}."
+        )
+    return value.lower()
 
 
 def env_list(name: str, default: list[str]) -> list[str]:

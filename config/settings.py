@@ -12,7 +12,17 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
-from .env import env_bool, env_float, env_int, env_list, env_str, env_url, load_dotenv
+from .env import (
+    env_bool,
+    env_choice,
+    env_float,
+    env_int,
+    env_list,
+    env_rate,
+    env_str,
+    env_url,
+    load_dotenv,
+)
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -37,7 +47,12 @@ ALLOWED_HOSTS = env_list(
     "ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]", "testserver"] if DEBUG or TESTING else []
 )
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
-SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000") or "http://127.0.0.1:8000"
+# SITE_URL is the base of CONTACT_URL's default, named in the fetchers' User-Agent: it must be a
+# real link. CONTACT_URL may be any URI a platform operator can use (https:, mailto:).
+SITE_URL = (
+    env_url("SITE_URL", "http://127.0.0.1:8000", schemes=("http", "https"))
+    or "http://127.0.0.1:8000"
+).rstrip("/")
 CONTACT_URL = env_str("CONTACT_URL", SITE_URL + "/about/") or SITE_URL + "/about/"
 
 INSTALLED_APPS = [
@@ -203,8 +218,8 @@ REST_FRAMEWORK = {
         "rest_framework.throttling.UserRateThrottle",
     ],
     "DEFAULT_THROTTLE_RATES": {
-        "anon": env_str("API_THROTTLE_ANON", "120/min"),
-        "user": env_str("API_THROTTLE_USER", "600/min"),
+        "anon": env_rate("API_THROTTLE_ANON", "120/min"),
+        "user": env_rate("API_THROTTLE_USER", "600/min"),
     },
     # Whom to throttle: DRF's default (None) keys anonymous clients on the whole X-Forwarded-For
     # header, which the client writes, so a new made-up header per request escaped the limit.
@@ -225,7 +240,7 @@ SPECTACULAR_SETTINGS = {
 
 # --- Fetching platform statistics ----------------------------------------------------------
 FETCH_ALLOW_PRIVATE_HOSTS = env_bool("FETCH_ALLOW_PRIVATE_HOSTS", default=False)
-FETCH_TIMEOUT_SECONDS = env_float("FETCH_TIMEOUT_SECONDS", 10.0)
+FETCH_TIMEOUT_SECONDS = env_float("FETCH_TIMEOUT_SECONDS", 10.0, minimum=0.1)
 FETCH_MAX_BYTES = env_int("FETCH_MAX_BYTES", 5_000_000, minimum=1024)
 FETCH_USER_AGENT = env_str("FETCH_USER_AGENT") or f"MentalHealthVoicesBot/1.0 (+{CONTACT_URL})"
 FETCH_INTERVAL_HOURS = env_int("FETCH_INTERVAL_HOURS", 24, minimum=1)
@@ -246,9 +261,10 @@ SCORING_WINDOW_DAYS = env_int("SCORING_WINDOW_DAYS", 90, minimum=7)
 # Optional overrides of directory.scoring.DEFAULT_WEIGHTS, e.g. {"reach": 0.10}.
 SCORING_WEIGHTS: dict[str, float] = {}
 
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+    "root": {"handlers": ["console"], "level": env_choice("LOG_LEVEL", "INFO", choices=LOG_LEVELS)},
 }

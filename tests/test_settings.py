@@ -37,3 +37,60 @@ def test_production_refuses_to_start_without_secret_key(tmp_path):
     )
     assert result.returncode != 0
     assert "SECRET_KEY is not set" in result.stderr
+
+
+def _import_settings(tmp_path, **env: str):
+    """Import config.settings in a clean process with only these variables (and no .env)."""
+    import pathlib
+    import subprocess
+    import sys
+
+    return subprocess.run(
+        [sys.executable, "-c", "import config.settings as s; print(s.REST_FRAMEWORK)"],
+        env={"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "DEBUG": "true", **env},
+        capture_output=True,
+        text=True,
+        cwd=str(pathlib.Path(__file__).resolve().parent.parent),
+        check=False,
+    )
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        # DRF parses rates on the first request: unchecked, every API call answered 500.
+        ("API_THROTTLE_ANON", "lots"),
+        ("API_THROTTLE_USER", "5/fortnight"),
+        ("API_THROTTLE_ANON", "/min"),
+        # logging.config raised "Unable to configure root logger", naming nothing.
+        ("LOG_LEVEL", "LOUD"),
+        ("SITE_URL", "mhvoices.example"),
+        ("FETCH_TIMEOUT_SECONDS", "0"),
+        ("FETCH_TIMEOUT_SECONDS", "nan"),
+    ],
+)
+def test_bad_value_stops_start_up_naming_the_variable(tmp_path, name, value):
+    result = _import_settings(tmp_path, **{name: value})
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr
+    assert f"{name} must be" in result.stderr
+
+
+def test_good_rates_and_log_level_are_accepted_in_any_case(tmp_path):
+    result = _import_settings(
+        tmp_path, API_THROTTLE_ANON="30/Hour", API_THROTTLE_USER="5/s", LOG_LEVEL="warning"
+    )
+    assert result.returncode == 0, result.stderr
+    assert "'anon': '30/hour'" in result.stdout
+    assert "'user': '5/s'" in result.stdout
+
+
+def test_env_rate_matches_what_drf_can_parse(monkeypatch):
+    from rest_framework.throttling import SimpleRateThrottle
+
+    from config.env import env_rate
+
+    for rate in ("1/s", "120/min", "1000/hour", "5/day", "7/Minute"):
+        monkeypatch.setenv("API_THROTTLE_ANON", rate)
+        parsed = SimpleRateThrottle.parse_rate(None, env_rate("API_THROTTLE_ANON", "1/s"))
+        assert parsed[0] == int(rate.split("/")[0])
