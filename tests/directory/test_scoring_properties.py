@@ -6,7 +6,7 @@ import dataclasses
 import datetime as dt
 import json
 
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from directory.scoring import (
@@ -134,4 +134,92 @@ def test_self_reported_numbers_never_outrank_the_same_numbers_fetched(snap, medi
     own = score_creator(
         CreatorInput(links=(LinkInput(1, "x", (reported,)),)), now=NOW, directory_median=median
     )
+    assert own.score <= api.score
+
+
+# The same properties for whole creators with several links and snapshots: pooling across links
+# must not break them.
+def _replace_snapshot(creator: CreatorInput, i: int, j: int, **changes) -> CreatorInput:
+    snaps = list(creator.links[i].snapshots)
+    snaps[j] = dataclasses.replace(snaps[j], **changes)
+    links = list(creator.links)
+    links[i] = dataclasses.replace(links[i], snapshots=tuple(snaps))
+    return dataclasses.replace(creator, links=tuple(links))
+
+
+@given(creators(), medians, st.randoms(use_true_random=False))
+def test_score_does_not_depend_on_which_link_has_which_id(creator, median, rnd):
+    ids = [ln.link_id for ln in creator.links]
+    rnd.shuffle(ids)
+    relabelled = dataclasses.replace(
+        creator,
+        links=tuple(
+            dataclasses.replace(ln, link_id=i) for ln, i in zip(creator.links, ids, strict=True)
+        ),
+    )
+    first = score_creator(creator, now=NOW, directory_median=median)
+    second = score_creator(relabelled, now=NOW, directory_median=median)
+    assert (first.score, first.confidence) == (second.score, second.confidence)
+
+
+@given(creators(), medians, st.data())
+def test_replying_in_more_threads_on_any_link_never_lowers_a_creators_score(creator, median, data):
+    candidates = [
+        (i, j)
+        for i, ln in enumerate(creator.links)
+        for j, s in enumerate(ln.snapshots)
+        if s.posts_with_comments
+        and s.posts_with_creator_reply is not None
+        and s.posts_with_creator_reply < s.posts_with_comments
+    ]
+    assume(candidates)
+    i, j = data.draw(st.sampled_from(candidates))
+    s = creator.links[i].snapshots[j]
+    extra = data.draw(st.integers(1, s.posts_with_comments - s.posts_with_creator_reply))
+    after = _replace_snapshot(
+        creator, i, j, posts_with_creator_reply=s.posts_with_creator_reply + extra
+    )
+    before_score = score_creator(creator, now=NOW, directory_median=median).score
+    assert score_creator(after, now=NOW, directory_median=median).score >= before_score
+
+
+@given(creators(), medians, st.data())
+def test_more_followers_on_any_link_gain_a_creator_at_most_the_reach_weight(creator, median, data):
+    candidates = [
+        (i, j)
+        for i, ln in enumerate(creator.links)
+        for j, s in enumerate(ln.snapshots)
+        if s.followers is not None
+    ]
+    assume(candidates)
+    i, j = data.draw(st.sampled_from(candidates))
+    more = data.draw(st.integers(1, 10_000_000))
+    after = _replace_snapshot(
+        creator, i, j, followers=creator.links[i].snapshots[j].followers + more
+    )
+    gain = (
+        score_creator(after, now=NOW, directory_median=median).score
+        - score_creator(creator, now=NOW, directory_median=median).score
+    )
+    assert gain <= DEFAULT_WEIGHTS["reach"] * 100 + 0.1
+
+
+@given(creators(), medians)
+def test_a_creator_self_reporting_everything_never_outranks_the_same_numbers_fetched(
+    creator, median
+):
+    def every_snapshot_from(source: str) -> CreatorInput:
+        return dataclasses.replace(
+            creator,
+            links=tuple(
+                dataclasses.replace(
+                    ln,
+                    snapshots=tuple(dataclasses.replace(s, source=source) for s in ln.snapshots),
+                )
+                for ln in creator.links
+            ),
+        )
+
+    own = score_creator(every_snapshot_from("self_reported"), now=NOW, directory_median=median)
+    api = score_creator(every_snapshot_from("api"), now=NOW, directory_median=median)
     assert own.score <= api.score
