@@ -8,6 +8,7 @@ Invalid values make the form invalid; the HTML view shows the messages and the A
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import django_filters
 from django import forms
@@ -36,6 +37,7 @@ ORDERING_CHOICES = [
     ("name", _("Name")),
 ]
 DEFAULT_ORDERING = "interactivity"
+_CASE_FOLDED = {"country": str.upper, "language": str.lower}
 
 
 class CreatorFilter(django_filters.FilterSet):
@@ -109,6 +111,16 @@ class CreatorFilter(django_filters.FilterSet):
     class Meta:
         model = Creator
         fields: list[str] = []
+
+    def __init__(self, data: Any = None, *args: Any, **kwargs: Any) -> None:
+        # Codes are case-insensitive to people (`gb`, `EN`), as they are in the import format;
+        # stored country codes are upper case and language codes lower case.
+        if data is not None and any(data.get(key) for key in _CASE_FOLDED):
+            data = data.copy()
+            for key, fold in _CASE_FOLDED.items():
+                if data.get(key):
+                    data[key] = fold(data[key].strip())
+        super().__init__(data, *args, **kwargs)
 
     def filter_search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         for term in value.split()[:8]:

@@ -85,6 +85,14 @@ def test_country(client):
     assert slugs(client, country="NZ") == ["nz"]
 
 
+def test_country_and_language_codes_are_case_insensitive(client):
+    CreatorFactory(slug="nz", country="NZ", languages=[LanguageFactory(code="pt-br", name="Pt")])
+    CreatorFactory(slug="gb", country="GB")
+    assert slugs(client, country="nz") == ["nz"]
+    assert slugs(client, country=" Nz ") == ["nz"]
+    assert slugs(client, language="PT-BR") == ["nz"]
+
+
 def test_follower_range(client):
     CreatorFactory(slug="small", followers_total=300)
     CreatorFactory(slug="medium", followers_total=20_000)

@@ -91,6 +91,16 @@ def test_country_filter(client):
     assert listed_slugs(client.get(LIST_URL, {"country": "NZ"})) == ["nz"]
 
 
+def test_country_and_language_codes_are_case_insensitive(client):
+    welsh = Language.objects.create(code="cy", name="Welsh")
+    CreatorFactory(slug="nz", country="NZ", languages=[welsh])
+    CreatorFactory(slug="gb", country="GB")
+    response = client.get(LIST_URL, {"country": "nz", "language": "CY"})
+    assert listed_slugs(response) == ["nz"]
+    # The form shows the value it understood, so the visitor sees the filter applied.
+    assert '<option value="NZ" selected>' in response.content.decode()
+
+
 def test_follower_range_filters(client):
     for n in (100, 1000, 10_000):
         CreatorFactory(slug=f"f{n}", followers_total=n, interactivity_score=n / 1000)

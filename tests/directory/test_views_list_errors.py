@@ -23,7 +23,7 @@ BAD_VALUES = [
     ("creator_type", "influencer", "Creator type"),
     ("language", "zz", "Unknown language code"),
     ("country", "XX", "Country"),
-    ("country", "gb ", "Country"),
+    ("country", "GBR", "Country"),  # alpha-3 is not accepted; case and spaces are (see list tests)
     ("min_followers", "-5", "At least this many followers"),
     ("min_followers", "lots", "At least this many followers"),
     ("min_followers", "1" * 40, "At least this many followers"),
