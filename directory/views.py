@@ -17,7 +17,7 @@ import markdown
 from django.conf import settings
 from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView, TemplateView
@@ -103,15 +103,32 @@ class CreatorListView(FilterView):
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         self.filterset = self.get_filterset(self.get_filterset_class())
         valid = not self.filterset.is_bound or self.filterset.is_valid()
+        errors = [] if valid else self._filter_errors()
+        self.page_number = self._requested_page()
+        if self.page_number is None:
+            errors.append(
+                {
+                    "name": "page",
+                    "label": _("Page"),
+                    "messages": [_("Page numbers are whole numbers, like page=2.")],
+                    "anchor": "",
+                }
+            )
         # An invalid value is reported, not ignored: showing unfiltered results under a filter
         # the visitor believes is applied would mislead them.
-        self.object_list = self.filterset.qs if valid else self.filterset.queryset.none()
+        self.object_list = self.filterset.queryset.none() if errors else self.filterset.qs
         context = self.get_context_data(
-            filter=self.filterset,
-            object_list=self.object_list,
-            filter_errors=[] if valid else self._filter_errors(),
+            filter=self.filterset, object_list=self.object_list, filter_errors=errors
         )
-        return self.render_to_response(context, status=200 if valid else 400)
+        return self.render_to_response(context, status=400 if errors else 200)
+
+    def _requested_page(self) -> int | None:
+        """The page asked for, 1 when none is; None when `page` is not a whole number."""
+        raw = (self.request.GET.get(self.page_kwarg) or "1").strip()
+        try:
+            return int(raw)
+        except ValueError:  # also a number too long to convert
+            return None
 
     def _filter_errors(self) -> list[dict[str, Any]]:
         form = self.filterset.form
@@ -123,6 +140,7 @@ class CreatorListView(FilterView):
                     "name": name,
                     "label": field.label if field else _("Filters"),
                     "messages": list(messages),
+                    "anchor": f"id_{name}" if field else "",
                 }
             )
         return errors
@@ -130,13 +148,10 @@ class CreatorListView(FilterView):
     def paginate_queryset(
         self, queryset: QuerySet[Creator], page_size: int
     ) -> tuple[Paginator, Page, list[Creator], bool]:
-        """Past the last page shows the last page; a page that is not a number is a 404."""
+        """Past the last page shows the last page, below 1 the first. A page that is not a number
+        was reported by get() with the other invalid values."""
         paginator = self.get_paginator(queryset, page_size)
-        raw = self.request.GET.get(self.page_kwarg) or "1"
-        try:
-            number = int(raw)
-        except ValueError:
-            raise Http404(_("Page numbers are whole numbers, like page=2.")) from None
+        number = self.page_number or 1
         page = paginator.page(min(max(number, 1), paginator.num_pages))
         creators = list(page.object_list)
         return paginator, page, creators, page.has_other_pages()

@@ -230,10 +230,17 @@ def test_page_below_one_shows_the_first_page(client, page):
 
 
 @pytest.mark.parametrize("page", ["abc", "1.5", "9" * 5000, "last!"])
-def test_page_that_is_not_a_number_is_a_friendly_404(client, page):
-    response = client.get(LIST_URL, {"page": page})
-    assert response.status_code == 404
-    assert "Need help now?" in response.content.decode()
+def test_page_that_is_not_a_number_is_explained_like_other_bad_values(client, page):
+    CreatorFactory(slug="only")
+    response = client.get(LIST_URL, {"page": page, "country": "XX"})
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "Some filters need changing" in html
+    # Listed with the other problems; not a link, as there is no page field to jump to.
+    assert "<li>Page: Page numbers are whole numbers, like page=2.</li>" in html
+    assert '<a href="#id_country">' in html
+    assert list(response.context["creators"]) == []
+    assert "Need help now?" in html
 
 
 def test_card_shows_score_confidence_movement_and_why(client):
