@@ -94,3 +94,20 @@ def test_env_rate_matches_what_drf_can_parse(monkeypatch):
         monkeypatch.setenv("API_THROTTLE_ANON", rate)
         parsed = SimpleRateThrottle.parse_rate(None, env_rate("API_THROTTLE_ANON", "1/s"))
         assert parsed[0] == int(rate.split("/")[0])
+
+
+def test_every_environment_variable_is_documented_in_readme_and_env_example():
+    import pathlib
+    import re
+
+    root = pathlib.Path(__file__).resolve().parent.parent
+    settings_src = (root / "config" / "settings.py").read_text()
+    read = set(re.findall(r'env_[a-z]+\(\s*"([A-Z_]+)"', settings_src)) - {"TESTING"}
+    assert {"DATABASE_URL", "REDIS_URL", "SECRET_KEY", "ALLOWED_HOSTS"} <= read
+    readme_table = set(re.findall(r"^\| `([A-Z_]+)`", (root / "README.md").read_text(), re.M))
+    readme_table |= set(
+        re.findall(r"^\| `[A-Z_]+` / `([A-Z_]+)`", (root / "README.md").read_text(), re.M)
+    )
+    example = set(re.findall(r"^#? ?([A-Z_]+)=", (root / ".env.example").read_text(), re.M))
+    assert read - readme_table == set(), "missing from README's Configuration table"
+    assert read - example == set(), "missing from .env.example"
