@@ -8,7 +8,8 @@ denormalised score fields with `bulk_update` and one history point a day with an
 Called by `manage.py recompute_scores`, by the refresh service after a link's stats change and
 by the import service after an import. Creators of any status are scored (so a creator approved
 later already has a score), but the directory median that thin evidence is shrunk toward is
-the median of *approved* creators' current scores.
+the median of *approved* creators' measured scores (before shrinkage), so that recomputing
+unchanged data gives the same scores.
 
 Links whose account asked not to be indexed (`is_public=False`) are left out of the score: we do
 not use statistics of an account that opted out.
@@ -78,11 +79,16 @@ def configured_weights() -> dict[str, float]:
 
 
 def directory_median() -> float:
-    """Median of approved creators' current scores; DEFAULT_MEDIAN while there are none."""
+    """Median of approved creators' *measured* scores; DEFAULT_MEDIAN while there are none.
+
+    Measured (`raw_score`, before shrinkage) rather than final scores: final scores are already
+    pulled toward the median, so taking the median of them fed back on itself and every
+    recompute moved scores a little even when no statistic had changed.
+    """
     scores = sorted(
-        Creator.objects.listed()
-        .filter(interactivity_score__isnull=False)
-        .values_list("interactivity_score", flat=True)
+        float(value)
+        for value in Creator.objects.listed().values_list("score_breakdown__raw_score", flat=True)
+        if isinstance(value, int | float) and not isinstance(value, bool)
     )
     if not scores:
         return DEFAULT_MEDIAN

@@ -100,12 +100,30 @@ def test_query_count_does_not_grow_with_the_number_of_creators(django_assert_max
         assert creators_recompute_scores(now=NOW) == 14
 
 
-def test_median_uses_approved_creators_only():
-    CreatorFactory(interactivity_score=20)
-    CreatorFactory(interactivity_score=40)
-    CreatorFactory(interactivity_score=90, status=CreatorStatus.PENDING)
-    CreatorFactory(interactivity_score=95, status=CreatorStatus.HIDDEN)
+def test_median_uses_approved_creators_measured_scores_only():
+    CreatorFactory(interactivity_score=25, score_breakdown={"raw_score": 20.0})
+    CreatorFactory(interactivity_score=45, score_breakdown={"raw_score": 40.0})
+    CreatorFactory(interactivity_score=50, score_breakdown={"raw_score": None})
+    CreatorFactory(interactivity_score=50, score_breakdown={})
+    CreatorFactory(score_breakdown={"raw_score": 90.0}, status=CreatorStatus.PENDING)
+    CreatorFactory(score_breakdown={"raw_score": 95.0}, status=CreatorStatus.HIDDEN)
     assert directory_median() == 30
+
+
+def test_recomputing_unchanged_data_gives_the_same_scores():
+    """The median is taken before shrinkage, so it cannot feed back on itself."""
+    for posts, replied in [(3, 1), (6, 2), (12, 3), (20, 9), (30, 25)]:
+        scored_creator(
+            posts_in_window=posts,
+            posts_with_comments=posts,
+            posts_with_creator_reply=replied,
+            creator_replies_in_window=replied,
+        )
+    creators_recompute_scores(now=NOW)  # the first run has no measured scores to take a median of
+    creators_recompute_scores(now=NOW)
+    second = dict(Creator.objects.values_list("pk", "interactivity_score"))
+    creators_recompute_scores(now=NOW)
+    assert dict(Creator.objects.values_list("pk", "interactivity_score")) == second
 
 
 def test_empty_directory_median_is_the_fixed_prior():
