@@ -92,6 +92,26 @@ def env_rate(name: str, default: str) -> str:
     return value.lower()
 
 
+def env_mapping_of_floats(name: str) -> dict[str, float]:
+    """`key=number` pairs separated by commas, e.g. `reach=0.05,outreach=0.2`; empty when unset."""
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return {}
+    result: dict[str, float] = {}
+    for item in raw.split(","):
+        key, sep, value = item.partition("=")
+        try:
+            if not sep or not key.strip():
+                raise ValueError
+            result[key.strip()] = float(value)
+        except ValueError:
+            raise ImproperlyConfigured(
+                f"{name} must be key=number pairs separated by commas (like reach=0.05,"
+                f"outreach=0.2); {item.strip()!r} is not."
+            ) from None
+    return result
+
+
 def env_list(name: str, default: list[str]) -> list[str]:
     raw = os.environ.get(name)
     if raw is None:

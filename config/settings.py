@@ -12,12 +12,15 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
+from directory.scoring import merge_weights
+
 from .env import (
     env_bool,
     env_choice,
     env_float,
     env_int,
     env_list,
+    env_mapping_of_floats,
     env_rate,
     env_str,
     env_url,
@@ -258,8 +261,13 @@ WPCOM_API_URL = env_url(
 
 # --- Scoring --------------------------------------------------------------------------------
 SCORING_WINDOW_DAYS = env_int("SCORING_WINDOW_DAYS", 90, minimum=7)
-# Optional overrides of directory.scoring.DEFAULT_WEIGHTS, e.g. {"reach": 0.10}.
-SCORING_WEIGHTS: dict[str, float] = {}
+# Overrides of directory.scoring.DEFAULT_WEIGHTS, e.g. SCORING_WEIGHTS=reach=0.05,outreach=0.2.
+# Checked now: a bad value found only at recompute time would silently stop scores updating.
+SCORING_WEIGHTS: dict[str, float] = env_mapping_of_floats("SCORING_WEIGHTS")
+try:
+    merge_weights(SCORING_WEIGHTS)
+except ValueError as exc:
+    raise ImproperlyConfigured(f"SCORING_WEIGHTS is invalid: {exc}") from None
 
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 LOGGING = {

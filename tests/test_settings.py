@@ -76,6 +76,45 @@ def test_bad_value_stops_start_up_naming_the_variable(tmp_path, name, value):
     assert f"{name} must be" in result.stderr
 
 
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("reach", "SCORING_WEIGHTS must be key=number pairs"),
+        ("reach=lots", "SCORING_WEIGHTS must be key=number pairs"),
+        ("kindness=0.2", "SCORING_WEIGHTS is invalid: unknown scoring weight 'kindness'"),
+        ("reach=0.9", "SCORING_WEIGHTS is invalid: reach may carry at most 15%"),
+        ("outreach=-1", "SCORING_WEIGHTS is invalid: scoring weight 'outreach' must be"),
+    ],
+)
+def test_bad_scoring_weights_stop_start_up(tmp_path, value, message):
+    """Found only at recompute time, a bad override would quietly stop scores updating."""
+    result = _import_settings(tmp_path, SCORING_WEIGHTS=value)
+    assert result.returncode != 0
+    assert message in result.stderr
+
+
+def test_scoring_weights_are_read_from_the_environment(tmp_path):
+    import pathlib
+    import subprocess
+    import sys
+
+    result = subprocess.run(
+        [sys.executable, "-c", "import config.settings as s; print(s.SCORING_WEIGHTS)"],
+        env={
+            "PATH": "/usr/bin:/bin",
+            "HOME": str(tmp_path),
+            "DEBUG": "true",
+            "SCORING_WEIGHTS": "reach=0.05, outreach=0.2",
+        },
+        capture_output=True,
+        text=True,
+        cwd=str(pathlib.Path(__file__).resolve().parent.parent),
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "{'reach': 0.05, 'outreach': 0.2}"
+
+
 def test_good_rates_and_log_level_are_accepted_in_any_case(tmp_path):
     result = _import_settings(
         tmp_path, API_THROTTLE_ANON="30/Hour", API_THROTTLE_USER="5/s", LOG_LEVEL="warning"
