@@ -112,6 +112,26 @@ def env_mapping_of_floats(name: str) -> dict[str, float]:
     return result
 
 
+_HOST_RATE = re.compile(r"^[1-9][0-9]*/[0-9]*\.?[0-9]+$")
+
+
+def env_host_rates(name: str) -> dict[str, str]:
+    """`host=requests/seconds` pairs, e.g. `mastodon.social=300/300,*=120/60`; empty when unset."""
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return {}
+    result: dict[str, str] = {}
+    for item in raw.split(","):
+        host, _, rate = (part.strip() for part in item.partition("="))
+        if not host or not _HOST_RATE.match(rate) or float(rate.split("/")[1]) <= 0:
+            raise ImproperlyConfigured(
+                f"{name} must be host=requests/seconds pairs separated by commas (like "
+                f"mastodon.social=300/300,*=120/60); {item.strip()!r} is not."
+            )
+        result[host.lower()] = rate
+    return result
+
+
 def env_list(name: str, default: list[str]) -> list[str]:
     raw = os.environ.get(name)
     if raw is None:

@@ -18,6 +18,7 @@ from .env import (
     env_bool,
     env_choice,
     env_float,
+    env_host_rates,
     env_int,
     env_list,
     env_mapping_of_floats,
@@ -246,6 +247,8 @@ FETCH_ALLOW_PRIVATE_HOSTS = env_bool("FETCH_ALLOW_PRIVATE_HOSTS", default=False)
 FETCH_TIMEOUT_SECONDS = env_float("FETCH_TIMEOUT_SECONDS", 10.0, minimum=0.1)
 FETCH_MAX_BYTES = env_int("FETCH_MAX_BYTES", 5_000_000, minimum=1024)
 FETCH_USER_AGENT = env_str("FETCH_USER_AGENT") or f"MentalHealthVoicesBot/1.0 (+{CONTACT_URL})"
+# Per-host request budgets shared by all workers, e.g. mastodon.social=300/300,*=120/60.
+FETCH_RATE_LIMITS = env_host_rates("FETCH_RATE_LIMITS")
 FETCH_INTERVAL_HOURS = env_int("FETCH_INTERVAL_HOURS", 24, minimum=1)
 BLUESKY_APPVIEW_URL = env_url(
     "BLUESKY_APPVIEW_URL", "https://public.api.bsky.app", schemes=("http", "https")

@@ -115,6 +115,23 @@ def test_scoring_weights_are_read_from_the_environment(tmp_path):
     assert result.stdout.strip() == "{'reach': 0.05, 'outreach': 0.2}"
 
 
+@pytest.mark.parametrize("value", ["mastodon.social", "*=fast", "x.example=0/60", "=300/300"])
+def test_bad_host_rate_limits_stop_start_up(tmp_path, value):
+    result = _import_settings(tmp_path, FETCH_RATE_LIMITS=value)
+    assert result.returncode != 0
+    assert "FETCH_RATE_LIMITS must be host=requests/seconds pairs" in result.stderr
+
+
+def test_host_rate_limits_reach_the_rate_limiter(monkeypatch, settings):
+    from config.env import env_host_rates
+    from directory.platforms.ratelimit import Rate, rate_for
+
+    monkeypatch.setenv("FETCH_RATE_LIMITS", "Social.Example=30/60, *=5/1")
+    settings.FETCH_RATE_LIMITS = env_host_rates("FETCH_RATE_LIMITS")
+    assert rate_for("social.example") == Rate(30, 60.0)
+    assert rate_for("blog.example.net") == Rate(5, 1.0)
+
+
 def test_good_rates_and_log_level_are_accepted_in_any_case(tmp_path):
     result = _import_settings(
         tmp_path, API_THROTTLE_ANON="30/Hour", API_THROTTLE_USER="5/s", LOG_LEVEL="warning"
