@@ -83,6 +83,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # Before WhiteNoise so static files (SVG can carry script) get the policy too.
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "config.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -171,6 +172,8 @@ SECURE_PROXY_SSL_HEADER = (
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0, minimum=0)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 # Strict by default: only our own files, no inline script or style. A page that needs an inline
 # block marks it with {{ csp_nonce }} (the API docs); the header names a nonce only when a template
 # used one. img-src allows data: for the API docs' icons.
@@ -198,6 +201,14 @@ REDOC_CSP = {
     ],
     "worker-src": [CSP.SELF, "blob:"],
     "img-src": [CSP.SELF, "data:", "https://cdn.redoc.ly"],
+}
+# Browser features no page here uses; config.middleware sends them as Permissions-Policy.
+PERMISSIONS_POLICY: dict[str, list[str]] = {
+    "camera": [],
+    "microphone": [],
+    "geolocation": [],
+    "payment": [],
+    "usb": [],
 }
 
 # --- Redis / Celery -------------------------------------------------------------------------
