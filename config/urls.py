@@ -1,7 +1,11 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from config.site_files import favicon_ico, robots_txt
+
 urlpatterns = [
+    path("robots.txt", robots_txt, name="robots_txt"),
+    path("favicon.ico", favicon_ico, name="favicon_ico"),
     path("admin/", admin.site.urls),
     path("api/", include("directory.api_urls")),
     path("", include("directory.urls")),
