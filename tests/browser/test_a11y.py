@@ -176,3 +176,17 @@ def test_error_summary_link_moves_focus_to_the_bad_field(browser, site):
     described = field.get_attribute("aria-describedby") or ""
     assert "id_min_score_error" in described.split()
     assert "Enter a number" in page.locator("#id_min_score_error").inner_text()
+
+
+def test_wide_scoring_tables_scroll_with_the_keyboard_on_a_phone(browser, site):
+    page = browser.new_page(viewport=WIDTHS["mobile"])
+    page.goto(site + "/about/scoring/")
+    box = page.locator(".table-scroll").first
+    assert box.evaluate("e => e.scrollWidth > e.clientWidth"), "table fits: test proves nothing"
+    box.focus()
+    assert page.evaluate(FOCUSED)["outline"] >= 2
+    page.keyboard.press("ArrowRight")
+    # Arrow-key scrolling is animated: wait for it instead of reading scrollLeft at once.
+    page.wait_for_function(
+        "() => document.querySelector('.table-scroll').scrollLeft > 0", timeout=3000
+    )
