@@ -190,3 +190,16 @@ def test_wide_scoring_tables_scroll_with_the_keyboard_on_a_phone(browser, site):
     page.wait_for_function(
         "() => document.querySelector('.table-scroll').scrollLeft > 0", timeout=3000
     )
+
+
+def test_every_page_reflows_at_320_css_pixels(browser, site):
+    # WCAG 1.4.10: content fits 320 CSS px (400% zoom of a 1280px window) without sideways
+    # scrolling. Data tables are exempt and scroll inside their own box, which this ignores.
+    page = browser.new_page(viewport={"width": 320, "height": 640})
+    too_wide = {}
+    for path in PAGES:
+        page.goto(site + path)
+        overflow = page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")
+        if overflow > 0:
+            too_wide[path] = overflow
+    assert too_wide == {}, "pages wider than the screen (px)"
