@@ -99,6 +99,8 @@ def test_public_pages_have_no_axe_violations(browser, site, width):
         assert response is not None
         expected = 404 if path == "/no-such-page/" else (400 if "abc" in path else 200)
         assert response.status == expected, path
+        # Only the page with a form error says so in its title (WCAG 3.3.1, 2.4.2).
+        assert page.title().startswith("Error: ") == (expected == 400), path
         results = axe.run(
             page,
             options={"runOnly": {"type": "tag", "values": AXE_TAGS}, "resultTypes": ["violations"]},
@@ -168,6 +170,8 @@ def test_skip_to_results_link_on_a_phone_moves_past_the_filters(browser, site):
 def test_error_summary_link_moves_focus_to_the_bad_field(browser, site):
     page = browser.new_page(viewport=WIDTHS["desktop"])
     page.goto(site + "/?min_score=abc")
+    # The title is the first thing a screen reader reads after the page loads.
+    assert page.title().startswith("Error: ")
     page.locator(".error-summary a[href='#id_min_score']").click()
     focused = page.evaluate(FOCUSED)
     assert focused["id"] == "id_min_score"
