@@ -192,3 +192,17 @@ def test_the_spearman_figure_in_docs_is_what_the_documented_commands_print():
     assert printed.endswith(f"over {count} listed creators: {precise}"), printed
     assert f"{float(precise):.2f}" == rounded
     assert abs(float(precise)) < 0.5  # the issue's bar: the score is no follower count
+
+
+def test_new_demo_creators_get_weeks_of_score_history_and_movement(seeded):
+    """The profile chart and the list's ↑/↓ need history; the demo fills it from past snapshots."""
+    creator = Creator.objects.listed().ranked().first()
+    points = list(creator.score_history.order_by("date"))
+    assert len(points) == 13
+    assert points[0].date == (NOW - dt.timedelta(weeks=12)).date()
+    assert points[-1].date == NOW.date()
+    assert points[-1].score == creator.interactivity_score
+    assert len({round(p.score, 1) for p in points}) > 1  # past snapshots differ, so do scores
+    moved = Creator.objects.listed().exclude(score_week_delta=None)
+    assert moved.count() == Creator.objects.listed().count()
+    assert moved.exclude(score_week_delta=0).exists()

@@ -229,6 +229,17 @@ def test_demo_creator_shows_the_demo_banner(client):
     assert "Demo data — fictional creators" not in detail(client, "real").content.decode()
 
 
+def test_demo_links_say_they_are_never_fetched_rather_than_not_recorded(client):
+    demo = CreatorFactory(slug="demo", is_demo=True)
+    StatsSnapshotFactory(link=PlatformLinkFactory(creator=demo, fetch_state="disabled"))
+    real = CreatorFactory(slug="real")
+    StatsSnapshotFactory(link=PlatformLinkFactory(creator=real))
+    assert "Demo statistics: never fetched" in detail(client, "demo").content.decode()
+    page = detail(client, "real").content.decode()
+    assert "Demo statistics" not in page
+    assert "Last fetched: not recorded" in page
+
+
 def test_detail_query_count_is_bounded(client, django_assert_max_num_queries):
     build_directory(30, links_each=4, snapshots_each=3)
     with django_assert_max_num_queries(10):
