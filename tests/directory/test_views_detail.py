@@ -240,6 +240,14 @@ def test_demo_links_say_they_are_never_fetched_rather_than_not_recorded(client):
     assert "Last fetched: not recorded" in page
 
 
+def test_history_caption_names_the_period_it_covers(client):
+    creator = CreatorFactory(slug="hist")
+    for day in (dt.date(2026, 9, 3), dt.date(2026, 10, 1), dt.date(2026, 11, 26)):
+        ScoreHistory.objects.create(creator=creator, date=day, score=50)
+    page = detail(client, "hist").content.decode()
+    assert "Score from 3 Sep 2026 to 26 Nov 2026, 3 recorded days (0–100 scale)." in page
+
+
 def test_detail_query_count_is_bounded(client, django_assert_max_num_queries):
     build_directory(30, links_each=4, snapshots_each=3)
     with django_assert_max_num_queries(10):
