@@ -57,7 +57,7 @@ test: dev-deps
 lint: dev-deps
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
-	DEBUG=true $(PY) manage.py makemigrations --check --dry-run accounts directory
+	DEBUG=true $(PY) manage.py makemigrations --check --dry-run
 
 format: dev-deps
 	$(VENV)/bin/ruff format .

@@ -74,7 +74,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "drf_spectacular",
     "drf_spectacular_sidecar",
-    "django_celery_beat",
+    "config.apps.CeleryBeatConfig",
     "accounts",
     "directory",
 ]

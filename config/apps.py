@@ -1,0 +1,9 @@
+"""App configs for third-party apps that need a setting of ours."""
+
+from django_celery_beat.apps import BeatConfig
+
+
+class CeleryBeatConfig(BeatConfig):
+    # django-celery-beat's migrations create 32-bit ids but its AppConfig does not say so, so
+    # with DEFAULT_AUTO_FIELD = BigAutoField Django reported a pending migration in their app.
+    default_auto_field = "django.db.models.AutoField"
