@@ -15,7 +15,16 @@ def site(request):
         "SITE_DESCRIPTION": SITE_DESCRIPTION,
         "DEBUG": settings.DEBUG,
         "SITE_URL": settings.SITE_URL,
-        # From SITE_URL, never the Host header, which the client writes. Without the query
-        # string: sorted and filtered views of a list are the same page to a search engine.
-        "canonical_url": settings.SITE_URL + request.path,
+        "canonical_url": canonical_url(request),
     }
+
+
+def canonical_url(request) -> str:
+    """From SITE_URL, never the Host header, which the client writes. Without filters or sort
+    (to a search engine those are the same page), but with a page number above 1: page 3 of the
+    list holds other creators than page 1."""
+    url = settings.SITE_URL + request.path
+    page = request.GET.get("page", "")
+    if page.isascii() and page.isdigit() and int(page) > 1:
+        url += f"?page={int(page)}"
+    return url

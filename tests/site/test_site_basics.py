@@ -74,6 +74,22 @@ def test_pages_have_their_own_description_canonical_and_open_graph(
     assert 'name="robots"' not in html
 
 
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("?page=3&ordering=name&q=anxiety", "https://voices.example/?page=3"),
+        ("?page=1", "https://voices.example/"),
+        ("?page=abc", "https://voices.example/"),
+        ("?ordering=followers", "https://voices.example/"),
+    ],
+)
+def test_canonical_keeps_only_a_page_number_above_one(rf, settings, query, expected):
+    from directory.context_processors import canonical_url
+
+    settings.SITE_URL = "https://voices.example"
+    assert canonical_url(rf.get("/" + query)) == expected
+
+
 def test_canonical_ignores_a_forged_host_header(client, settings):
     settings.ALLOWED_HOSTS = ["*"]
     settings.SITE_URL = "https://voices.example"
