@@ -25,6 +25,6 @@ def canonical_url(request) -> str:
     list holds other creators than page 1."""
     url = settings.SITE_URL + request.path
     page = request.GET.get("page", "")
-    if page.isascii() and page.isdigit() and int(page) > 1:
+    if page.isascii() and page.isdigit() and len(page) <= 9 and int(page) > 1:
         url += f"?page={int(page)}"
     return url

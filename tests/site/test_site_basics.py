@@ -81,6 +81,7 @@ def test_pages_have_their_own_description_canonical_and_open_graph(
         ("?page=1", "https://voices.example/"),
         ("?page=abc", "https://voices.example/"),
         ("?ordering=followers", "https://voices.example/"),
+        ("?page=" + "9" * 5000, "https://voices.example/"),  # int() refuses > 4300 digits
     ],
 )
 def test_canonical_keeps_only_a_page_number_above_one(rf, settings, query, expected):
