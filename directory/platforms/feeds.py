@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+from dataclasses import replace
 from html.parser import HTMLParser
 from typing import TYPE_CHECKING, Any, ClassVar
 from urllib.parse import urljoin, urlsplit
@@ -181,6 +182,29 @@ def fetch_feed(
     )
 
 
+def fetch_link_feed(
+    link: LinkRef,
+    client: httpx.Client,
+    feed_url: str,
+    *,
+    window_days: int,
+    known_feed: bool,
+    handle: str,
+    notes: tuple[str, ...] = (),
+) -> FetchResult:
+    """`fetch_feed` for a stored link, as the link's adapter reports it: its `handle`, and
+    `notes` before the feed's own. The link's validators are sent only when `feed_url` is the
+    feed they came from (`known_feed`)."""
+    result = fetch_feed(
+        client,
+        feed_url,
+        window_days=window_days,
+        etag=link.etag if known_feed else "",
+        last_modified=link.last_modified if known_feed else "",
+    )
+    return replace(result, handle=handle, notes=notes + result.notes)
+
+
 class FeedAdapter:
     """Blogs and podcasts: the pasted URL is the feed or a page that advertises one."""
 
@@ -202,24 +226,13 @@ class FeedAdapter:
 
     def fetch(self, link: LinkRef, client: httpx.Client, *, window_days: int) -> FetchResult:
         start = self.feed_url(link)
-        known_feed = start == link.external_id
-        result = fetch_feed(
+        return fetch_link_feed(
+            link,
             client,
             start,
             window_days=window_days,
-            # Validators only make sense for the exact URL they came from.
-            etag=link.etag if known_feed else "",
-            last_modified=link.last_modified if known_feed else "",
-        )
-        return FetchResult(
-            measurements=result.measurements,
+            known_feed=start == link.external_id,
             handle=self.handle(link),
-            external_id=result.external_id,
-            display_name=result.display_name,
-            notes=result.notes,
-            etag=result.etag,
-            last_modified=result.last_modified,
-            not_modified=result.not_modified,
         )
 
 

@@ -29,7 +29,7 @@ from django.utils import timezone
 from . import canonical
 from .base import FetchError, FetchResult, LinkRef
 from .discussion import Post, parse_time, tally, to_int, with_last_post, without_comments
-from .feeds import discover_feeds, fetch_feed
+from .feeds import discover_feeds, fetch_link_feed
 from .http import get_json, raise_for_status
 
 if TYPE_CHECKING:
@@ -312,23 +312,14 @@ class WordPressAdapter:
         known_feed: bool = False,
         note: str = "",
     ) -> FetchResult:
-        result = fetch_feed(
+        return fetch_link_feed(
+            link,
             client,
             feed_url,
             window_days=window_days,
-            etag=link.etag if known_feed else "",
-            last_modified=link.last_modified if known_feed else "",
-        )
-        notes = ((f"{note}: feed only",) if note else ("feed only",)) + result.notes
-        return FetchResult(
-            measurements=result.measurements,
+            known_feed=known_feed,
             handle=urlsplit(link.url).hostname or "",
-            external_id=result.external_id,
-            display_name=result.display_name,
-            notes=notes,
-            etag=result.etag,
-            last_modified=result.last_modified,
-            not_modified=result.not_modified,
+            notes=(f"{note}: feed only",) if note else ("feed only",),
         )
 
 
