@@ -1,0 +1,56 @@
+"""Sending link refreshes to the workers: the one way a service enqueues work.
+
+Services never import `directory.tasks` (tasks call services, not the other way round); they
+enqueue through `links_enqueue()`, which looks the task up by name in the Celery app. Messages
+leave only after the current transaction commits, and a broker that is down loses nothing: the
+links stay un-enqueued and the dispatcher picks them up on its next run.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+
+from celery import current_app
+from django.db import transaction
+from django.utils import timezone
+
+from directory.models import PlatformLink
+
+logger = logging.getLogger(__name__)
+
+REFRESH_TASK = "directory.tasks.refresh_link"
+
+
+def links_send(plan: Iterable[tuple[int, int]]) -> int:
+    """Send a refresh for each (link_id, countdown) now; returns how many were sent.
+
+    If the broker is unreachable, the links not sent are made due again at once, so the next
+    dispatcher run picks them up.
+    """
+    plan = list(plan)
+    sent = 0
+    try:
+        task = current_app.tasks[REFRESH_TASK]
+        for link_id, countdown in plan:
+            task.apply_async((link_id,), countdown=countdown)
+            sent += 1
+    except Exception as exc:  # kombu raises several types (OperationalError, OSError, ...)
+        unsent = [link_id for link_id, _ in plan[sent:]]
+        logger.warning("broker unavailable (%s); %d refreshes left for later", exc, len(unsent))
+        PlatformLink.objects.filter(pk__in=unsent).update(enqueued_at=None, next_fetch_at=None)
+    return sent
+
+
+def links_enqueue(*, link_ids: Iterable[int]) -> None:
+    """Refresh these links soon, once the current transaction commits (nothing on rollback)."""
+    ids = list(link_ids)
+    if not ids:
+        return
+
+    def send() -> None:
+        # Marked first: a fast worker may finish (and clear the mark) before the send returns.
+        PlatformLink.objects.filter(pk__in=ids).update(enqueued_at=timezone.now())
+        links_send((link_id, 0) for link_id in ids)
+
+    transaction.on_commit(send)

@@ -1,0 +1,38 @@
+"""Storing a pasted link: the one place every path that stores a link normalises it.
+
+Import, the admin (inline and link admin) and the public submission form all call
+`link_normalise()`, so "one account, one URL" holds whoever typed the link: tracking
+parameters stripped, every pasted form of a profile recognised, the platform detected (or the
+one given checked against the host), and only public http(s) addresses accepted.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+
+from directory.platforms.base import UnsupportedURL
+
+
+@dataclass(frozen=True, slots=True)
+class NormalisedLink:
+    platform: str
+    url: str
+
+
+def link_normalise(*, url: str, platform: str | None = None) -> NormalisedLink:
+    """The platform and canonical URL for a pasted link.
+
+    Raises `ValidationError(code="invalid_url")` whose message says, in words a person
+    understands, what is wrong with the address.
+    """
+    # Imported here: the registry imports every adapter module.
+    from directory.platforms.registry import normalise_url
+    from directory.platforms.urls import check_public_url
+
+    try:
+        detected, canonical = normalise_url(check_public_url(url), platform or None)
+    except UnsupportedURL as exc:
+        raise ValidationError(str(exc), code="invalid_url") from None
+    return NormalisedLink(platform=detected, url=canonical)
