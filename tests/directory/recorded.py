@@ -76,7 +76,7 @@ def cases(platform: str, known_wrong: dict[str, str]) -> list[Any]:
     """One pytest param per set; sets in `known_wrong` are strict xfails with the given reason
     (an issue #8 item the adapter gets wrong today; the fix removes the entry)."""
     names = set_names(platform)
-    unknown = set(known_wrong) - set(names)
+    unknown = {n for n in known_wrong if n.startswith(f"{platform}/")} - set(names)
     assert not unknown, f"known_wrong names sets that do not exist: {unknown}"
     return [
         pytest.param(
@@ -175,9 +175,9 @@ def replay_ca() -> trustme.CA:
 
 
 @contextmanager
-def replay(recorded: RecordedSet, ca: trustme.CA, monkeypatch: pytest.MonkeyPatch) -> Iterator[
-    tuple[ReplayServer, httpx.Client]
-]:
+def replay(
+    recorded: RecordedSet, ca: trustme.CA, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[tuple[ReplayServer, httpx.Client]]:
     """Serve `recorded` on 127.0.0.1 under its real host names; yield the server and a client."""
     state = ReplayServer(recorded.routes)
     context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
@@ -219,20 +219,25 @@ def replay(recorded: RecordedSet, ca: trustme.CA, monkeypatch: pytest.MonkeyPatc
 
 
 def fetch_recorded(
-    recorded: RecordedSet, ca: trustme.CA, monkeypatch: pytest.MonkeyPatch
+    recorded: RecordedSet, ca: trustme.CA, monkeypatch: pytest.MonkeyPatch, settings: Any
 ) -> tuple[FetchResult | FetchError, ReplayServer]:
-    """Run the platform's real adapter on the set under its frozen clock."""
+    """Run the platform's real adapter on the set under its frozen clock (and the settings the
+    set names, e.g. no YouTube API key)."""
     expected = recorded.expected
+    for name, value in expected.get("settings", {}).items():
+        setattr(settings, name, value)
     link = LinkRef(**expected["link"])
     now = dt.datetime.fromisoformat(expected["now"])
-    with replay(recorded, ca, monkeypatch) as (server, client):
-        with time_machine.travel(now, tick=False):
-            try:
-                outcome: FetchResult | FetchError = get_adapter(link.platform).fetch(
-                    link, client, window_days=int(expected["window_days"])
-                )
-            except FetchError as error:
-                outcome = error
+    with (
+        replay(recorded, ca, monkeypatch) as (server, client),
+        time_machine.travel(now, tick=False),
+    ):
+        try:
+            outcome: FetchResult | FetchError = get_adapter(link.platform).fetch(
+                link, client, window_days=int(expected["window_days"])
+            )
+        except FetchError as error:
+            outcome = error
     return outcome, server
 
 
@@ -263,18 +268,25 @@ def check(recorded: RecordedSet, outcome: FetchResult | FetchError, server: Repl
         return
     if isinstance(outcome, FetchError):
         raise AssertionError(f"the fetch failed: {outcome} (permanent={outcome.permanent})")
+    # Every difference at once: one wrong count should not hide the next.
+    problems = []
     got = outcome.measurements
-    counted = expected["measurements"]
-    for name, value in counted.items():
+    for name, value in expected["measurements"].items():
         actual = getattr(got, name)
         if name == "last_post_at" and value is not None:
             value = dt.datetime.fromisoformat(value)
-        assert actual == value, f"{name}: adapter says {actual!r}, counted by hand {value!r}"
+        if actual != value:
+            problems.append(f"{name}: adapter says {actual!r}, counted by hand {value!r}")
     for key in ("handle", "external_id", "display_name", "is_public"):
-        if key in expected:
-            assert getattr(outcome, key) == expected[key], key
+        if key in expected and getattr(outcome, key) != expected[key]:
+            problems.append(
+                f"{key}: adapter says {getattr(outcome, key)!r}, expected {expected[key]!r}"
+            )
     notes = " | ".join(outcome.notes)
-    for text in expected.get("notes_contain", []):
-        assert text in notes, f"no note saying {text!r}; notes: {notes!r}"
-    for text in expected.get("notes_do_not_contain", []):
-        assert text not in notes, f"unexpected note {text!r}; notes: {notes!r}"
+    problems += [
+        f"no note saying {t!r}" for t in expected.get("notes_contain", []) if t not in notes
+    ]
+    problems += [
+        f"unexpected note {t!r}" for t in expected.get("notes_do_not_contain", []) if t in notes
+    ]
+    assert not problems, "; ".join(problems) + f" (notes: {notes!r})"

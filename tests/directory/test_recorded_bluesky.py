@@ -19,7 +19,9 @@ KNOWN_WRONG: dict[str, str] = {
 
 
 @pytest.mark.parametrize("name", cases("bluesky", KNOWN_WRONG))
-def test_recorded_bluesky_set_measures_what_was_counted_by_hand(name, replay_ca, monkeypatch):
+def test_recorded_bluesky_set_measures_what_was_counted_by_hand(
+    name, replay_ca, monkeypatch, settings
+):
     recorded = load_set(name)
-    outcome, server = fetch_recorded(recorded, replay_ca, monkeypatch)
+    outcome, server = fetch_recorded(recorded, replay_ca, monkeypatch, settings)
     check(recorded, outcome, server)

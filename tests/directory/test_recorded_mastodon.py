@@ -14,7 +14,9 @@ KNOWN_WRONG: dict[str, str] = {}
 
 
 @pytest.mark.parametrize("name", cases("mastodon", KNOWN_WRONG))
-def test_recorded_mastodon_set_measures_what_was_counted_by_hand(name, replay_ca, monkeypatch):
+def test_recorded_mastodon_set_measures_what_was_counted_by_hand(
+    name, replay_ca, monkeypatch, settings
+):
     recorded = load_set(name)
-    outcome, server = fetch_recorded(recorded, replay_ca, monkeypatch)
+    outcome, server = fetch_recorded(recorded, replay_ca, monkeypatch, settings)
     check(recorded, outcome, server)
