@@ -18,6 +18,7 @@ TLS, status mapping) exactly as in production; nothing reaches the internet.
 from __future__ import annotations
 
 import datetime as dt
+import ipaddress
 import json
 import socket
 import ssl
@@ -193,9 +194,14 @@ def replay(
     real_getaddrinfo = socket.getaddrinfo
 
     def getaddrinfo(host: Any, port: Any, *args: Any, **kwargs: Any) -> Any:
-        if isinstance(host, str) and host.lower() in recorded.hosts:
+        name = host.decode() if isinstance(host, bytes) else str(host)
+        if name.lower() in recorded.hosts:
             return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", ("127.0.0.1", state.port))]
-        return real_getaddrinfo(host, port, *args, **kwargs)
+        if name == "localhost" or _is_ip(name):
+            return real_getaddrinfo(host, port, *args, **kwargs)  # the test database, Redis
+        # Any other name would be a real lookup, perhaps a real request: refuse and report it.
+        state.unmatched.append(f"{name} (a host this set has no recording for)")
+        raise socket.gaierror(socket.EAI_NONAME, "not a recorded host")
 
     real_context = httpx.create_ssl_context
 
@@ -216,6 +222,14 @@ def replay(
     finally:
         server.shutdown()
         server.server_close()
+
+
+def _is_ip(name: str) -> bool:
+    try:
+        ipaddress.ip_address(name)
+    except ValueError:
+        return False
+    return True
 
 
 def fetch_recorded(
