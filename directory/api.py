@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
 from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework import viewsets
@@ -22,6 +23,7 @@ from rest_framework.throttling import AnonRateThrottle, UserRateThrottle
 
 from .filters import CreatorFilter
 from .models import Creator
+from .params import parse_request_int, range_message
 from .serializers import CreatorDetailSerializer, CreatorListSerializer
 
 logger = logging.getLogger(__name__)
@@ -65,20 +67,26 @@ class CreatorPagination(PageNumberPagination):
     page_size_query_param = "page_size"
 
     def get_page_size(self, request: Request) -> int:
-        raw = request.query_params.get(self.page_size_query_param, "").strip()
-        if not raw:
+        raw = request.query_params.get(self.page_size_query_param, "")
+        if not raw.strip():
             return self.page_size
-        if not raw.isdigit() or not 1 <= int(raw) <= self.max_page_size:
-            raise ValidationError(
-                {"page_size": [f"Must be a whole number from 1 to {self.max_page_size}."]}
-            )
-        return int(raw)
+        return _query_int(raw, name=self.page_size_query_param, maximum=self.max_page_size)
 
-    def paginate_queryset(self, queryset, request: Request, view=None):
+    def get_page_number(self, request: Request, paginator) -> int | str:
         raw = request.query_params.get(self.page_query_param, "").strip()
-        if raw and raw not in self.last_page_strings and (not raw.isdigit() or int(raw) < 1):
-            raise ValidationError({"page": ["Must be a whole number, 1 or more."]})
-        return super().paginate_queryset(queryset, request, view)
+        if not raw:
+            return 1
+        if raw in self.last_page_strings:
+            return raw
+        return _query_int(raw, name=self.page_query_param)
+
+
+def _query_int(raw: str, *, name: str, maximum: int | None = None) -> int:
+    """A positive whole number from the query string, or a 400 naming the parameter."""
+    try:
+        return parse_request_int(raw, minimum=1, maximum=maximum)
+    except DjangoValidationError:
+        raise ValidationError({name: [range_message(minimum=1, maximum=maximum)]}) from None
 
 
 class CreatorViewSet(viewsets.ReadOnlyModelViewSet):

@@ -15,6 +15,7 @@ from typing import Any
 import django_filters
 import markdown
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
@@ -25,6 +26,7 @@ from django_filters.views import FilterView
 
 from .filters import EMERGING_MAX_FOLLOWERS, CreatorFilter
 from .models import Creator, Language, Topic
+from .params import parse_request_int
 
 # How many days of score history the profile chart shows.
 HISTORY_POINTS = 180
@@ -124,10 +126,11 @@ class CreatorListView(FilterView):
 
     def _requested_page(self) -> int | None:
         """The page asked for, 1 when none is; None when `page` is not a whole number."""
-        raw = (self.request.GET.get(self.page_kwarg) or "1").strip()
+        raw = self.request.GET.get(self.page_kwarg) or "1"
         try:
-            return int(raw)
-        except ValueError:  # also a number too long to convert
+            # Signed: below 1 shows the first page, as past the end shows the last.
+            return parse_request_int(raw, signed=True)
+        except ValidationError:
             return None
 
     def _filter_errors(self) -> list[dict[str, Any]]:
