@@ -8,6 +8,7 @@ the JSON API uses.
 from __future__ import annotations
 
 import functools
+import math
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -237,10 +238,18 @@ def breakdown_for_display(data: Any) -> dict[str, Any]:
     }
 
 
+# No number the breakdown holds (shares 0-1, scores 0-100) comes near this; beyond it a value is
+# corrupt, and 1e308 * 100 overflowed to inf, which round() refuses with a 500.
+_DISPLAY_LIMIT = 1e6
+
+
 def _number(value: Any) -> float | None:
     if isinstance(value, bool) or not isinstance(value, int | float):
         return None
-    return float(value)
+    if isinstance(value, int) and abs(value) > _DISPLAY_LIMIT:
+        return None  # also an integer too large for float()
+    number = float(value)
+    return number if math.isfinite(number) and abs(number) <= _DISPLAY_LIMIT else None
 
 
 class HelpView(TemplateView):
