@@ -28,7 +28,6 @@ from tests.factories import (
     LanguageFactory,
     PlatformLinkFactory,
     StatsSnapshotFactory,
-    UserFactory,
 )
 
 pytestmark = pytest.mark.django_db
@@ -36,14 +35,7 @@ MODELS = sorted(admin.site._registry, key=lambda model: model._meta.label)
 
 
 @pytest.fixture
-def superuser(client):
-    user = UserFactory(username="root", is_staff=True, is_superuser=True)
-    client.force_login(user)
-    return user
-
-
-@pytest.fixture
-def one_of_each(superuser) -> None:
+def one_of_each(db) -> None:
     """At least one row for every model registered today."""
     creator = CreatorFactory()
     StatsSnapshotFactory(link=PlatformLinkFactory(creator=creator))
@@ -62,9 +54,10 @@ def _admin_url(model, view: str, *args) -> str:
 
 
 @pytest.mark.parametrize("model", MODELS, ids=lambda model: model._meta.label)
-def test_list_add_and_change_pages_render(client, rf, superuser, one_of_each, model):
+def test_list_add_and_change_pages_render(admin_client, rf, admin_user, one_of_each, model):
+    client = admin_client
     request = rf.get("/")
-    request.user = superuser
+    request.user = admin_user
     assert client.get(_admin_url(model, "changelist")).status_code == 200
     if admin.site._registry[model].has_add_permission(request):
         assert client.get(_admin_url(model, "add")).status_code == 200
@@ -87,6 +80,6 @@ _BEAT = (ClockedSchedule, CrontabSchedule, IntervalSchedule, PeriodicTask, Solar
 
 
 @pytest.mark.parametrize("object_id", ["abc", "1.5", "²", "9" * 4301])
-def test_statistics_page_with_a_non_numeric_id_is_a_404(client, superuser, object_id):
+def test_statistics_page_with_a_non_numeric_id_is_a_404(admin_client, object_id):
     url = reverse("admin:directory_platformlink_enter_statistics", args=[object_id])
-    assert client.get(url).status_code == 404
+    assert admin_client.get(url).status_code == 404
