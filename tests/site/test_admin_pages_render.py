@@ -66,7 +66,7 @@ def test_list_add_and_change_pages_render(admin_client, rf, admin_user, one_of_e
         assert client.get(_admin_url(model, "change", instance.pk)).status_code == 200
 
 
-def test_every_model_registered_today_has_a_row_to_change(one_of_each):
+def test_every_model_registered_today_has_a_row_to_change(admin_user, one_of_each):
     """Guards the test above: a change page it never opened would prove nothing."""
     known = {"accounts.User", "auth.Group", "directory.Creator", "directory.PlatformLink"}
     known |= {"directory.StatsSnapshot", "directory.ScoreHistory", "directory.Topic"}
