@@ -6,12 +6,13 @@ variable. A bad value stops start-up with a message naming the variable.
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
+from redis.backoff import NoBackoff
+from redis.retry import Retry
 
 from directory.scoring import merge_weights
 
@@ -26,21 +27,20 @@ from .env import (
     env_rate,
     env_str,
     env_url,
-    load_dotenv,
 )
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
-if "pytest" not in sys.modules:
-    load_dotenv(BASE_DIR / ".env")
+# `.env` is read by manage.py only (development commands), never by gunicorn or Celery, so a
+# file left on a server cannot turn DEBUG on behind the site's back. The test suite's settings
+# are config/test_settings.py: nothing here guesses whether tests are running.
 
 DEBUG = env_bool("DEBUG", default=False)
-TESTING = "pytest" in sys.modules or env_bool("TESTING", default=False)
 
-_DEV_SECRET = "django-insecure-development-only-key-do-not-use-in-production"  # noqa: S105 - used only with DEBUG or under tests
+_DEV_SECRET = "django-insecure-development-only-key-do-not-use-in-production"  # noqa: S105 - used only with DEBUG
 SECRET_KEY = env_str("SECRET_KEY") or ""
 if not SECRET_KEY:
-    if DEBUG or TESTING:
+    if DEBUG:
         SECRET_KEY = _DEV_SECRET
     else:
         raise ImproperlyConfigured(
@@ -48,9 +48,15 @@ if not SECRET_KEY:
             "(or DEBUG=true for local development only)."
         )
 
-ALLOWED_HOSTS = env_list(
-    "ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]", "testserver"] if DEBUG or TESTING else []
-)
+_LOCAL_HOSTS = ["localhost", "127.0.0.1", "[::1]"]
+ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", _LOCAL_HOSTS if DEBUG else [])
+if DEBUG and not set(ALLOWED_HOSTS) <= {*_LOCAL_HOSTS, "testserver"}:
+    # A public host name marks a real deployment; DEBUG there shows settings and tracebacks
+    # to anyone.
+    raise ImproperlyConfigured(
+        f"DEBUG=true is for local development only, but ALLOWED_HOSTS names "
+        f"{', '.join(h for h in ALLOWED_HOSTS if h not in _LOCAL_HOSTS)}. Unset DEBUG."
+    )
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 # SITE_URL is the base of CONTACT_URL's default, named in the fetchers' User-Agent: it must be a
 # real link. CONTACT_URL may be any URI a platform operator can use (https:, mailto:).
@@ -85,6 +91,8 @@ MIDDLEWARE = [
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "config.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before the session and auth middleware, so their database errors become a calm 503 too.
+    "config.outage.OutageMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -118,6 +126,9 @@ _default_db = f"sqlite:///{VAR_DIR / 'mhvoices.sqlite3'}"
 DATABASE_URL = env_url(
     "DATABASE_URL", _default_db, schemes=("sqlite", "postgres", "postgresql", "pgsql")
 )
+DATABASE_CONNECT_TIMEOUT = env_int("DATABASE_CONNECT_TIMEOUT", 3, minimum=2)
+# Seconds one SQL statement may run; 0 turns the limit off (the Procfile's release step does).
+DATABASE_STATEMENT_TIMEOUT = env_float("DATABASE_STATEMENT_TIMEOUT", 5.0, minimum=0)
 try:
     DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
 except ValueError as exc:  # pragma: no cover - dj_database_url's own message is specific
@@ -129,6 +140,15 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"]["init_command"] = "PRAGMA journal_mode=WAL;"
     DATABASES["default"]["OPTIONS"]["transaction_mode"] = "IMMEDIATE"
     DATABASES["default"]["OPTIONS"]["timeout"] = 20
+else:
+    # A hung database must fail a request in seconds, not hold a worker for minutes: pages then
+    # answer 503 (config/outage.py). libpq waits at least 2 s for a connection.
+    DATABASES["default"].setdefault("OPTIONS", {})
+    DATABASES["default"]["OPTIONS"]["connect_timeout"] = DATABASE_CONNECT_TIMEOUT
+    if DATABASE_STATEMENT_TIMEOUT:
+        DATABASES["default"]["OPTIONS"]["options"] = (
+            f"-c statement_timeout={round(DATABASE_STATEMENT_TIMEOUT * 1000)}"
+        )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 
@@ -152,19 +172,19 @@ STORAGES = {
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
-            if DEBUG or TESTING
+            if DEBUG
             else "whitenoise.storage.CompressedManifestStaticFilesStorage"
         )
     },
 }
 
 # Development and tests serve static files straight from the app folders (no collectstatic).
-WHITENOISE_AUTOREFRESH = DEBUG or TESTING
-WHITENOISE_USE_FINDERS = DEBUG or TESTING
+WHITENOISE_AUTOREFRESH = DEBUG
+WHITENOISE_USE_FINDERS = DEBUG
 
 # --- Security (production) -----------------------------------------------------------------
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=False)
-SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", default=not DEBUG and not TESTING)
+SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", default=not DEBUG)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_PROXY_SSL_HEADER = (
     ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("BEHIND_PROXY", default=False) else None
@@ -213,16 +233,17 @@ PERMISSIONS_POLICY: dict[str, list[str]] = {
 
 # --- Redis / Celery -------------------------------------------------------------------------
 REDIS_URL = env_url("REDIS_URL", None, schemes=("redis", "rediss", "unix"))
+# Seconds to connect to, or wait for, the cache (optional: rate limits are skipped without it)
+# and the broker. redis-py's default is to wait 5 s and retry.
+CACHE_TIMEOUT_SECONDS = env_float("CACHE_TIMEOUT_SECONDS", 0.5, minimum=0.05)
+BROKER_TIMEOUT_SECONDS = env_float("BROKER_TIMEOUT_SECONDS", 2.0, minimum=0.1)
 CELERY_BROKER_URL = env_url(
     "CELERY_BROKER_URL",
     REDIS_URL,
     schemes=("redis", "rediss", "amqp", "amqps", "filesystem", "memory", "sqla+sqlite"),
 )
-if not CELERY_BROKER_URL and TESTING:
-    # Tests never leave messages in the development broker's folders.
-    CELERY_BROKER_URL = "memory://"
-    CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, object] = {}
-elif not CELERY_BROKER_URL:
+CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, object]
+if not CELERY_BROKER_URL:
     # No Redis: an embedded broker on the filesystem, so `make run` needs no other service.
     CELERY_BROKER_URL = "filesystem://"
     _broker_dir = VAR_DIR / "broker"
@@ -236,6 +257,16 @@ elif not CELERY_BROKER_URL:
     }
 else:
     CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+    if CELERY_BROKER_URL.startswith(("redis", "rediss", "unix")):
+        # A hung broker must not hang a web request: each socket wait is bounded.
+        CELERY_BROKER_TRANSPORT_OPTIONS |= {
+            "socket_timeout": BROKER_TIMEOUT_SECONDS,
+            "socket_connect_timeout": BROKER_TIMEOUT_SECONDS,
+        }
+# Publishing gives up at once when the broker cannot be reached; callers (services.enqueue)
+# leave the links due, and the dispatcher sends them once the broker is back.
+CELERY_BROKER_CONNECTION_TIMEOUT = BROKER_TIMEOUT_SECONDS
+CELERY_TASK_PUBLISH_RETRY = False
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_SERIALIZER = "json"
@@ -251,6 +282,11 @@ if REDIS_URL:
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "mhv",
+            "OPTIONS": {
+                "socket_connect_timeout": CACHE_TIMEOUT_SECONDS,
+                "socket_timeout": CACHE_TIMEOUT_SECONDS,
+                "retry": Retry(NoBackoff(), 0),
+            },
         }
     }
 else:

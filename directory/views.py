@@ -16,6 +16,7 @@ from typing import Any
 import django_filters
 import markdown
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
 from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
@@ -253,7 +254,14 @@ def _number(value: Any) -> float | None:
 
 
 class HelpView(TemplateView):
+    """The crisis page must answer while the database, cache or broker is down: it is rendered
+    as a signed-out visitor, so that nothing on it loads a session or a user."""
+
     template_name = "pages/help.html"
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        request.user = AnonymousUser()
+        return super().dispatch(request, *args, **kwargs)
 
 
 class AboutView(TemplateView):

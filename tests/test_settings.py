@@ -39,20 +39,26 @@ def test_production_refuses_to_start_without_secret_key(tmp_path):
     assert "SECRET_KEY is not set" in result.stderr
 
 
-def _import_settings(tmp_path, **env: str):
-    """Import config.settings in a clean process with only these variables (and no .env)."""
+def _run_python(tmp_path, code: str, **env: str):
+    """Run `code` in a clean process with only these variables (and no .env)."""
     import pathlib
     import subprocess
     import sys
 
-    return subprocess.run(
-        [sys.executable, "-c", "import config.settings as s; print(s.REST_FRAMEWORK)"],
-        env={"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "DEBUG": "true", **env},
+    return subprocess.run(  # noqa: S603 - our interpreter, our script
+        [sys.executable, "-c", code],
+        env={"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), **env},
         capture_output=True,
         text=True,
         cwd=str(pathlib.Path(__file__).resolve().parent.parent),
         check=False,
     )
+
+
+def _import_settings(tmp_path, **env: str):
+    """Import config.settings in a clean process with only these variables (and no .env)."""
+    code = "import config.settings as s; print(s.REST_FRAMEWORK)"
+    return _run_python(tmp_path, code, **{"DEBUG": "true", **env})
 
 
 @pytest.mark.parametrize(
@@ -158,7 +164,7 @@ def test_every_environment_variable_is_documented_in_readme_and_env_example():
 
     root = pathlib.Path(__file__).resolve().parent.parent
     settings_src = (root / "config" / "settings.py").read_text()
-    read = set(re.findall(r'env_[a-z]+\(\s*"([A-Z_]+)"', settings_src)) - {"TESTING"}
+    read = set(re.findall(r'env_[a-z]+\(\s*"([A-Z_]+)"', settings_src))
     assert {"DATABASE_URL", "REDIS_URL", "SECRET_KEY", "ALLOWED_HOSTS"} <= read
     readme_table = set(re.findall(r"^\| `([A-Z_]+)`", (root / "README.md").read_text(), re.M))
     readme_table |= set(
@@ -167,3 +173,40 @@ def test_every_environment_variable_is_documented_in_readme_and_env_example():
     example = set(re.findall(r"^#? ?([A-Z_]+)=", (root / ".env.example").read_text(), re.M))
     assert read - readme_table == set(), "missing from README's Configuration table"
     assert read - example == set(), "missing from .env.example"
+
+
+def test_debug_is_refused_next_to_a_public_host_name(tmp_path):
+    """A stray DEBUG=true on a real deployment shows settings and tracebacks to anyone."""
+    result = _import_settings(tmp_path, ALLOWED_HOSTS="mhvoices.example,localhost")
+    assert result.returncode != 0
+    assert "DEBUG=true is for local development only" in result.stderr
+    assert "mhvoices.example" in result.stderr
+
+
+def test_importing_pytest_does_not_relax_production_settings(tmp_path):
+    """Test mode used to be guessed from "pytest" in sys.modules, dropping the SECRET_KEY
+    requirement in any process that imported pytest."""
+    result = _run_python(tmp_path, "import pytest, config.settings")
+    assert result.returncode != 0
+    assert "SECRET_KEY is not set" in result.stderr
+
+
+def test_the_refresh_task_is_registered_outside_a_worker(tmp_path):
+    """A web process never runs Celery's autodiscovery; services.enqueue's lookup by name used
+    to fail there, and every send was reported as "broker unavailable"."""
+    code = (
+        "import django; django.setup(); from celery import current_app; "
+        "print('directory.tasks.refresh_link' in current_app.tasks)"
+    )
+    result = _run_python(tmp_path, code, DEBUG="true", DJANGO_SETTINGS_MODULE="config.settings")
+    assert result.stdout.strip() == "True", result.stderr
+
+
+def test_only_manage_py_reads_dotenv():
+    """gunicorn (config.wsgi), Celery (config.celery) and the settings never load `.env`."""
+    import pathlib
+
+    root = pathlib.Path(__file__).resolve().parent.parent
+    for name in ("config/settings.py", "config/wsgi.py", "config/asgi.py", "config/celery.py"):
+        assert "load_dotenv" not in (root / name).read_text(), name
+    assert "load_dotenv(" in (root / "manage.py").read_text()
