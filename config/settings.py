@@ -6,6 +6,7 @@ variable. A bad value stops start-up with a message naming the variable.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import dj_database_url
@@ -186,9 +187,18 @@ WHITENOISE_USE_FINDERS = DEBUG
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=False)
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", default=not DEBUG)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
-SECURE_PROXY_SSL_HEADER = (
-    ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("BEHIND_PROXY", default=False) else None
-)
+# How many reverse proxies stand between the internet and gunicorn (docs/deployment.md). With
+# one or more, the visitor's address is the X-Forwarded-For hop the outermost of ours appended
+# (directory.services.throttle.client_address: rate limits, the API throttle) and
+# X-Forwarded-Proto says whether the visitor used HTTPS. Only safe when gunicorn is reachable
+# through those proxies alone: anyone who can reach it directly can write both headers.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0, minimum=0)
+if "BEHIND_PROXY" in os.environ:
+    raise ImproperlyConfigured(
+        "BEHIND_PROXY is replaced by TRUSTED_PROXY_COUNT: set TRUSTED_PROXY_COUNT=1 for one "
+        "reverse proxy (docs/deployment.md) and remove BEHIND_PROXY."
+    )
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if TRUSTED_PROXY_COUNT else None
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0, minimum=0)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
@@ -304,10 +314,9 @@ REST_FRAMEWORK = {
         "anon": env_rate("API_THROTTLE_ANON", "120/min"),
         "user": env_rate("API_THROTTLE_USER", "600/min"),
     },
-    # Whom to throttle: DRF's default (None) keys anonymous clients on the whole X-Forwarded-For
-    # header, which the client writes, so a new made-up header per request escaped the limit.
-    # Behind our one reverse proxy (BEHIND_PROXY) trust only the address it appended.
-    "NUM_PROXIES": 1 if SECURE_PROXY_SSL_HEADER else 0,
+    # Our throttles (directory/api.py) key visitors by client_address(); DRF's own helpers
+    # follow the same count of trusted proxies.
+    "NUM_PROXIES": TRUSTED_PROXY_COUNT,
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Mental Health Voices API",

@@ -7,7 +7,6 @@ the same thing in both places; invalid values answer 400 with the parameter's na
 
 from __future__ import annotations
 
-import logging
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -19,43 +18,61 @@ from rest_framework.pagination import PageNumberPagination
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.settings import api_settings
-from rest_framework.throttling import AnonRateThrottle, UserRateThrottle
+from rest_framework.throttling import BaseThrottle
 
 from .filters import CreatorFilter
 from .models import Creator
 from .params import parse_request_int, range_message
 from .serializers import CreatorDetailSerializer, CreatorListSerializer
+from .services.throttle import client_address, throttle_hit
 
-logger = logging.getLogger(__name__)
 
+class _SharedRateThrottle(BaseThrottle):
+    """DRF throttling counted by `services.throttle.throttle_hit`: one atomic counter per
+    visitor in the shared cache, keyed by `client_address` (TRUSTED_PROXY_COUNT decides which
+    X-Forwarded-For hop is the visitor's).
 
-class _SettingsRate:
-    """Read the rate on every request: DRF's throttles freeze it at import time, which would
-    make `REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]` overrides (and tests of them) do nothing.
-
-    The counters live in the cache (Redis in production). If the cache cannot be reached the
-    request is allowed: a read-only public API answering 500 to everyone is worse than being
-    briefly unthrottled."""
+    DRF's own throttles read, appended and wrote back a history list (parallel requests could
+    slip through), keyed anonymous clients by a header the client writes, and froze the rate
+    at import time. The rate is read on every request, so settings overrides apply. If the
+    cache cannot be reached the request is allowed: a read-only public API answering 500 to
+    everyone is worse than being briefly unthrottled.
+    """
 
     scope: str
 
-    def get_rate(self) -> str | None:
-        return api_settings.DEFAULT_THROTTLE_RATES.get(self.scope)
+    def __init__(self) -> None:
+        self._wait: float | None = None
 
-    def allow_request(self, request: Any, view: Any) -> bool:
-        try:
-            return super().allow_request(request, view)  # type: ignore[misc]
-        except Exception as exc:  # redis-py, pymemcache... each raise their own types
-            logger.warning("API throttle cache unavailable (%s); request allowed", exc)
+    def visitor_key(self, request: Request) -> str | None:
+        raise NotImplementedError
+
+    def allow_request(self, request: Request, view: Any) -> bool:
+        rate = api_settings.DEFAULT_THROTTLE_RATES.get(self.scope)
+        key = self.visitor_key(request)
+        if not rate or key is None:
             return True
+        self._wait = throttle_hit(scope=f"api-{self.scope}", key=key, rate=rate)
+        return self._wait is None
+
+    def wait(self) -> float | None:
+        return self._wait
 
 
-class AnonReadThrottle(_SettingsRate, AnonRateThrottle):
-    pass
+class AnonReadThrottle(_SharedRateThrottle):
+    scope = "anon"
+
+    def visitor_key(self, request: Request) -> str | None:
+        return None if request.user.is_authenticated else client_address(request)
 
 
-class UserReadThrottle(_SettingsRate, UserRateThrottle):
-    pass
+class UserReadThrottle(_SharedRateThrottle):
+    scope = "user"
+
+    def visitor_key(self, request: Request) -> str | None:
+        if request.user.is_authenticated:
+            return f"user-{request.user.pk}"
+        return client_address(request)
 
 
 class CreatorPagination(PageNumberPagination):

@@ -210,3 +210,17 @@ def test_only_manage_py_reads_dotenv():
     for name in ("config/settings.py", "config/wsgi.py", "config/asgi.py", "config/celery.py"):
         assert "load_dotenv" not in (root / name).read_text(), name
     assert "load_dotenv(" in (root / "manage.py").read_text()
+
+
+def test_behind_proxy_is_refused_with_what_replaces_it(tmp_path):
+    result = _import_settings(tmp_path, BEHIND_PROXY="true")
+    assert result.returncode != 0
+    assert "set TRUSTED_PROXY_COUNT=1" in result.stderr
+
+
+def test_trusted_proxies_turn_on_the_forwarded_proto_header(tmp_path):
+    code = "import config.settings as s; print(s.SECURE_PROXY_SSL_HEADER, s.TRUSTED_PROXY_COUNT)"
+    result = _run_python(tmp_path, code, DEBUG="true", TRUSTED_PROXY_COUNT="1")
+    assert result.stdout.strip() == "('HTTP_X_FORWARDED_PROTO', 'https') 1", result.stderr
+    result = _run_python(tmp_path, code, DEBUG="true")
+    assert result.stdout.strip() == "None 0", result.stderr
