@@ -7,8 +7,6 @@ the same thing in both places; invalid values answer 400 with the parameter's na
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
 from django_filters.rest_framework import DjangoFilterBackend
@@ -17,62 +15,13 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
-from rest_framework.settings import api_settings
-from rest_framework.throttling import BaseThrottle
 
+from .api_schema import creator_schema
+from .api_throttles import AnonReadThrottle, UserReadThrottle
 from .filters import CreatorFilter
 from .models import Creator
 from .params import parse_request_int, range_message
 from .serializers import CreatorDetailSerializer, CreatorListSerializer
-from .services.throttle import client_address, throttle_hit
-
-
-class _SharedRateThrottle(BaseThrottle):
-    """DRF throttling counted by `services.throttle.throttle_hit`: one atomic counter per
-    visitor in the shared cache, keyed by `client_address` (TRUSTED_PROXY_COUNT decides which
-    X-Forwarded-For hop is the visitor's).
-
-    DRF's own throttles read, appended and wrote back a history list (parallel requests could
-    slip through), keyed anonymous clients by a header the client writes, and froze the rate
-    at import time. The rate is read on every request, so settings overrides apply. If the
-    cache cannot be reached the request is allowed: a read-only public API answering 500 to
-    everyone is worse than being briefly unthrottled.
-    """
-
-    scope: str
-
-    def __init__(self) -> None:
-        self._wait: float | None = None
-
-    def visitor_key(self, request: Request) -> str | None:
-        raise NotImplementedError
-
-    def allow_request(self, request: Request, view: Any) -> bool:
-        rate = api_settings.DEFAULT_THROTTLE_RATES.get(self.scope)
-        key = self.visitor_key(request)
-        if not rate or key is None:
-            return True
-        self._wait = throttle_hit(scope=f"api-{self.scope}", key=key, rate=rate)
-        return self._wait is None
-
-    def wait(self) -> float | None:
-        return self._wait
-
-
-class AnonReadThrottle(_SharedRateThrottle):
-    scope = "anon"
-
-    def visitor_key(self, request: Request) -> str | None:
-        return None if request.user.is_authenticated else client_address(request)
-
-
-class UserReadThrottle(_SharedRateThrottle):
-    scope = "user"
-
-    def visitor_key(self, request: Request) -> str | None:
-        if request.user.is_authenticated:
-            return f"user-{request.user.pk}"
-        return client_address(request)
 
 
 class CreatorPagination(PageNumberPagination):
@@ -82,6 +31,7 @@ class CreatorPagination(PageNumberPagination):
     page_size = 24
     max_page_size = 100
     page_size_query_param = "page_size"
+    last_page_strings = ()  # page=last was an undocumented integer that was not one
 
     def get_page_size(self, request: Request) -> int:
         raw = request.query_params.get(self.page_size_query_param, "")
@@ -106,8 +56,12 @@ def _query_int(raw: str, *, name: str, maximum: int | None = None) -> int:
         raise ValidationError({name: [range_message(minimum=1, maximum=maximum)]}) from None
 
 
+@creator_schema
 class CreatorViewSet(viewsets.ReadOnlyModelViewSet):
     """Approved creators, ranked by interactivity unless `ordering` says otherwise."""
+
+    # A public read-only API: no sign-in, so the docs show no "Authorize" button or locks.
+    authentication_classes: list[type] = []
 
     lookup_field = "slug"
     lookup_value_regex = r"[-a-zA-Z0-9_]+"

@@ -89,12 +89,16 @@ class IntegerFilter(django_filters.NumberFilter):
     field_class = RequestIntegerField
 
 
-# A decimal written plainly in ASCII: Decimal() also reads "١٢", "1e30", "NaN" and "  1_000".
-_DECIMAL = re.compile(rf"[0-9]{{1,{MAX_DIGITS}}}(\.[0-9]{{1,6}})?", re.ASCII)
+# A decimal in ASCII, as a person or a JSON encoder writes it (`42`, `42.5`, `1e-05`), with
+# bounded lengths: Decimal() also reads "١٢", "NaN" and "1_000", and an exponent of a billion
+# that PostgreSQL's numeric type cannot hold (it takes up to 16,383).
+_DECIMAL = re.compile(
+    rf"[0-9]{{1,{MAX_DIGITS}}}(\.[0-9]{{1,{MAX_DIGITS}}})?([eE][-+]?[0-9]{{1,3}})?"
+)
 
 
 class RequestDecimalField(forms.DecimalField):
-    """A DecimalField that accepts only plain ASCII decimals such as `42` or `42.5`."""
+    """A DecimalField that accepts only ASCII decimals such as `42`, `42.5` or `1e-05`."""
 
     def to_python(self, value: Any):
         if isinstance(value, str) and value.strip() and not _DECIMAL.fullmatch(value.strip()):
@@ -106,13 +110,15 @@ class DecimalFilter(django_filters.NumberFilter):
     field_class = RequestDecimalField
 
 
-# Yes/no parameters: what an HTML checkbox sends ("on") and what API clients write.
+# Yes/no parameters: what an HTML checkbox sends ("on") and what API clients write. Exactly
+# these spellings, so that the API schema can list them (directory/api_schema.py).
 _BOOLEANS = {"true": True, "1": True, "on": True, "yes": True}
 _BOOLEANS |= {"false": False, "0": False, "off": False, "no": False}
+YES_NO_VALUES = tuple(_BOOLEANS)
 
 
 def _checked(value: Any) -> bool:
-    return value is True or (isinstance(value, str) and _BOOLEANS.get(value.lower()) is True)
+    return value is True or (isinstance(value, str) and _BOOLEANS.get(value) is True)
 
 
 class YesNoCheckbox(forms.CheckboxInput):
@@ -127,7 +133,7 @@ class YesNoCheckbox(forms.CheckboxInput):
 
 
 class YesNoField(forms.NullBooleanField):
-    """true/1/on/yes or false/0/off/no (any case); absent or empty is "not chosen"."""
+    """true/1/on/yes or false/0/off/no; absent or empty is "not chosen"."""
 
     widget = YesNoCheckbox
     default_error_messages = {"invalid": _("Use true or false.")}
@@ -135,7 +141,7 @@ class YesNoField(forms.NullBooleanField):
     def to_python(self, value: Any) -> bool | None:
         if value is None or value == "" or isinstance(value, bool):
             return value if isinstance(value, bool) else None
-        result = _BOOLEANS.get(str(value).strip().lower())
+        result = _BOOLEANS.get(str(value))
         if result is None:
             raise ValidationError(self.error_messages["invalid"], code="invalid")
         return result

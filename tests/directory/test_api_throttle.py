@@ -10,7 +10,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.core.cache import cache, caches
 from rest_framework.test import APIClient, APIRequestFactory
 
-from directory.api import AnonReadThrottle
+from directory.api_throttles import AnonReadThrottle
 
 pytestmark = pytest.mark.django_db
 LIST_URL = "/api/creators/"

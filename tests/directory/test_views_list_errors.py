@@ -72,13 +72,13 @@ def test_invalid_value_on_the_emerging_page_is_reported_too(client):
     assert "At least this many followers" in response.content.decode()
 
 
-@pytest.mark.parametrize("value", ["on", "true", "ON", "1", "false", ""])
+@pytest.mark.parametrize("value", ["on", "true", "1", "false", ""])
 def test_emerging_checkbox_accepts_yes_no_values(client, value):
     CreatorFactory(followers_total=10)
     assert client.get(LIST_URL, {"emerging": value}).status_code == 200
 
 
-@pytest.mark.parametrize("value", ["banana", "null"])
+@pytest.mark.parametrize("value", ["banana", "null", "TRUE"])
 def test_emerging_refuses_a_value_that_is_neither_yes_nor_no(client, value):
     """`emerging=null` used to be read as ticked: the API now means what its schema says."""
     response = client.get(LIST_URL, {"emerging": value})
