@@ -65,7 +65,12 @@ SITE_URL = (
     env_url("SITE_URL", "http://127.0.0.1:8000", schemes=("http", "https"))
     or "http://127.0.0.1:8000"
 ).rstrip("/")
-CONTACT_URL = env_str("CONTACT_URL", SITE_URL + "/about/") or SITE_URL + "/about/"
+# It lands in an href on /about/ and in the User-Agent: a web page or an address, nothing else
+# (a javascript: URL would run on our page).
+CONTACT_URL = (
+    env_url("CONTACT_URL", SITE_URL + "/about/", schemes=("http", "https", "mailto"))
+    or SITE_URL + "/about/"
+)
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -135,6 +140,10 @@ try:
 except ValueError as exc:  # pragma: no cover - dj_database_url's own message is specific
     raise ImproperlyConfigured(f"DATABASE_URL is not a valid database URL: {exc}") from None
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    if str(DATABASES["default"]["NAME"]) not in ("", ":memory:"):
+        # A fresh clone has no var/: even `manage.py check` opens the database to learn its
+        # version, and SQLite cannot create a file in a folder that does not exist.
+        Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"].setdefault("OPTIONS", {})
     # WAL lets the embedded worker write while the web server reads.
@@ -200,6 +209,10 @@ if "BEHIND_PROXY" in os.environ:
     )
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if TRUSTED_PROXY_COUNT else None
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0, minimum=0)
+# Only once every subdomain serves HTTPS: browsers then refuse plain HTTP on all of them, and
+# preload lists take months to leave.
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=False)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", default=False)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "same-origin"

@@ -83,8 +83,10 @@ def list_parameters() -> list[OpenApiParameter]:
 def finish_api_schema(result: dict[str, Any], generator: Any, request: Any, public: bool) -> dict:
     """drf-spectacular post-processing hook, run each time the schema is generated.
 
-    Fills in the topics and languages that exist now, and marks every query parameter as
-    accepting an empty value: `?ordering=` means "not given", as an HTML form sends it.
+    Fills in the topics and languages that exist now (for a schema served to a client: the
+    deploy check and `manage.py spectacular` generate one with no request, and no database
+    need be there), and marks every query parameter as accepting an empty value: `?ordering=`
+    means "not given", as an HTML form sends it.
     """
     for path in result.get("paths", {}).values():
         for operation in path.values():
@@ -92,7 +94,7 @@ def finish_api_schema(result: dict[str, Any], generator: Any, request: Any, publ
                 if parameter.get("in") != "query":
                     continue
                 parameter["allowEmptyValue"] = True
-                if parameter.get("name") in _DATA_ENUMS:
+                if request is not None and parameter.get("name") in _DATA_ENUMS:
                     model, field = _DATA_ENUMS[parameter["name"]]
                     values = model.objects.order_by(field).values_list(field, flat=True)
                     parameter["schema"]["enum"] = list(values)

@@ -224,3 +224,57 @@ def test_trusted_proxies_turn_on_the_forwarded_proto_header(tmp_path):
     assert result.stdout.strip() == "('HTTP_X_FORWARDED_PROTO', 'https') 1", result.stderr
     result = _run_python(tmp_path, code, DEBUG="true")
     assert result.stdout.strip() == "None 0", result.stderr
+
+
+def _documented_production_environment() -> dict[str, str]:
+    """The block of variables docs/deployment.md promises `check --deploy` is clean with."""
+    import pathlib
+    import secrets
+
+    text = (pathlib.Path(__file__).resolve().parent.parent / "docs" / "deployment.md").read_text()
+    block = text.split("reports nothing", 1)[1].split("```sh", 1)[1].split("```", 1)[0]
+    env = dict(line.split("=", 1) for line in block.strip().splitlines())
+    env["SECRET_KEY"] = secrets.token_urlsafe(50)
+    return env
+
+
+def test_check_deploy_is_clean_with_the_documented_production_variables(tmp_path):
+    code = (
+        "import sys, django; from django.core.management import call_command; "
+        "sys.argv = ['manage.py']; django.setup(); "
+        "call_command('check', deploy=True, fail_level='WARNING')"
+    )
+    env = {**_documented_production_environment(), "DJANGO_SETTINGS_MODULE": "config.settings"}
+    result = _run_python(tmp_path, code, **env)
+    assert result.returncode == 0, result.stderr
+    assert "no issues" in result.stdout + result.stderr
+
+
+def test_check_works_where_the_sqlite_folder_does_not_exist_yet(tmp_path):
+    """A fresh clone has no var/, and `manage.py check` failed: unable to open database file."""
+    code = (
+        "import django; from django.core.management import call_command; django.setup(); "
+        "call_command('check')"
+    )
+    url = f"sqlite:///{tmp_path}/not-yet/db.sqlite3"
+    result = _run_python(
+        tmp_path, code, DEBUG="true", DATABASE_URL=url, DJANGO_SETTINGS_MODULE="config.settings"
+    )
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "not-yet").is_dir()
+
+
+@pytest.mark.parametrize("value", ["javascript:alert(1)", "ftp://example.org/", "about.html"])
+def test_contact_url_must_be_a_web_page_or_an_email_address(tmp_path, value):
+    """It lands in an href on /about/."""
+    result = _import_settings(tmp_path, CONTACT_URL=value)
+    assert result.returncode != 0
+    assert "CONTACT_URL must be a URL starting with one of http://, https://, mailto:" in (
+        result.stderr
+    )
+
+
+@pytest.mark.parametrize("value", ["https://mhvoices.example/contact/", "mailto:ops@example.org"])
+def test_contact_url_accepts_pages_and_addresses(tmp_path, value):
+    result = _import_settings(tmp_path, CONTACT_URL=value)
+    assert result.returncode == 0, result.stderr
