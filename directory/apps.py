@@ -9,4 +9,4 @@ class DirectoryConfig(AppConfig):
         # Register the Celery tasks in every process, not only in workers (autodiscovery runs
         # when a worker starts): services.enqueue looks the refresh task up by name, and in the
         # web process that lookup failed, so every send was reported as "broker unavailable".
-        from . import tasks  # noqa: F401
+        from . import checks, tasks  # noqa: F401

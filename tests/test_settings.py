@@ -278,3 +278,15 @@ def test_contact_url_must_be_a_web_page_or_an_email_address(tmp_path, value):
 def test_contact_url_accepts_pages_and_addresses(tmp_path, value):
     result = _import_settings(tmp_path, CONTACT_URL=value)
     assert result.returncode == 0, result.stderr
+
+
+def test_check_deploy_warns_when_rate_limits_are_counted_per_worker(tmp_path):
+    code = (
+        "import django; from django.core.management import call_command; django.setup(); "
+        "call_command('check', deploy=True, fail_level='WARNING')"
+    )
+    env = {**_documented_production_environment(), "DJANGO_SETTINGS_MODULE": "config.settings"}
+    del env["REDIS_URL"]
+    result = _run_python(tmp_path, code, **env)
+    assert result.returncode != 0
+    assert "directory.W001" in result.stderr
