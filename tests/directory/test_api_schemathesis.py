@@ -26,7 +26,7 @@ from tests.directory.browse_data import build_directory
 from tests.factories import CreatorFactory, PlatformLinkFactory
 
 # A small budget per operation keeps the run near a minute; CI runs it on every push.
-MAX_EXAMPLES = 100
+MAX_EXAMPLES = 300
 
 
 @pytest.fixture

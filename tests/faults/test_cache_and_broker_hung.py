@@ -14,6 +14,7 @@ import pytest
 from celery import current_app
 from django.conf import settings
 from django.core.cache import caches
+from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from directory.services.enqueue import links_send_now
@@ -81,3 +82,16 @@ def test_a_publish_to_a_hung_broker_gives_up_and_leaves_nothing_in_flight(hung_b
     assert link.next_fetch_at is None  # due: the dispatcher sends it when the broker is back
     # One connection attempt and one read, BROKER_TIMEOUT_SECONDS each, no publish retries.
     assert elapsed < 2 * settings.BROKER_TIMEOUT_SECONDS + 1.5, elapsed
+
+
+def test_refresh_stats_gives_up_on_a_hung_broker_and_says_so(hung_broker):
+    """It used to wait for ever."""
+    links = [fetchable_link() for _ in range(3)]
+    started = time.monotonic()
+    with pytest.raises(CommandError, match="the task broker is not reachable"):
+        call_command("refresh_stats")
+    elapsed = time.monotonic() - started
+    assert elapsed < 2 * settings.BROKER_TIMEOUT_SECONDS + 1.5, elapsed
+    for link in links:
+        link.refresh_from_db()
+        assert link.enqueued_at is None
