@@ -7,6 +7,8 @@ the same thing in both places; invalid values answer 400 with the parameter's na
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
 from django_filters.rest_framework import DjangoFilterBackend
@@ -39,13 +41,9 @@ class CreatorPagination(PageNumberPagination):
             return self.page_size
         return _query_int(raw, name=self.page_size_query_param, maximum=self.max_page_size)
 
-    def get_page_number(self, request: Request, paginator) -> int | str:
-        raw = request.query_params.get(self.page_query_param, "").strip()
-        if not raw:
-            return 1
-        if raw in self.last_page_strings:
-            return raw
-        return _query_int(raw, name=self.page_query_param)
+    def get_page_number(self, request: Request, paginator: Any) -> int:
+        raw = request.query_params.get(self.page_query_param, "")
+        return _query_int(raw, name=self.page_query_param) if raw.strip() else 1
 
 
 def _query_int(raw: str, *, name: str, maximum: int | None = None) -> int:
