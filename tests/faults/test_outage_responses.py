@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from django.db import OperationalError
+from django.db import OperationalError, connection
 from django.urls import reverse
 
 from directory.models import CreatorQuerySet
@@ -52,3 +52,23 @@ def test_help_runs_no_query_even_for_a_signed_in_visitor(client, django_assert_n
     with django_assert_num_queries(0):
         response = client.get(reverse("directory:help"))
     assert response.status_code == 200
+
+
+def test_a_statement_over_the_time_limit_answers_503(client, postgres_db, monkeypatch):
+    """PostgreSQL cancels it (statement_timeout); the visitor gets the calm page, not a 500."""
+
+    def slow(self):
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL statement_timeout = 50")
+            cursor.execute("SELECT pg_sleep(2)")
+
+    monkeypatch.setattr(CreatorQuerySet, "listed", slow)
+    response = client.get(reverse("directory:creator_list"))
+    assert response.status_code == 503
+    assert "The directory is resting for a moment" in response.content.decode()
+
+
+def test_the_database_options_carry_both_time_limits(settings, postgres_db):
+    options = settings.DATABASES["default"]["OPTIONS"]
+    assert options["connect_timeout"] == settings.DATABASE_CONNECT_TIMEOUT
+    assert options["options"].startswith("-c statement_timeout=")
