@@ -65,11 +65,12 @@ format: dev-deps
 
 check: lint test
 
+# Celery never reads .env itself (only manage.py does): these development targets export it.
 worker: deps
-	$(VENV)/bin/celery -A config worker --loglevel=info
+	set -a; [ ! -f .env ] || . ./.env; set +a; $(VENV)/bin/celery -A config worker --loglevel=info
 
 beat: deps
-	$(VENV)/bin/celery -A config beat --loglevel=info
+	set -a; [ ! -f .env ] || . ./.env; set +a; $(VENV)/bin/celery -A config beat --loglevel=info
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .ruff_cache

@@ -139,15 +139,21 @@ def env_list(name: str, default: list[str]) -> list[str]:
     return [item.strip() for item in raw.split(",") if item.strip()]
 
 
+# Schemes written without "//" (mailto:ops@example.org); every other URL is scheme://...
+_OPAQUE_SCHEMES = frozenset({"mailto"})
+
+
 def env_url(name: str, default: str | None, *, schemes: tuple[str, ...]) -> str | None:
     raw = env_str(name, default)
     if raw is None or raw == "":
         return default
-    scheme = raw.split("://", 1)[0].lower() if "://" in raw else ""
-    if scheme not in schemes:
+    scheme, sep, rest = raw.partition(":")
+    scheme = scheme.lower()
+    opaque = scheme in _OPAQUE_SCHEMES
+    if scheme not in schemes or not sep or (not opaque and not rest.startswith("//")) or not rest:
+        prefixes = ", ".join(s + (":" if s in _OPAQUE_SCHEMES else "://") for s in schemes)
         raise ImproperlyConfigured(
-            f"{name} must be a URL starting with one of {', '.join(s + '://' for s in schemes)}; "
-            f"got {raw.split('@')[-1]!r}."
+            f"{name} must be a URL starting with one of {prefixes}; got {raw.split('@')[-1]!r}."
         )
     return raw
 

@@ -6,12 +6,14 @@ variable. A bad value stops start-up with a message naming the variable.
 
 from __future__ import annotations
 
-import sys
+import os
 from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
+from redis.backoff import NoBackoff
+from redis.retry import Retry
 
 from directory.scoring import merge_weights
 
@@ -26,21 +28,20 @@ from .env import (
     env_rate,
     env_str,
     env_url,
-    load_dotenv,
 )
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
-if "pytest" not in sys.modules:
-    load_dotenv(BASE_DIR / ".env")
+# `.env` is read by manage.py only (development commands), never by gunicorn or Celery, so a
+# file left on a server cannot turn DEBUG on behind the site's back. The test suite's settings
+# are config/test_settings.py: nothing here guesses whether tests are running.
 
 DEBUG = env_bool("DEBUG", default=False)
-TESTING = "pytest" in sys.modules or env_bool("TESTING", default=False)
 
-_DEV_SECRET = "django-insecure-development-only-key-do-not-use-in-production"  # noqa: S105 - used only with DEBUG or under tests
+_DEV_SECRET = "django-insecure-development-only-key-do-not-use-in-production"  # noqa: S105 - used only with DEBUG
 SECRET_KEY = env_str("SECRET_KEY") or ""
 if not SECRET_KEY:
-    if DEBUG or TESTING:
+    if DEBUG:
         SECRET_KEY = _DEV_SECRET
     else:
         raise ImproperlyConfigured(
@@ -48,9 +49,15 @@ if not SECRET_KEY:
             "(or DEBUG=true for local development only)."
         )
 
-ALLOWED_HOSTS = env_list(
-    "ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]", "testserver"] if DEBUG or TESTING else []
-)
+_LOCAL_HOSTS = ["localhost", "127.0.0.1", "[::1]"]
+ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", _LOCAL_HOSTS if DEBUG else [])
+if DEBUG and not set(ALLOWED_HOSTS) <= {*_LOCAL_HOSTS, "testserver"}:
+    # A public host name marks a real deployment; DEBUG there shows settings and tracebacks
+    # to anyone.
+    raise ImproperlyConfigured(
+        f"DEBUG=true is for local development only, but ALLOWED_HOSTS names "
+        f"{', '.join(h for h in ALLOWED_HOSTS if h not in _LOCAL_HOSTS)}. Unset DEBUG."
+    )
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 # SITE_URL is the base of CONTACT_URL's default, named in the fetchers' User-Agent: it must be a
 # real link. CONTACT_URL may be any URI a platform operator can use (https:, mailto:).
@@ -58,7 +65,12 @@ SITE_URL = (
     env_url("SITE_URL", "http://127.0.0.1:8000", schemes=("http", "https"))
     or "http://127.0.0.1:8000"
 ).rstrip("/")
-CONTACT_URL = env_str("CONTACT_URL", SITE_URL + "/about/") or SITE_URL + "/about/"
+# It lands in an href on /about/ and in the User-Agent: a web page or an address, nothing else
+# (a javascript: URL would run on our page).
+CONTACT_URL = (
+    env_url("CONTACT_URL", SITE_URL + "/about/", schemes=("http", "https", "mailto"))
+    or SITE_URL + "/about/"
+)
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -85,6 +97,8 @@ MIDDLEWARE = [
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "config.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before the session and auth middleware, so their database errors become a calm 503 too.
+    "config.outage.OutageMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -118,17 +132,33 @@ _default_db = f"sqlite:///{VAR_DIR / 'mhvoices.sqlite3'}"
 DATABASE_URL = env_url(
     "DATABASE_URL", _default_db, schemes=("sqlite", "postgres", "postgresql", "pgsql")
 )
+DATABASE_CONNECT_TIMEOUT = env_int("DATABASE_CONNECT_TIMEOUT", 3, minimum=2)
+# Seconds one SQL statement may run; 0 turns the limit off (the Procfile's release step does).
+DATABASE_STATEMENT_TIMEOUT = env_float("DATABASE_STATEMENT_TIMEOUT", 5.0, minimum=0)
 try:
     DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
 except ValueError as exc:  # pragma: no cover - dj_database_url's own message is specific
     raise ImproperlyConfigured(f"DATABASE_URL is not a valid database URL: {exc}") from None
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    if str(DATABASES["default"]["NAME"]) not in ("", ":memory:"):
+        # A fresh clone has no var/: even `manage.py check` opens the database to learn its
+        # version, and SQLite cannot create a file in a folder that does not exist.
+        Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"].setdefault("OPTIONS", {})
     # WAL lets the embedded worker write while the web server reads.
     DATABASES["default"]["OPTIONS"]["init_command"] = "PRAGMA journal_mode=WAL;"
     DATABASES["default"]["OPTIONS"]["transaction_mode"] = "IMMEDIATE"
     DATABASES["default"]["OPTIONS"]["timeout"] = 20
+else:
+    # A hung database must fail a request in seconds, not hold a worker for minutes: pages then
+    # answer 503 (config/outage.py). libpq waits at least 2 s for a connection.
+    DATABASES["default"].setdefault("OPTIONS", {})
+    DATABASES["default"]["OPTIONS"]["connect_timeout"] = DATABASE_CONNECT_TIMEOUT
+    if DATABASE_STATEMENT_TIMEOUT:
+        DATABASES["default"]["OPTIONS"]["options"] = (
+            f"-c statement_timeout={round(DATABASE_STATEMENT_TIMEOUT * 1000)}"
+        )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 
@@ -152,24 +182,37 @@ STORAGES = {
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
-            if DEBUG or TESTING
+            if DEBUG
             else "whitenoise.storage.CompressedManifestStaticFilesStorage"
         )
     },
 }
 
 # Development and tests serve static files straight from the app folders (no collectstatic).
-WHITENOISE_AUTOREFRESH = DEBUG or TESTING
-WHITENOISE_USE_FINDERS = DEBUG or TESTING
+WHITENOISE_AUTOREFRESH = DEBUG
+WHITENOISE_USE_FINDERS = DEBUG
 
 # --- Security (production) -----------------------------------------------------------------
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=False)
-SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", default=not DEBUG and not TESTING)
+SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", default=not DEBUG)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
-SECURE_PROXY_SSL_HEADER = (
-    ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("BEHIND_PROXY", default=False) else None
-)
+# How many reverse proxies stand between the internet and gunicorn (docs/deployment.md). With
+# one or more, the visitor's address is the X-Forwarded-For hop the outermost of ours appended
+# (directory.services.throttle.client_address: rate limits, the API throttle) and
+# X-Forwarded-Proto says whether the visitor used HTTPS. Only safe when gunicorn is reachable
+# through those proxies alone: anyone who can reach it directly can write both headers.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0, minimum=0)
+if "BEHIND_PROXY" in os.environ:
+    raise ImproperlyConfigured(
+        "BEHIND_PROXY is replaced by TRUSTED_PROXY_COUNT: set TRUSTED_PROXY_COUNT=1 for one "
+        "reverse proxy (docs/deployment.md) and remove BEHIND_PROXY."
+    )
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if TRUSTED_PROXY_COUNT else None
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0, minimum=0)
+# Only once every subdomain serves HTTPS: browsers then refuse plain HTTP on all of them, and
+# preload lists take months to leave.
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=False)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", default=False)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "same-origin"
@@ -213,16 +256,17 @@ PERMISSIONS_POLICY: dict[str, list[str]] = {
 
 # --- Redis / Celery -------------------------------------------------------------------------
 REDIS_URL = env_url("REDIS_URL", None, schemes=("redis", "rediss", "unix"))
+# Seconds to connect to, or wait for, the cache (optional: rate limits are skipped without it)
+# and the broker. redis-py's default is to wait 5 s and retry.
+CACHE_TIMEOUT_SECONDS = env_float("CACHE_TIMEOUT_SECONDS", 0.5, minimum=0.05)
+BROKER_TIMEOUT_SECONDS = env_float("BROKER_TIMEOUT_SECONDS", 2.0, minimum=0.1)
 CELERY_BROKER_URL = env_url(
     "CELERY_BROKER_URL",
     REDIS_URL,
     schemes=("redis", "rediss", "amqp", "amqps", "filesystem", "memory", "sqla+sqlite"),
 )
-if not CELERY_BROKER_URL and TESTING:
-    # Tests never leave messages in the development broker's folders.
-    CELERY_BROKER_URL = "memory://"
-    CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, object] = {}
-elif not CELERY_BROKER_URL:
+CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, object]
+if not CELERY_BROKER_URL:
     # No Redis: an embedded broker on the filesystem, so `make run` needs no other service.
     CELERY_BROKER_URL = "filesystem://"
     _broker_dir = VAR_DIR / "broker"
@@ -236,6 +280,16 @@ elif not CELERY_BROKER_URL:
     }
 else:
     CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+    if CELERY_BROKER_URL.startswith(("redis", "rediss", "unix")):
+        # A hung broker must not hang a web request: each socket wait is bounded.
+        CELERY_BROKER_TRANSPORT_OPTIONS |= {
+            "socket_timeout": BROKER_TIMEOUT_SECONDS,
+            "socket_connect_timeout": BROKER_TIMEOUT_SECONDS,
+        }
+# Publishing gives up at once when the broker cannot be reached; callers (services.enqueue)
+# leave the links due, and the dispatcher sends them once the broker is back.
+CELERY_BROKER_CONNECTION_TIMEOUT = BROKER_TIMEOUT_SECONDS
+CELERY_TASK_PUBLISH_RETRY = False
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_SERIALIZER = "json"
@@ -251,6 +305,11 @@ if REDIS_URL:
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "mhv",
+            "OPTIONS": {
+                "socket_connect_timeout": CACHE_TIMEOUT_SECONDS,
+                "socket_timeout": CACHE_TIMEOUT_SECONDS,
+                "retry": Retry(NoBackoff(), 0),
+            },
         }
     }
 else:
@@ -261,17 +320,16 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_THROTTLE_CLASSES": [
-        "rest_framework.throttling.AnonRateThrottle",
-        "rest_framework.throttling.UserRateThrottle",
+        "directory.api_throttles.AnonReadThrottle",
+        "directory.api_throttles.UserReadThrottle",
     ],
     "DEFAULT_THROTTLE_RATES": {
         "anon": env_rate("API_THROTTLE_ANON", "120/min"),
         "user": env_rate("API_THROTTLE_USER", "600/min"),
     },
-    # Whom to throttle: DRF's default (None) keys anonymous clients on the whole X-Forwarded-For
-    # header, which the client writes, so a new made-up header per request escaped the limit.
-    # Behind our one reverse proxy (BEHIND_PROXY) trust only the address it appended.
-    "NUM_PROXIES": 1 if SECURE_PROXY_SSL_HEADER else 0,
+    # Our throttles (directory/api.py) key visitors by client_address(); DRF's own helpers
+    # follow the same count of trusted proxies.
+    "NUM_PROXIES": TRUSTED_PROXY_COUNT,
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Mental Health Voices API",
@@ -283,6 +341,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "directory.api_schema.finish_api_schema",  # topics and languages as they are now
+    ],
 }
 
 # --- Fetching platform statistics ----------------------------------------------------------

@@ -10,3 +10,5 @@ urlpatterns = [
     path("api/", include("directory.api_urls")),
     path("", include("directory.urls")),
 ]
+
+handler404 = "config.not_found.not_found"

@@ -49,25 +49,30 @@ class NeedsAttentionFilter(admin.SimpleListFilter):
 def retry_now(
     modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: QuerySet[PlatformLink]
 ) -> None:
-    retried, skipped = links_retry_now(links=queryset.select_related("creator"))
-    modeladmin.message_user(
-        request,
-        ngettext(
-            "%(n)d link will be fetched again shortly.",
-            "%(n)d links will be fetched again shortly.",
-            retried,
-        )
-        % {"n": retried},
-        messages.SUCCESS,
-    )
-    if skipped:
-        modeladmin.message_user(
-            request,
-            ngettext(
-                "%(n)d link was skipped: no public API, or demo data.",
-                "%(n)d links were skipped: no public API, or demo data.",
-                skipped,
-            )
-            % {"n": skipped},
+    outcome = links_retry_now(links=queryset.select_related("creator"))
+    for count, singular, plural, level in (
+        (
+            outcome.sent,
+            "%(n)d link was sent to the workers and will be fetched shortly.",
+            "%(n)d links were sent to the workers and will be fetched shortly.",
+            messages.SUCCESS,
+        ),
+        (
+            outcome.unsent,
+            "%(n)d link could not be sent: the task queue is not reachable. It is due now "
+            "and will be sent by the next scheduled run once the queue is back.",
+            "%(n)d links could not be sent: the task queue is not reachable. They are due "
+            "now and will be sent by the next scheduled run once the queue is back.",
+            messages.ERROR,
+        ),
+        (
+            outcome.skipped,
+            "%(n)d link was skipped: no public API, or demo data.",
+            "%(n)d links were skipped: no public API, or demo data.",
             messages.WARNING,
-        )
+        ),
+    ):
+        if count:
+            modeladmin.message_user(
+                request, ngettext(singular, plural, count) % {"n": count}, level
+            )

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .models import MEASUREMENT_FIELDS, PlatformLink, SnapshotSource
+from .params import parse_request_int
 from .services.snapshots import snapshot_record
 
 if TYPE_CHECKING:
@@ -138,7 +139,11 @@ def enter_statistics_view(
     model_admin: admin.ModelAdmin, request: HttpRequest, object_id: str
 ) -> HttpResponse:
     """GET shows the form; POST records a snapshot and returns to the link's page."""
-    link = get_object_or_404(PlatformLink.objects.select_related("creator"), pk=object_id)
+    try:
+        link_id = parse_request_int(object_id, minimum=1)
+    except ValidationError:  # `abc` reached the database as pk="abc" and answered 500
+        raise Http404 from None
+    link = get_object_or_404(PlatformLink.objects.select_related("creator"), pk=link_id)
     if not (
         request.user.has_perm("directory.add_statssnapshot")
         and model_admin.has_view_permission(request, link)

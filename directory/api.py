@@ -7,9 +7,9 @@ the same thing in both places; invalid values answer 400 with the parameter's na
 
 from __future__ import annotations
 
-import logging
 from typing import Any
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
 from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework import viewsets
@@ -17,43 +17,13 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
-from rest_framework.settings import api_settings
-from rest_framework.throttling import AnonRateThrottle, UserRateThrottle
 
+from .api_schema import creator_schema
+from .api_throttles import AnonReadThrottle, UserReadThrottle
 from .filters import CreatorFilter
 from .models import Creator
+from .params import parse_request_int, range_message
 from .serializers import CreatorDetailSerializer, CreatorListSerializer
-
-logger = logging.getLogger(__name__)
-
-
-class _SettingsRate:
-    """Read the rate on every request: DRF's throttles freeze it at import time, which would
-    make `REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]` overrides (and tests of them) do nothing.
-
-    The counters live in the cache (Redis in production). If the cache cannot be reached the
-    request is allowed: a read-only public API answering 500 to everyone is worse than being
-    briefly unthrottled."""
-
-    scope: str
-
-    def get_rate(self) -> str | None:
-        return api_settings.DEFAULT_THROTTLE_RATES.get(self.scope)
-
-    def allow_request(self, request: Any, view: Any) -> bool:
-        try:
-            return super().allow_request(request, view)  # type: ignore[misc]
-        except Exception as exc:  # redis-py, pymemcache... each raise their own types
-            logger.warning("API throttle cache unavailable (%s); request allowed", exc)
-            return True
-
-
-class AnonReadThrottle(_SettingsRate, AnonRateThrottle):
-    pass
-
-
-class UserReadThrottle(_SettingsRate, UserRateThrottle):
-    pass
 
 
 class CreatorPagination(PageNumberPagination):
@@ -63,26 +33,33 @@ class CreatorPagination(PageNumberPagination):
     page_size = 24
     max_page_size = 100
     page_size_query_param = "page_size"
+    last_page_strings = ()  # page=last was an undocumented integer that was not one
 
     def get_page_size(self, request: Request) -> int:
-        raw = request.query_params.get(self.page_size_query_param, "").strip()
-        if not raw:
+        raw = request.query_params.get(self.page_size_query_param, "")
+        if not raw.strip():
             return self.page_size
-        if not raw.isdigit() or not 1 <= int(raw) <= self.max_page_size:
-            raise ValidationError(
-                {"page_size": [f"Must be a whole number from 1 to {self.max_page_size}."]}
-            )
-        return int(raw)
+        return _query_int(raw, name=self.page_size_query_param, maximum=self.max_page_size)
 
-    def paginate_queryset(self, queryset, request: Request, view=None):
-        raw = request.query_params.get(self.page_query_param, "").strip()
-        if raw and raw not in self.last_page_strings and (not raw.isdigit() or int(raw) < 1):
-            raise ValidationError({"page": ["Must be a whole number, 1 or more."]})
-        return super().paginate_queryset(queryset, request, view)
+    def get_page_number(self, request: Request, paginator: Any) -> int:
+        raw = request.query_params.get(self.page_query_param, "")
+        return _query_int(raw, name=self.page_query_param) if raw.strip() else 1
 
 
+def _query_int(raw: str, *, name: str, maximum: int | None = None) -> int:
+    """A positive whole number from the query string, or a 400 naming the parameter."""
+    try:
+        return parse_request_int(raw, minimum=1, maximum=maximum)
+    except DjangoValidationError:
+        raise ValidationError({name: [range_message(minimum=1, maximum=maximum)]}) from None
+
+
+@creator_schema
 class CreatorViewSet(viewsets.ReadOnlyModelViewSet):
     """Approved creators, ranked by interactivity unless `ordering` says otherwise."""
+
+    # A public read-only API: no sign-in, so the docs show no "Authorize" button or locks.
+    authentication_classes: list[type] = []
 
     lookup_field = "slug"
     lookup_value_regex = r"[-a-zA-Z0-9_]+"

@@ -1,6 +1,9 @@
 """Template context for every page: site name, description and canonical URL."""
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
+
+from .params import parse_request_int
 
 SITE_DESCRIPTION = (
     "A directory of people who speak openly about mental health, ranked by how much they talk "
@@ -24,7 +27,8 @@ def canonical_url(request) -> str:
     (to a search engine those are the same page), but with a page number above 1: page 3 of the
     list holds other creators than page 1."""
     url = settings.SITE_URL + request.path
-    page = request.GET.get("page", "")
-    if page.isascii() and page.isdigit() and len(page) <= 9 and int(page) > 1:
-        url += f"?page={int(page)}"
-    return url
+    try:
+        page = parse_request_int(request.GET.get("page", ""), minimum=2)
+    except ValidationError:
+        return url
+    return f"{url}?page={page}"

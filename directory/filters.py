@@ -11,15 +11,17 @@ import datetime as dt
 from typing import Any
 
 import django_filters
-from django import forms
 from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
 from .models import Creator, CreatorType, Language, Platform, PlatformLink, Topic
+from .params import DecimalFilter, IntegerFilter, YesNoFilter
 
 EMERGING_MAX_FOLLOWERS = 5000
+# The largest follower count a filter accepts: twelve digits, more than any account has.
+MAX_FOLLOWERS = 999_999_999_999
 
 # ordering value -> ORDER BY; every one ends in a unique key so pages never overlap.
 ORDERINGS: dict[str, tuple] = {
@@ -66,40 +68,36 @@ class CreatorFilter(django_filters.FilterSet):
         error_messages={"invalid_choice": _("Unknown language code.")},
     )
     country = django_filters.ChoiceFilter(label=_("Country"), choices=lambda: list(countries))
-    min_followers = django_filters.NumberFilter(
+    min_followers = IntegerFilter(
         label=_("At least this many followers"),
         field_name="followers_total",
         lookup_expr="gte",
         min_value=0,
-        max_digits=12,
-        decimal_places=0,
+        max_value=MAX_FOLLOWERS,
     )
-    max_followers = django_filters.NumberFilter(
+    max_followers = IntegerFilter(
         label=_("At most this many followers"),
         field_name="followers_total",
         lookup_expr="lte",
         min_value=0,
-        max_digits=12,
-        decimal_places=0,
+        max_value=MAX_FOLLOWERS,
     )
-    min_score = django_filters.NumberFilter(
+    min_score = DecimalFilter(
         label=_("Minimum interactivity score"),
         field_name="interactivity_score",
         lookup_expr="gte",
         min_value=0,
         max_value=100,
     )
-    active_within_days = django_filters.NumberFilter(
+    active_within_days = IntegerFilter(
         label=_("Active within (days)"),
         method="filter_active_within",
         min_value=1,
         max_value=3650,
-        decimal_places=0,
     )
-    emerging = django_filters.BooleanFilter(
+    emerging = YesNoFilter(
         label=_("Emerging voices (under 5,000 followers)"),
         method="filter_emerging",
-        widget=forms.CheckboxInput,
     )
     ordering = django_filters.ChoiceFilter(
         label=_("Sort by"),

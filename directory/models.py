@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
 from .measurements import COUNT_FIELDS, MEASUREMENT_FIELDS  # noqa: F401 - re-exported
+from .platforms.urls import MAX_URL_LENGTH
 
 
 class Topic(models.Model):
@@ -245,7 +246,9 @@ class PlatformLink(models.Model):
     creator = models.ForeignKey(Creator, on_delete=models.CASCADE, related_name="links")
     platform = models.CharField(_("platform"), max_length=12, choices=Platform.choices)
     url = models.URLField(
-        _("URL"), max_length=500, help_text=_("Normalised: the same account has one URL.")
+        _("URL"),
+        max_length=MAX_URL_LENGTH,
+        help_text=_("Normalised: the same account has one URL."),
     )
     handle = models.CharField(_("handle"), max_length=200, blank=True)
     external_id = models.CharField(

@@ -32,7 +32,7 @@ class PlatformLinkSerializer(serializers.ModelSerializer):
         fields = ["platform", "url", "followers", "verified", "last_fetched_at"]
         read_only_fields = fields
 
-    @extend_schema_field(OpenApiTypes.INT)
+    @extend_schema_field({"type": "integer", "nullable": True})
     def get_followers(self, link: PlatformLink) -> int | None:
         snapshot = link.latest_snapshot
         return snapshot.followers if snapshot is not None else None
@@ -83,7 +83,7 @@ class CreatorListSerializer(serializers.ModelSerializer):
         path = creator.get_absolute_url()
         return request.build_absolute_uri(path) if request is not None else path
 
-    @extend_schema_field(OpenApiTypes.FLOAT)
+    @extend_schema_field({"type": "number", "nullable": True})
     def get_interactivity_score(self, creator: Creator) -> float | None:
         score = creator.interactivity_score
         return None if score is None else round(score, 1)
@@ -96,7 +96,7 @@ class CreatorListSerializer(serializers.ModelSerializer):
     def get_languages(self, creator: Creator) -> list[str]:
         return [language.code for language in creator.languages.all()]
 
-    @extend_schema_field(OpenApiTypes.STR)
+    @extend_schema_field({"type": "string", "nullable": True})
     def get_country(self, creator: Creator) -> str | None:
         return creator.country.code or None
 
@@ -140,7 +140,9 @@ class CreatorDetailSerializer(CreatorListSerializer):
         recompute.
         """
         data = creator.score_breakdown
-        if not isinstance(data, dict) or not isinstance(data.get("links"), list):
+        if not isinstance(data, dict):
+            return {}  # the schema promises an object; anything else is not a breakdown
+        if not isinstance(data.get("links"), list):
             return data
         links = getattr(creator, "public_links", None)
         if links is None:

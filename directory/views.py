@@ -8,6 +8,7 @@ the JSON API uses.
 from __future__ import annotations
 
 import functools
+import math
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -15,6 +16,8 @@ from typing import Any
 import django_filters
 import markdown
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import ValidationError
 from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
@@ -25,6 +28,7 @@ from django_filters.views import FilterView
 
 from .filters import EMERGING_MAX_FOLLOWERS, CreatorFilter
 from .models import Creator, Language, Topic
+from .params import parse_request_int
 
 # How many days of score history the profile chart shows.
 HISTORY_POINTS = 180
@@ -124,10 +128,11 @@ class CreatorListView(FilterView):
 
     def _requested_page(self) -> int | None:
         """The page asked for, 1 when none is; None when `page` is not a whole number."""
-        raw = (self.request.GET.get(self.page_kwarg) or "1").strip()
+        raw = self.request.GET.get(self.page_kwarg) or "1"
         try:
-            return int(raw)
-        except ValueError:  # also a number too long to convert
+            # Signed: below 1 shows the first page, as past the end shows the last.
+            return parse_request_int(raw, signed=True)
+        except ValidationError:
             return None
 
     def _filter_errors(self) -> list[dict[str, Any]]:
@@ -234,14 +239,29 @@ def breakdown_for_display(data: Any) -> dict[str, Any]:
     }
 
 
+# No number the breakdown holds (shares 0-1, scores 0-100) comes near this; beyond it a value is
+# corrupt, and 1e308 * 100 overflowed to inf, which round() refuses with a 500.
+_DISPLAY_LIMIT = 1e6
+
+
 def _number(value: Any) -> float | None:
     if isinstance(value, bool) or not isinstance(value, int | float):
         return None
-    return float(value)
+    if isinstance(value, int) and abs(value) > _DISPLAY_LIMIT:
+        return None  # also an integer too large for float()
+    number = float(value)
+    return number if math.isfinite(number) and abs(number) <= _DISPLAY_LIMIT else None
 
 
 class HelpView(TemplateView):
+    """The crisis page must answer while the database, cache or broker is down: it is rendered
+    as a signed-out visitor, so that nothing on it loads a session or a user."""
+
     template_name = "pages/help.html"
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        request.user = AnonymousUser()
+        return super().dispatch(request, *args, **kwargs)
 
 
 class AboutView(TemplateView):

@@ -39,20 +39,26 @@ def test_production_refuses_to_start_without_secret_key(tmp_path):
     assert "SECRET_KEY is not set" in result.stderr
 
 
-def _import_settings(tmp_path, **env: str):
-    """Import config.settings in a clean process with only these variables (and no .env)."""
+def _run_python(tmp_path, code: str, **env: str):
+    """Run `code` in a clean process with only these variables (and no .env)."""
     import pathlib
     import subprocess
     import sys
 
-    return subprocess.run(
-        [sys.executable, "-c", "import config.settings as s; print(s.REST_FRAMEWORK)"],
-        env={"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "DEBUG": "true", **env},
+    return subprocess.run(  # noqa: S603 - our interpreter, our script
+        [sys.executable, "-c", code],
+        env={"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), **env},
         capture_output=True,
         text=True,
         cwd=str(pathlib.Path(__file__).resolve().parent.parent),
         check=False,
     )
+
+
+def _import_settings(tmp_path, **env: str):
+    """Import config.settings in a clean process with only these variables (and no .env)."""
+    code = "import config.settings as s; print(s.REST_FRAMEWORK)"
+    return _run_python(tmp_path, code, **{"DEBUG": "true", **env})
 
 
 @pytest.mark.parametrize(
@@ -158,7 +164,7 @@ def test_every_environment_variable_is_documented_in_readme_and_env_example():
 
     root = pathlib.Path(__file__).resolve().parent.parent
     settings_src = (root / "config" / "settings.py").read_text()
-    read = set(re.findall(r'env_[a-z]+\(\s*"([A-Z_]+)"', settings_src)) - {"TESTING"}
+    read = set(re.findall(r'env_[a-z]+\(\s*"([A-Z_]+)"', settings_src))
     assert {"DATABASE_URL", "REDIS_URL", "SECRET_KEY", "ALLOWED_HOSTS"} <= read
     readme_table = set(re.findall(r"^\| `([A-Z_]+)`", (root / "README.md").read_text(), re.M))
     readme_table |= set(
@@ -167,3 +173,120 @@ def test_every_environment_variable_is_documented_in_readme_and_env_example():
     example = set(re.findall(r"^#? ?([A-Z_]+)=", (root / ".env.example").read_text(), re.M))
     assert read - readme_table == set(), "missing from README's Configuration table"
     assert read - example == set(), "missing from .env.example"
+
+
+def test_debug_is_refused_next_to_a_public_host_name(tmp_path):
+    """A stray DEBUG=true on a real deployment shows settings and tracebacks to anyone."""
+    result = _import_settings(tmp_path, ALLOWED_HOSTS="mhvoices.example,localhost")
+    assert result.returncode != 0
+    assert "DEBUG=true is for local development only" in result.stderr
+    assert "mhvoices.example" in result.stderr
+
+
+def test_importing_pytest_does_not_relax_production_settings(tmp_path):
+    """Test mode used to be guessed from "pytest" in sys.modules, dropping the SECRET_KEY
+    requirement in any process that imported pytest."""
+    result = _run_python(tmp_path, "import pytest, config.settings")
+    assert result.returncode != 0
+    assert "SECRET_KEY is not set" in result.stderr
+
+
+def test_the_refresh_task_is_registered_outside_a_worker(tmp_path):
+    """A web process never runs Celery's autodiscovery; services.enqueue's lookup by name used
+    to fail there, and every send was reported as "broker unavailable"."""
+    code = (
+        "import django; django.setup(); from celery import current_app; "
+        "print('directory.tasks.refresh_link' in current_app.tasks)"
+    )
+    result = _run_python(tmp_path, code, DEBUG="true", DJANGO_SETTINGS_MODULE="config.settings")
+    assert result.stdout.strip() == "True", result.stderr
+
+
+def test_only_manage_py_reads_dotenv():
+    """gunicorn (config.wsgi), Celery (config.celery) and the settings never load `.env`."""
+    import pathlib
+
+    root = pathlib.Path(__file__).resolve().parent.parent
+    for name in ("config/settings.py", "config/wsgi.py", "config/asgi.py", "config/celery.py"):
+        assert "load_dotenv" not in (root / name).read_text(), name
+    assert "load_dotenv(" in (root / "manage.py").read_text()
+
+
+def test_behind_proxy_is_refused_with_what_replaces_it(tmp_path):
+    result = _import_settings(tmp_path, BEHIND_PROXY="true")
+    assert result.returncode != 0
+    assert "set TRUSTED_PROXY_COUNT=1" in result.stderr
+
+
+def test_trusted_proxies_turn_on_the_forwarded_proto_header(tmp_path):
+    code = "import config.settings as s; print(s.SECURE_PROXY_SSL_HEADER, s.TRUSTED_PROXY_COUNT)"
+    result = _run_python(tmp_path, code, DEBUG="true", TRUSTED_PROXY_COUNT="1")
+    assert result.stdout.strip() == "('HTTP_X_FORWARDED_PROTO', 'https') 1", result.stderr
+    result = _run_python(tmp_path, code, DEBUG="true")
+    assert result.stdout.strip() == "None 0", result.stderr
+
+
+def _documented_production_environment() -> dict[str, str]:
+    """The block of variables docs/deployment.md promises `check --deploy` is clean with."""
+    import pathlib
+    import secrets
+
+    text = (pathlib.Path(__file__).resolve().parent.parent / "docs" / "deployment.md").read_text()
+    block = text.split("reports nothing", 1)[1].split("```sh", 1)[1].split("```", 1)[0]
+    env = dict(line.split("=", 1) for line in block.strip().splitlines())
+    env["SECRET_KEY"] = secrets.token_urlsafe(50)
+    return env
+
+
+def test_check_deploy_is_clean_with_the_documented_production_variables(tmp_path):
+    code = (
+        "import sys, django; from django.core.management import call_command; "
+        "sys.argv = ['manage.py']; django.setup(); "
+        "call_command('check', deploy=True, fail_level='WARNING')"
+    )
+    env = {**_documented_production_environment(), "DJANGO_SETTINGS_MODULE": "config.settings"}
+    result = _run_python(tmp_path, code, **env)
+    assert result.returncode == 0, result.stderr
+    assert "no issues" in result.stdout + result.stderr
+
+
+def test_check_works_where_the_sqlite_folder_does_not_exist_yet(tmp_path):
+    """A fresh clone has no var/, and `manage.py check` failed: unable to open database file."""
+    code = (
+        "import django; from django.core.management import call_command; django.setup(); "
+        "call_command('check')"
+    )
+    url = f"sqlite:///{tmp_path}/not-yet/db.sqlite3"
+    result = _run_python(
+        tmp_path, code, DEBUG="true", DATABASE_URL=url, DJANGO_SETTINGS_MODULE="config.settings"
+    )
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "not-yet").is_dir()
+
+
+@pytest.mark.parametrize("value", ["javascript:alert(1)", "ftp://example.org/", "about.html"])
+def test_contact_url_must_be_a_web_page_or_an_email_address(tmp_path, value):
+    """It lands in an href on /about/."""
+    result = _import_settings(tmp_path, CONTACT_URL=value)
+    assert result.returncode != 0
+    assert "CONTACT_URL must be a URL starting with one of http://, https://, mailto:" in (
+        result.stderr
+    )
+
+
+@pytest.mark.parametrize("value", ["https://mhvoices.example/contact/", "mailto:ops@example.org"])
+def test_contact_url_accepts_pages_and_addresses(tmp_path, value):
+    result = _import_settings(tmp_path, CONTACT_URL=value)
+    assert result.returncode == 0, result.stderr
+
+
+def test_check_deploy_warns_when_rate_limits_are_counted_per_worker(tmp_path):
+    code = (
+        "import django; from django.core.management import call_command; django.setup(); "
+        "call_command('check', deploy=True, fail_level='WARNING')"
+    )
+    env = {**_documented_production_environment(), "DJANGO_SETTINGS_MODULE": "config.settings"}
+    del env["REDIS_URL"]
+    result = _run_python(tmp_path, code, **env)
+    assert result.returncode != 0
+    assert "directory.W001" in result.stderr

@@ -18,9 +18,13 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 from django.conf import settings
 
 from .base import UnsupportedURL
+from .hostnames import check_lookalike, check_wildcard_dns
 
 NOT_VALID = "not a valid http(s) URL"
 PRIVATE = "points at a private or local address"
+IP_LITERAL = "is an IP address: enter the site's name instead"
+# Browsers and our link column agree on this; longer addresses are refused with a message.
+MAX_URL_LENGTH = 2048
 
 # Names that never leave the local network (RFC 6761/6762/8375 and common internal suffixes).
 _LOCAL_SUFFIXES = (".localhost", ".local", ".internal", ".localdomain", ".home.arpa")
@@ -97,8 +101,9 @@ def _check_host_name(host: str) -> None:
 def check_public_url(url: str, *, allow_private: bool | None = None) -> str:
     """Return `url` stripped, or raise UnsupportedURL saying what is wrong with it.
 
-    Refuses non-http(s) schemes, missing hosts, credentials, non-standard ports, and hosts that
-    are IP addresses outside the public internet or names that only exist locally. With
+    Refuses non-http(s) schemes, missing hosts, credentials, non-standard ports, addresses
+    over MAX_URL_LENGTH, IP literals, names that only exist locally, lookalike and wildcard-DNS
+    names (`hostnames.py`). With
     `allow_private` (default: settings.FETCH_ALLOW_PRIVATE_HOSTS) local hosts and ports are
     allowed, for tests and development only.
     """
@@ -107,6 +112,8 @@ def check_public_url(url: str, *, allow_private: bool | None = None) -> str:
     url = url.strip()
     if not url or any(ch.isspace() or ord(ch) < 32 for ch in url):
         raise UnsupportedURL(NOT_VALID)
+    if len(url.encode("utf-8")) > MAX_URL_LENGTH:  # bytes: the database index counts bytes
+        raise UnsupportedURL(f"too long (at most {MAX_URL_LENGTH:,} characters)")
     try:
         parts = urlsplit(url)
         port = parts.port
@@ -124,15 +131,20 @@ def check_public_url(url: str, *, allow_private: bool | None = None) -> str:
     address, legacy_form = _literal_address(host)
     if address is None:
         _check_host_name(host)
+        check_lookalike(host)
         is_local_name = host in _LOCAL_NAMES or host.endswith(_LOCAL_SUFFIXES) or "." not in host
         if is_local_name and not private_ok:
             raise UnsupportedURL(PRIVATE)
+        if not private_ok:
+            check_wildcard_dns(host)
     elif not private_ok:
         if not is_public_address(address):
             raise UnsupportedURL(PRIVATE)
         if legacy_form:
             # A public address spelled in a legacy numeric form: nobody pastes that honestly.
             raise UnsupportedURL(NOT_VALID)
+        # No creator's page lives at a bare address; a name is checked by people and by TLS.
+        raise UnsupportedURL(IP_LITERAL)
     if port not in (None, 80, 443) and not private_ok:
         raise UnsupportedURL(f"{NOT_VALID}: only the standard ports (80 and 443) are allowed")
     return url

@@ -42,15 +42,22 @@ def links_send(plan: Iterable[tuple[int, int]]) -> int:
     return sent
 
 
+def links_send_now(*, link_ids: Iterable[int]) -> int:
+    """Mark these links in flight and send a refresh for each at once; returns how many went.
+
+    For callers that must say what happened (the admin's "Retry now"): run it after the changes
+    the workers need have committed. Links the broker refused are left un-marked and due.
+    """
+    ids = list(link_ids)
+    if not ids:
+        return 0
+    # Marked first: a fast worker may finish (and clear the mark) before the send returns.
+    PlatformLink.objects.filter(pk__in=ids).update(enqueued_at=timezone.now())
+    return links_send((link_id, 0) for link_id in ids)
+
+
 def links_enqueue(*, link_ids: Iterable[int]) -> None:
     """Refresh these links soon, once the current transaction commits (nothing on rollback)."""
     ids = list(link_ids)
-    if not ids:
-        return
-
-    def send() -> None:
-        # Marked first: a fast worker may finish (and clear the mark) before the send returns.
-        PlatformLink.objects.filter(pk__in=ids).update(enqueued_at=timezone.now())
-        links_send((link_id, 0) for link_id in ids)
-
-    transaction.on_commit(send)
+    if ids:
+        transaction.on_commit(lambda: links_send_now(link_ids=ids))

@@ -6,8 +6,9 @@ report every problem in the document at once.
 from __future__ import annotations
 
 import datetime as dt
+import json
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, BinaryIO
 
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
@@ -132,3 +133,79 @@ class FieldReader:
                 continue
             result.append(item.strip())
         return result
+
+
+# --- the JSON text itself ----------------------------------------------------------------------
+
+# Far above any real directory export; a larger file is almost surely a mistake.
+MAX_DOCUMENT_BYTES = 20_000_000
+_DOCUMENT = "(document)"
+
+
+class _RepeatedKeys(dict):
+    """An object in which some key appeared more than once (json keeps only the last)."""
+
+    repeated: list[str]
+
+
+def _object(pairs: list[tuple[str, Any]]) -> dict:
+    result = _RepeatedKeys(pairs)
+    result.repeated = []
+    if len(result) != len(pairs):
+        seen: set[str] = set()
+        for key, _value in pairs:
+            if key in seen and key not in result.repeated:
+                result.repeated.append(key)
+            seen.add(key)
+    return result
+
+
+def read_document_bytes(stream: BinaryIO) -> bytes:
+    """At most one byte more than MAX_DOCUMENT_BYTES: enough to refuse an oversized file
+    without reading all of it."""
+    return stream.read(MAX_DOCUMENT_BYTES + 1)
+
+
+def read_json_document(text: str | bytes) -> Any:
+    """Parse an import file, refusing what json.loads would accept but a reviewer would misread.
+
+    A repeated key is refused with its path: `json` keeps the last value silently, so a reviewer
+    reading `"status": "pending"` could see "approved" applied. Also refused with a message
+    rather than a traceback: a file over MAX_DOCUMENT_BYTES, and nesting too deep to parse.
+    """
+    if len(text) > MAX_DOCUMENT_BYTES:
+        raise ImportValidationError(
+            [ImportProblem(_DOCUMENT, f"too large (at most {MAX_DOCUMENT_BYTES:,} bytes)")]
+        )
+    try:
+        data = json.loads(text, object_pairs_hook=_object)
+    except RecursionError:
+        raise ImportValidationError(
+            [ImportProblem(_DOCUMENT, "nested too deeply to be an import file")]
+        ) from None
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise ImportValidationError([ImportProblem(_DOCUMENT, f"not valid JSON ({exc})")]) from None
+    problems = [
+        ImportProblem(f"{path}.{key}" if path else key, "appears more than once in this object")
+        for path, value in _walk(data)
+        if isinstance(value, _RepeatedKeys)
+        for key in value.repeated
+    ]
+    if problems:
+        raise ImportValidationError(problems)
+    return data
+
+
+def _walk(data: Any) -> list[tuple[str, Any]]:
+    """Every (path, value) in the document, iteratively: a deep document must not recurse."""
+    found: list[tuple[str, Any]] = []
+    stack: list[tuple[str, Any]] = [("", data)]
+    while stack:
+        path, value = stack.pop()
+        found.append((path, value))
+        if isinstance(value, dict):
+            stack.extend((f"{path}.{k}" if path else str(k), v) for k, v in value.items())
+        elif isinstance(value, list):
+            stack.extend((f"{path}[{i}]", v) for i, v in enumerate(value))
+    found.sort(key=lambda item: item[0])
+    return found

@@ -11,7 +11,6 @@ into an empty install and exported again gives the same document.
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -28,6 +27,7 @@ from directory.models import (
     Topic,
 )
 
+from .import_readers import read_json_document
 from .import_validation import (
     FORMAT,
     CleanCreator,
@@ -75,13 +75,8 @@ class ImportSummary:
 
 
 def load_document(text: str | bytes) -> Any:
-    """Parse JSON text, turning a syntax error into an ImportValidationError."""
-    try:
-        return json.loads(text)
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise ImportValidationError(
-            [ImportProblem("(document)", f"not valid JSON ({exc})")]
-        ) from None
+    """Parse an import file; every reason to refuse it is an ImportValidationError."""
+    return read_json_document(text)
 
 
 def creators_import(data: Any, *, dry_run: bool = False) -> ImportSummary:

@@ -118,3 +118,11 @@ def test_redoc_renders_the_operations_under_the_policy(browser, site):
     # No Google Fonts (our template drops them); only the logo settings.REDOC_CSP allows.
     assert set(elsewhere) <= {"https://cdn.redoc.ly/redoc/logo-mini.svg"}
     assert page.locator("h2", has_text="creators").count() >= 1
+
+
+def test_browsable_api_works_under_the_policy(browser, site):
+    """DRF's own template had a style="" attribute and a <style> element the policy blocks."""
+    page, problems, elsewhere = open_page(browser, site + "/api/creators/", ".response-info", site)
+    assert problems == []
+    assert elsewhere == []
+    assert page.locator(".navbar-brand", has_text="Mental Health Voices").count() == 1

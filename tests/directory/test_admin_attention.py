@@ -8,9 +8,11 @@ import pytest
 from django.contrib.auth.models import Permission
 from django.urls import reverse
 from django.utils import timezone
+from kombu.exceptions import OperationalError
 
 from directory.models import CreatorStatus, FetchState, Platform, PlatformLink
 from directory.services.attention import RETRYING_ATTENTION_AFTER, links_needing_attention
+from directory.tasks import refresh_link
 from tests.factories import CreatorFactory, PlatformLinkFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -76,21 +78,13 @@ def _retry(client, links_to_retry):
     )
 
 
-def test_retry_now_makes_the_link_due_and_enqueues_after_commit(
-    client, moderator, links, monkeypatch, django_capture_on_commit_callbacks
-):
-    sent: list[list[tuple[int, int]]] = []
-    monkeypatch.setattr("directory.tasks.send_refresh", lambda plan: sent.append(list(plan)))
+def test_retry_now_makes_the_link_due_and_sends_it_at_once(client, moderator, links, sent):
     disabled = links["disabled"]
     disabled.first_failure_at = timezone.now() - dt.timedelta(days=40)
     disabled.save()
-    with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        response = _retry(client, [disabled])
-    assert sent == []  # nothing is sent before the transaction commits
-    for callback in callbacks:
-        callback()
-    assert sent == [[(disabled.pk, 0)]]
-    assert "1 link will be fetched again shortly." in response.content.decode()
+    response = _retry(client, [disabled])
+    assert sent == [((disabled.pk,), 0)]
+    assert "1 link was sent to the workers" in response.content.decode()
     disabled.refresh_from_db()
     assert disabled.fetch_state == FetchState.FAILING  # fetchable again
     assert disabled.next_fetch_at <= timezone.now()
@@ -98,11 +92,28 @@ def test_retry_now_makes_the_link_due_and_enqueues_after_commit(
     assert disabled.consecutive_failures == 40  # history kept: a new failure re-surfaces it
 
 
-def test_retry_now_skips_links_we_never_fetch(
-    client, moderator, monkeypatch, django_capture_on_commit_callbacks
+def test_retry_now_says_so_when_the_broker_is_down_and_marks_nothing_in_flight(
+    client, moderator, links, monkeypatch
 ):
-    sent: list = []
-    monkeypatch.setattr("directory.tasks.send_refresh", lambda plan: sent.append(list(plan)))
+    """It used to report "will be fetched shortly" and leave the link marked in flight."""
+
+    def refuse(*args, **kwargs):
+        raise OperationalError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
+
+    monkeypatch.setattr(refresh_link, "apply_async", refuse)
+    failing = links["failing"]
+    response = _retry(client, [failing])
+    html = response.content.decode()
+    assert "1 link could not be sent: the task queue is not reachable." in html
+    assert "sent to the workers" not in html
+    failing.refresh_from_db()
+    assert failing.enqueued_at is None
+    assert failing.next_fetch_at is None  # due: the dispatcher's next run sends it
+
+
+def test_retry_now_skips_links_we_never_fetch(
+    client, moderator, sent, django_capture_on_commit_callbacks
+):
     instagram = PlatformLinkFactory(
         platform=Platform.INSTAGRAM, url="https://www.instagram.com/someone"
     )

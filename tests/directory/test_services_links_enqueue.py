@@ -35,17 +35,6 @@ def test_link_normalise_refuses_a_platform_the_host_contradicts():
         link_normalise(url="https://www.youtube.com/@calm", platform="bluesky")
 
 
-@pytest.fixture
-def sent(monkeypatch) -> list[tuple]:
-    messages: list[tuple] = []
-    monkeypatch.setattr(
-        refresh_link,
-        "apply_async",
-        lambda args, countdown=None, **kw: messages.append((tuple(args), countdown)),
-    )
-    return messages
-
-
 @pytest.mark.django_db
 def test_links_enqueue_sends_after_commit_and_marks_in_flight(
     sent, django_capture_on_commit_callbacks

@@ -42,18 +42,6 @@ def retries(monkeypatch) -> list[dict]:
     return seen
 
 
-@pytest.fixture
-def sent(monkeypatch) -> list[tuple]:
-    """Messages refresh_link.apply_async would have sent: (args, countdown)."""
-    messages: list[tuple] = []
-    monkeypatch.setattr(
-        refresh_link,
-        "apply_async",
-        lambda args, countdown=None, **kw: messages.append((tuple(args), countdown)),
-    )
-    return messages
-
-
 def rate_limited(seconds: str):
     """What an adapter raises for HTTP 429 with this Retry-After, via the shared client code."""
 

@@ -18,9 +18,12 @@ from directory.platforms.urls import canonical_url, check_public_url, is_public_
         "https://blog.example.org:443/feed",
         "http://example.com:80/a?b=c",
         "https://mastodon.social/@alice",
-        "https://8.8.8.8/",
-        "https://[2606:4700::1111]/",
         "https://bücher.example/",
+        "https://xn--bcher-kva.example/",
+        "https://日本語.jp/",
+        "https://ひらがなカタカナ漢字abc.example/",
+        "https://почта.рф/",
+        "https://" + "a" * 50 + ".example/" + "p" * (2048 - 67),
     ],
 )
 def test_public_urls_pass_and_are_stripped(url):
@@ -86,6 +89,57 @@ def test_malformed_urls_are_not_valid(url):
 )
 def test_private_and_local_hosts_are_refused(url):
     with pytest.raises(UnsupportedURL, match="points at a private or local address"):
+        check_public_url(url, allow_private=False)
+
+
+@pytest.mark.parametrize("url", ["https://8.8.8.8/", "https://[2606:4700::1111]/"])
+def test_public_ip_literals_are_refused_at_input(url):
+    """No creator's page lives at a bare address; the fetch-time check stays as well."""
+    with pytest.raises(UnsupportedURL, match="is an IP address"):
+        check_public_url(url, allow_private=False)
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://yоutube.com/@calm",  # Cyrillic о among Latin letters
+        "https://раypal.com/",  # Cyrillic р, а
+        "https://gοogle.com/",  # Greek ο
+        "https://аррӏе.com/",  # wholly Cyrillic, every letter a Latin lookalike
+        "https://xn--80ak6aa92e.com/",  # the same, pasted as punycode
+        "https://ɡoogle.com/",  # Latin script g
+        "https://www.yоutube.com/",
+    ],
+)
+def test_lookalike_host_names_are_refused(url):
+    with pytest.raises(UnsupportedURL, match="imitate other sites"):
+        check_public_url(url, allow_private=False)
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://127.0.0.1.nip.io/",
+        "https://10-0-0-1.sslip.io/",
+        "https://anything.nip.io/",
+        "https://app.localtest.me/",
+        "https://lvh.me/",
+    ],
+)
+def test_wildcard_dns_names_are_refused(url):
+    with pytest.raises(UnsupportedURL, match="wildcard DNS|private or local"):
+        check_public_url(url, allow_private=False)
+
+
+@pytest.mark.parametrize("url", ["https://10.0.0.1.example.com/", "https://192-168-1-1.example/"])
+def test_names_embedding_a_private_address_are_refused(url):
+    with pytest.raises(UnsupportedURL, match="private or local"):
+        check_public_url(url, allow_private=False)
+
+
+def test_urls_over_2048_characters_are_refused_with_a_message():
+    url = "https://example.com/" + "p" * 2029
+    with pytest.raises(UnsupportedURL, match="too long \\(at most 2,048 characters\\)"):
         check_public_url(url, allow_private=False)
 
 

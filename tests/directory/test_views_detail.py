@@ -165,6 +165,29 @@ def test_malformed_breakdown_never_breaks_the_page(client, junk):
     assert detail(client, "odd").status_code == 200
 
 
+_HUGE = 10**400  # JSON holds it; float() cannot
+
+
+@pytest.mark.parametrize("number", [1e308, -1e308, _HUGE, 1e7])
+def test_out_of_range_breakdown_numbers_show_as_not_available(client, number):
+    """1e308 * 100 overflowed to inf in the display filters and the profile answered 500."""
+    creator = CreatorFactory(slug="huge", interactivity_score=50)
+    link = PlatformLinkFactory(creator=creator)
+    numbers = {"value": number, "weight": number, "effective_weight": number}
+    creator.score_breakdown = {
+        "raw_score": number,
+        "components": [{"key": "reach", "label": "Reach", **numbers}],
+        "links": [{"link_id": link.pk, "score": number, "evidence_weight": number}],
+    }
+    creator.save()
+    response = detail(client, "huge")
+    assert response.status_code == 200
+    shown = response.context["breakdown"]
+    assert shown["raw_score"] is None
+    assert shown["components"][0]["value"] is None
+    assert shown["links"][link.pk]["score"] is None
+
+
 def test_breakdown_for_display_keeps_documented_fields_only():
     shown = breakdown_for_display(
         {

@@ -72,10 +72,18 @@ def test_invalid_value_on_the_emerging_page_is_reported_too(client):
     assert "At least this many followers" in response.content.decode()
 
 
-@pytest.mark.parametrize("value", ["on", "true", "banana", ""])
-def test_emerging_checkbox_accepts_any_value_without_error(client, value):
+@pytest.mark.parametrize("value", ["on", "true", "1", "false", ""])
+def test_emerging_checkbox_accepts_yes_no_values(client, value):
     CreatorFactory(followers_total=10)
     assert client.get(LIST_URL, {"emerging": value}).status_code == 200
+
+
+@pytest.mark.parametrize("value", ["banana", "null", "TRUE"])
+def test_emerging_refuses_a_value_that_is_neither_yes_nor_no(client, value):
+    """`emerging=null` used to be read as ticked: the API now means what its schema says."""
+    response = client.get(LIST_URL, {"emerging": value})
+    assert response.status_code == 400
+    assert "Use true or false." in response.content.decode()
 
 
 def test_unknown_parameters_are_ignored(client):

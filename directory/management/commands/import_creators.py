@@ -11,6 +11,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from directory.services.import_readers import read_document_bytes
 from directory.services.imports import ImportValidationError, creators_import, load_document
 
 
@@ -27,7 +28,11 @@ class Command(BaseCommand):
 
     def handle(self, *args, file: str, dry_run: bool, **options) -> None:
         try:
-            text = sys.stdin.buffer.read() if file == "-" else Path(file).read_bytes()
+            if file == "-":
+                text = read_document_bytes(sys.stdin.buffer)
+            else:
+                with Path(file).open("rb") as handle:
+                    text = read_document_bytes(handle)
         except OSError as exc:
             raise CommandError(f"cannot read {file}: {exc.strerror or exc}") from None
         try:
