@@ -1,0 +1,49 @@
+"""Fixtures for the accounts tests: people with confirmed email addresses and an owned creator."""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+from allauth.account.models import EmailAddress
+
+from tests.factories import CreatorFactory, PlatformLinkFactory, UserFactory
+
+PASSWORD = "a-long-calm-passphrase-42"
+
+
+@pytest.fixture(autouse=True)
+def _own_cache(settings):
+    """allauth's rate limits count in the cache: a fresh one per test, never the shared Redis."""
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": f"accounts-{uuid.uuid4()}",
+        }
+    }
+
+
+def make_user(email: str, *, verified: bool = True, **extra):
+    user = UserFactory(username=email.split("@")[0], email=email, **extra)
+    user.set_password(PASSWORD)
+    user.save()
+    EmailAddress.objects.create(user=user, email=email, verified=verified, primary=True)
+    return user
+
+
+@pytest.fixture
+def alice(db):
+    return make_user("alice@example.org")
+
+
+@pytest.fixture
+def bob(db):
+    return make_user("bob@example.org")
+
+
+@pytest.fixture
+def alices_creator(alice):
+    creator = CreatorFactory(name="River", slug="river", claimed_by=alice)
+    PlatformLinkFactory(creator=creator, platform="mastodon", url="https://mastodon.social/@trwnh")
+    PlatformLinkFactory(creator=creator, platform="blog", url="https://river.example.org/")
+    return creator
