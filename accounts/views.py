@@ -31,6 +31,11 @@ from .forms import (
 from .models import Claim, CreatorEdit, EditStatus, RemovalRequest
 
 
+def _posted(request: HttpRequest):
+    """The submitted data for a POST (even an empty one, so its errors show), else None."""
+    return request.POST if request.method == "POST" else None
+
+
 def _owned(request: HttpRequest, pk: int) -> Creator:
     return get_object_or_404(ownership.owned_creators(request.user), pk=pk)
 
@@ -75,7 +80,7 @@ def claim_start(request: HttpRequest, slug: str) -> HttpResponse:
     creator = get_object_or_404(
         Creator.objects.filter(status__in=services.CLAIMABLE_STATUSES), slug=slug
     )
-    form = ClaimStartForm(request.POST or None, creator=creator)
+    form = ClaimStartForm(_posted(request), creator=creator)
     if request.method == "POST" and form.is_valid():
         try:
             claim = services.claim_start(
@@ -130,7 +135,7 @@ def creator_edit(request: HttpRequest, pk: int) -> HttpResponse:
             else [link.url for link in creator.links.order_by("platform", "url")]
         ),
     }
-    form = CreatorEditForm(request.POST or None, initial=initial)
+    form = CreatorEditForm(_posted(request), initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             ownership.creator_edit_propose(creator=creator, user=request.user, **form.cleaned_data)
@@ -153,7 +158,7 @@ def creator_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def creator_stats(request: HttpRequest, pk: int) -> HttpResponse:
     creator = _owned(request, pk)
-    form = SelfReportedStatsForm(request.POST or None, creator=creator)
+    form = SelfReportedStatsForm(_posted(request), creator=creator)
     if request.method == "POST" and form.is_valid():
         try:
             snapshot_record(
@@ -177,7 +182,7 @@ def creator_break(request: HttpRequest, pk: int) -> HttpResponse:
     initial = {}
     if creator.is_on_break:
         initial["until"] = (creator.on_break_until - dt.timedelta(days=1)).date()
-    form = BreakForm(request.POST or None, initial=initial)
+    form = BreakForm(_posted(request), initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             ownership.creator_break_set(creator=creator, until=form.cleaned_data["until"])
@@ -197,7 +202,7 @@ def creator_break(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def creator_remove(request: HttpRequest, pk: int) -> HttpResponse:
     creator = _owned(request, pk)
-    form = RemovalRequestForm(request.POST or None)
+    form = RemovalRequestForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         ownership.creator_removal_request(
             creator=creator, user=request.user, reason=form.cleaned_data["reason"]
