@@ -25,7 +25,7 @@ from django.utils import timezone
 from directory.models import Creator, CreatorStatus, PlatformLink
 from directory.platforms.http import build_client
 
-from .models import Claim, ClaimMethod, ClaimStatus, User
+from .models import OPEN_CLAIM_STATUSES, Claim, ClaimMethod, ClaimStatus, User
 from .verification import method_supported, proof_check
 
 logger = logging.getLogger(__name__)
@@ -82,7 +82,9 @@ def claim_start(*, user: User, creator: Creator, link: PlatformLink, method: str
 
 def claim_check_enqueue(*, claim: Claim) -> None:
     """Ask the worker to check this claim once the current transaction commits."""
-    if claim.status not in (ClaimStatus.WAITING, ClaimStatus.FAILED):
+    # A claim still "checking" may be sent again: a worker that was down never answered it,
+    # and a second check of a verified claim does nothing.
+    if claim.status not in OPEN_CLAIM_STATUSES:
         return
     if claim.is_expired:
         raise ValidationError(

@@ -6,6 +6,7 @@ import uuid
 
 import pytest
 from allauth.account.models import EmailAddress
+from celery import current_app
 
 from tests.factories import CreatorFactory, PlatformLinkFactory, UserFactory
 
@@ -21,6 +22,14 @@ def _own_cache(settings):
             "LOCATION": f"accounts-{uuid.uuid4()}",
         }
     }
+
+
+@pytest.fixture(autouse=True)
+def _tasks_run_in_process():
+    """Tasks sent after commit (email delivery) run at once, so mail lands in mail.outbox."""
+    current_app.conf.task_always_eager = True
+    yield
+    current_app.conf.task_always_eager = False
 
 
 def make_user(email: str, *, verified: bool = True, **extra):

@@ -17,6 +17,34 @@ pytestmark = pytest.mark.django_db
 NEW_PASSWORD = "another-long-calm-passphrase-77"
 
 
+@pytest.fixture
+def after_commit(django_capture_on_commit_callbacks):
+    """Emails leave only after the transaction commits: run those callbacks."""
+    return django_capture_on_commit_callbacks
+
+
+def test_no_email_leaves_before_the_transaction_commits(
+    client, db, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        client.post(
+            reverse("account_signup"),
+            {"email": "new@example.org", "password1": PASSWORD, "password2": PASSWORD},
+        )
+    assert mail.outbox == []
+    assert callbacks
+
+
+def test_emails_have_a_plain_text_and_an_html_part(client, alice, after_commit):
+    with after_commit(execute=True):
+        client.post(reverse("account_reset_password"), {"email": "alice@example.org"})
+    message = mail.outbox[0]
+    assert message.subject.startswith("[Mental Health Voices] ")
+    html, mimetype = message.alternatives[0]
+    assert mimetype == "text/html"
+    assert "/accounts/password/reset/key/" in html
+
+
 def _link(message, path_start: str) -> str:
     match = re.search(rf"https?://[^/\s]+({re.escape(path_start)}[^\s]+)", message.body)
     assert match, message.body
@@ -27,11 +55,12 @@ def _sign_in(client, email: str, password: str = PASSWORD):
     return client.post(reverse("account_login"), {"login": email, "password": password})
 
 
-def test_sign_up_sends_a_confirmation_and_confirming_signs_in(client):
-    response = client.post(
-        reverse("account_signup"),
-        {"email": "new@example.org", "password1": PASSWORD, "password2": PASSWORD},
-    )
+def test_sign_up_sends_a_confirmation_and_confirming_signs_in(client, after_commit):
+    with after_commit(execute=True):
+        response = client.post(
+            reverse("account_signup"),
+            {"email": "new@example.org", "password1": PASSWORD, "password2": PASSWORD},
+        )
     assert response.status_code == 302
     assert response["Location"] == reverse("account_email_verification_sent")
     assert User.objects.filter(email="new@example.org").exists()
@@ -69,8 +98,9 @@ def test_wrong_password_says_so_without_a_500(client, alice):
     assert b"not correct" in response.content
 
 
-def test_password_reset_by_email_link(client, alice):
-    client.post(reverse("account_reset_password"), {"email": "alice@example.org"})
+def test_password_reset_by_email_link(client, alice, after_commit):
+    with after_commit(execute=True):
+        client.post(reverse("account_reset_password"), {"email": "alice@example.org"})
     assert len(mail.outbox) == 1
     key_path = _link(mail.outbox[0], "/accounts/password/reset/key/")
     form_page = client.get(key_path, follow=True)
@@ -123,10 +153,11 @@ def test_sign_ups_are_limited_per_visitor_address(client, db):
     assert not User.objects.filter(email="n9@example.org").exists()
 
 
-def test_password_reset_requests_are_limited_per_address(client, alice):
-    for _ in range(5):
-        client.post(reverse("account_reset_password"), {"email": "alice@example.org"})
-    response = client.post(reverse("account_reset_password"), {"email": "alice@example.org"})
+def test_password_reset_requests_are_limited_per_address(client, alice, after_commit):
+    with after_commit(execute=True):
+        for _ in range(5):
+            client.post(reverse("account_reset_password"), {"email": "alice@example.org"})
+        response = client.post(reverse("account_reset_password"), {"email": "alice@example.org"})
     assert response.status_code == 429
     assert len(mail.outbox) == 5
 
