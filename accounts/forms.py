@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from allauth.account.forms import LoginForm as AllauthLoginForm
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -18,6 +19,16 @@ from .models import ClaimMethod
 from .ownership import BREAK_MAX_DAYS, MAX_LINKS
 
 _MAX_COUNT = 10**12
+
+
+class LoginForm(AllauthLoginForm):
+    """allauth's sign-in form without the reset link inside the password's help text: there it
+    sits between the label and the input, so Tab from the email lands on it before the password.
+    The sign-in page links to the reset after the button instead."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["password"].help_text = ""
 
 
 class LinkChoiceField(forms.ModelChoiceField):
