@@ -7,6 +7,7 @@ not the owner or staff, whatever the id) and calls a service.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -28,7 +29,52 @@ from .forms import (
     RemovalRequestForm,
     SelfReportedStatsForm,
 )
-from .models import Claim, CreatorEdit, EditStatus, RemovalRequest
+from .models import Claim, CreatorEdit, EditStatus, RemovalRequest, User
+
+SUBMISSIONS_SHOWN = 50
+
+
+@dataclass(frozen=True, slots=True)
+class SubmittedItem:
+    """One line of "What you submitted": the creator, where it stands, and why if declined."""
+
+    name: str
+    url: str
+    status: str
+    reason: str
+    note: str
+    created_at: dt.datetime
+
+
+def submitted_items(user: User) -> list[SubmittedItem]:
+    """The person's submissions: d-submit's Submission rows (with the moderator's reason) when
+    that model is installed, else the creators they are recorded as having submitted."""
+    submissions = getattr(user, "submissions", None)  # directory.Submission.submitted_by
+    if submissions is not None:
+        return [
+            SubmittedItem(
+                name=item.creator.name,
+                url=item.creator.get_absolute_url() if item.creator.is_listed else "",
+                status=item.get_status_display(),
+                reason=item.get_rejection_reason_display() if item.rejection_reason else "",
+                note=item.decision_note,
+                created_at=item.created_at,
+            )
+            for item in submissions.select_related("creator")[:SUBMISSIONS_SHOWN]
+        ]
+    return [
+        SubmittedItem(
+            name=creator.name,
+            url=creator.get_absolute_url() if creator.is_listed else "",
+            status=creator.get_status_display(),
+            reason="",
+            note="",
+            created_at=creator.created_at,
+        )
+        for creator in Creator.objects.filter(submitted_by=user).order_by("-created_at")[
+            :SUBMISSIONS_SHOWN
+        ]
+    ]
 
 
 def _posted(request: HttpRequest):
@@ -66,7 +112,7 @@ def me(request: HttpRequest) -> HttpResponse:
     )
     context = {
         "owned": owned,
-        "submitted": Creator.objects.filter(submitted_by=user).order_by("-created_at")[:50],
+        "submitted": submitted_items(user),
         "claims": Claim.objects.open().filter(user=user).select_related("creator", "link"),
     }
     return render(request, "accounts/me.html", context)
