@@ -24,6 +24,7 @@ from django.utils import timezone
 
 from directory.models import Creator, CreatorStatus, PlatformLink
 from directory.platforms.http import build_client
+from directory.services.throttle import throttle_hit
 
 from .models import OPEN_CLAIM_STATUSES, Claim, ClaimMethod, ClaimStatus, User
 from .verification import method_supported, proof_check
@@ -31,6 +32,8 @@ from .verification import method_supported, proof_check
 logger = logging.getLogger(__name__)
 
 CLAIM_CODE_HOURS = 48
+# Each check reads a platform on the claimant's behalf: a person may ask this often.
+CLAIM_CHECK_RATE = "10/hour"
 CHECK_TASK = "accounts.tasks.check_claim"
 CLAIMABLE_STATUSES = (CreatorStatus.APPROVED, CreatorStatus.PENDING)
 # Letters and digits that cannot be mistaken for one another when typed from a screen.
@@ -89,6 +92,14 @@ def claim_check_enqueue(*, claim: Claim) -> None:
     if claim.is_expired:
         raise ValidationError(
             "This code has expired. Start the claim again for a new code.", code="expired"
+        )
+    wait = throttle_hit(scope="claim_check", key=str(claim.user_id), rate=CLAIM_CHECK_RATE)
+    if wait is not None:
+        raise ValidationError(
+            "You have asked for many checks in a short time. Please try again in %(minutes)d "
+            "minutes.",
+            code="throttled",
+            params={"minutes": max(1, round(wait / 60))},
         )
     Claim.objects.filter(pk=claim.pk).update(status=ClaimStatus.CHECKING, message="")
     claim.status = ClaimStatus.CHECKING

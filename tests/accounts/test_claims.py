@@ -309,3 +309,13 @@ def test_a_moderator_approves_a_claim_by_hand(rf, carol, creator):
     assert claim.status == ClaimStatus.VERIFIED
     assert claim.decided_by == moderator
     assert_owned_by(creator, carol)
+
+
+def test_checks_are_limited_per_person(client, carol, creator, monkeypatch):
+    monkeypatch.setattr(current_app.tasks[services.CHECK_TASK], "apply_async", lambda *a, **k: None)
+    claim = start(carol, creator, "mastodon")
+    client.force_login(carol)
+    for _ in range(10):
+        client.post(reverse("accounts:claim_detail", args=[claim.pk]))
+    response = client.post(reverse("accounts:claim_detail", args=[claim.pk]), follow=True)
+    assert "many checks in a short time" in response.content.decode()

@@ -269,3 +269,42 @@ def test_cancelling_before_confirming_restores_the_profile(signed_in, alice, ali
     alices_creator.refresh_from_db()
     assert alices_creator.status == CreatorStatus.APPROVED
     assert not RemovalRequest.objects.exists()
+
+
+def test_me_needs_the_same_queries_for_one_or_many_profiles(
+    signed_in, alice, django_assert_max_num_queries
+):
+    for number in range(6):
+        creator = CreatorFactory(slug=f"owned-{number}", claimed_by=alice)
+        CreatorEdit.objects.create(creator=creator, proposed_by=alice, bio="waiting")
+        CreatorFactory(slug=f"sent-{number}", submitted_by=alice, status=CreatorStatus.PENDING)
+    with django_assert_max_num_queries(8):
+        response = signed_in.get(reverse("accounts:me"))
+    assert response.content.decode().count("waiting for a moderator") == 6
+
+
+def test_the_admin_publishes_a_proposed_edit(rf, alice, alices_creator):
+    from django.contrib.admin.sites import site as admin_site
+
+    from accounts.admin import CreatorEditAdmin
+
+    edit = ownership.creator_edit_propose(
+        creator=alices_creator,
+        user=alice,
+        bio="Approved words",
+        content_notes="",
+        topics=[],
+        languages=[],
+        links=[(None, "https://river.example.org/")],
+    )
+    moderator = make_user("mod@example.org", is_staff=True, is_superuser=True)
+    request = rf.post("/")
+    request.user = moderator
+    admin = CreatorEditAdmin(CreatorEdit, admin_site)
+    admin.message_user = lambda *args, **kwargs: None
+    admin.approve(request, CreatorEdit.objects.filter(pk=edit.pk))
+    alices_creator.refresh_from_db()
+    assert alices_creator.bio == "Approved words"
+    assert list(alices_creator.links.values_list("url", flat=True)) == [
+        "https://river.example.org/"
+    ]
