@@ -7,6 +7,7 @@ import uuid
 import pytest
 from allauth.account.models import EmailAddress
 from celery import current_app
+from django.urls import reverse
 
 from tests.factories import CreatorFactory, PlatformLinkFactory, UserFactory
 
@@ -56,3 +57,16 @@ def alices_creator(alice):
     PlatformLinkFactory(creator=creator, platform="mastodon", url="https://mastodon.social/@trwnh")
     PlatformLinkFactory(creator=creator, platform="blog", url="https://river.example.org/")
     return creator
+
+
+def run_admin_action(client, model, action: str, objects) -> object:
+    """A moderator runs `action` on `objects` from the model's admin list; returns them."""
+    moderator = make_user("mod@example.org", is_staff=True, is_superuser=True)
+    client.force_login(moderator)
+    meta = model._meta
+    response = client.post(
+        reverse(f"admin:{meta.app_label}_{meta.model_name}_changelist"),
+        {"action": action, "_selected_action": [obj.pk for obj in objects]},
+    )
+    assert response.status_code == 302, response.content[:500]
+    return moderator

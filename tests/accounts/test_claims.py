@@ -12,16 +12,14 @@ import pytest
 import respx
 import time_machine
 from celery import current_app
-from django.contrib.admin.sites import site as admin_site
 from django.urls import reverse
 from django.utils import timezone
 
 import accounts.tasks  # noqa: F401 - registers the check task with the Celery app
 from accounts import services
-from accounts.admin import ClaimAdmin
 from accounts.models import Claim, ClaimMethod, ClaimStatus
 from directory.models import CreatorStatus, PlatformLink
-from tests.accounts.conftest import make_user
+from tests.accounts.conftest import make_user, run_admin_action
 from tests.factories import CreatorFactory, PlatformLinkFactory
 
 pytestmark = pytest.mark.django_db
@@ -297,14 +295,9 @@ def test_someone_elses_claim_is_404(client, carol, bob, creator):
     assert client.post(reverse("accounts:claim_detail", args=[claim.pk])).status_code == 404
 
 
-def test_a_moderator_approves_a_claim_by_hand(rf, carol, creator):
+def test_a_moderator_approves_a_claim_by_hand(client, carol, creator):
     claim = start(carol, creator, "blog")
-    moderator = make_user("mod@example.org", is_staff=True, is_superuser=True)
-    request = rf.post("/")
-    request.user = moderator
-    admin = ClaimAdmin(Claim, admin_site)
-    admin.message_user = lambda *args, **kwargs: None
-    admin.approve_by_hand(request, Claim.objects.filter(pk=claim.pk))
+    moderator = run_admin_action(client, Claim, "approve_by_hand", [claim])
     claim.refresh_from_db()
     assert claim.status == ClaimStatus.VERIFIED
     assert claim.decided_by == moderator
@@ -319,3 +312,13 @@ def test_checks_are_limited_per_person(client, carol, creator, monkeypatch):
         client.post(reverse("accounts:claim_detail", args=[claim.pk]))
     response = client.post(reverse("accounts:claim_detail", args=[claim.pk]), follow=True)
     assert "many checks in a short time" in response.content.decode()
+
+
+def test_the_admin_lists_claims_edits_and_removal_requests(client, carol, creator):
+    claim = start(carol, creator, "blog")
+    run_admin_action(client, Claim, "reject", [claim])
+    claim.refresh_from_db()
+    assert claim.status == ClaimStatus.REJECTED
+    for name in ("claim", "creatoredit", "removalrequest"):
+        assert client.get(reverse(f"admin:accounts_{name}_changelist")).status_code == 200
+    assert client.get(reverse("admin:accounts_claim_change", args=[claim.pk])).status_code == 200

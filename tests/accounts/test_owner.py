@@ -14,7 +14,7 @@ from django.utils import timezone
 from accounts import ownership
 from accounts.models import CreatorEdit, EditStatus, RemovalRequest
 from directory.models import CreatorStatus, SnapshotSource, StatsSnapshot
-from tests.accounts.conftest import make_user
+from tests.accounts.conftest import make_user, run_admin_action
 from tests.factories import CreatorFactory, PlatformLinkFactory, TopicFactory
 
 pytestmark = pytest.mark.django_db
@@ -283,11 +283,7 @@ def test_me_needs_the_same_queries_for_one_or_many_profiles(
     assert response.content.decode().count("waiting for a moderator") == 6
 
 
-def test_the_admin_publishes_a_proposed_edit(rf, alice, alices_creator):
-    from django.contrib.admin.sites import site as admin_site
-
-    from accounts.admin import CreatorEditAdmin
-
+def test_the_admin_publishes_a_proposed_edit(client, alice, alices_creator):
     edit = ownership.creator_edit_propose(
         creator=alices_creator,
         user=alice,
@@ -297,14 +293,12 @@ def test_the_admin_publishes_a_proposed_edit(rf, alice, alices_creator):
         languages=[],
         links=[(None, "https://river.example.org/")],
     )
-    moderator = make_user("mod@example.org", is_staff=True, is_superuser=True)
-    request = rf.post("/")
-    request.user = moderator
-    admin = CreatorEditAdmin(CreatorEdit, admin_site)
-    admin.message_user = lambda *args, **kwargs: None
-    admin.approve(request, CreatorEdit.objects.filter(pk=edit.pk))
+    run_admin_action(client, CreatorEdit, "approve", [edit])
     alices_creator.refresh_from_db()
     assert alices_creator.bio == "Approved words"
     assert list(alices_creator.links.values_list("url", flat=True)) == [
         "https://river.example.org/"
     ]
+    assert (
+        client.get(reverse("admin:accounts_creatoredit_change", args=[edit.pk])).status_code == 200
+    )
