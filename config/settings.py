@@ -244,9 +244,10 @@ ACCOUNT_RATE_LIMITS = {
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "accounts:me"
 ACCOUNT_LOGOUT_REDIRECT_URL = "directory:creator_list"
-# Development prints emails (sign-up confirmation, password reset) to the console.
+# Development prints emails (sign-up confirmation, password reset) to the console. Django
+# 6.1's MAILERS; a later email block configuring SMTP from the environment replaces this.
 if DEBUG:
-    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+    MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
 
 # --- Redis / Celery -------------------------------------------------------------------------
 REDIS_URL = env_url("REDIS_URL", None, schemes=("redis", "rediss", "unix"))
