@@ -60,13 +60,16 @@ def creator_edit_propose(
     """Store the owner's proposed version; it replaces any earlier proposal still waiting."""
     normalised: list[dict[str, str]] = []
     errors: list[ValidationError] = []
+    # A link the creator already has keeps its platform (a moderator may have corrected it), so
+    # approving the edit keeps that link and its history instead of replacing it.
+    current = dict(creator.links.values_list("url", "platform"))
     for platform, url in links:
         try:
             link = link_normalise(url=url, platform=platform or None)
         except ValidationError as exc:
             errors.append(ValidationError(f"{url}: {' '.join(exc.messages)}", code="invalid_url"))
             continue
-        entry = {"platform": link.platform, "url": link.url}
+        entry = {"platform": current.get(link.url, link.platform), "url": link.url}
         if entry not in normalised:
             normalised.append(entry)
     if len(normalised) > MAX_LINKS:

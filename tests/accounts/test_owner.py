@@ -302,3 +302,12 @@ def test_the_admin_publishes_a_proposed_edit(client, alice, alices_creator):
     assert (
         client.get(reverse("admin:accounts_creatoredit_change", args=[edit.pk])).status_code == 200
     )
+
+
+def test_an_edit_keeps_existing_links_and_their_history(signed_in, alice, alices_creator):
+    blog = alices_creator.links.get(url="https://river.example.org/")
+    blog.platform = "other"  # corrected by a moderator
+    blog.save()
+    signed_in.post(url("creator_edit", alices_creator), edit_data(bio="Kept links"))
+    ownership.creator_edit_approve(edit=CreatorEdit.objects.get(), moderator=alice)
+    assert alices_creator.links.get(url="https://river.example.org/").pk == blog.pk
