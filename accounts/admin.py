@@ -11,7 +11,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from . import ownership, services
-from .models import Claim, ClaimStatus, CreatorEdit, EditStatus, RemovalRequest, User
+from .models import Claim, ClaimStatus, CreatorEdit, EditStatus, OwnerRemoval, User
 
 
 @admin.register(User)
@@ -91,8 +91,8 @@ class CreatorEditAdmin(admin.ModelAdmin):
         self.message_user(request, f"{len(edits)} edit(s) rejected.", messages.SUCCESS)
 
 
-@admin.register(RemovalRequest)
-class RemovalRequestAdmin(admin.ModelAdmin):
+@admin.register(OwnerRemoval)
+class OwnerRemovalAdmin(admin.ModelAdmin):
     list_display = ("creator", "requested_by", "created_at")
     readonly_fields = ("creator", "requested_by", "previous_status", "reason", "created_at")
 

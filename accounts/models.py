@@ -161,11 +161,11 @@ class CreatorEdit(models.Model):
         return f"{self.creator}: edit of {self.created_at:%Y-%m-%d} ({self.get_status_display()})"
 
 
-class RemovalRequest(models.Model):
+class OwnerRemoval(models.Model):
     """An owner asked for their profile to go: hidden at once, deleted once they confirm."""
 
     creator = models.OneToOneField(
-        "directory.Creator", on_delete=models.CASCADE, related_name="removal_request"
+        "directory.Creator", on_delete=models.CASCADE, related_name="owner_removal"
     )
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
@@ -179,8 +179,8 @@ class RemovalRequest(models.Model):
     created_at = models.DateTimeField(_("requested"), default=timezone.now, editable=False)
 
     class Meta:
-        verbose_name = _("removal request by an owner")
-        verbose_name_plural = _("removal requests by owners")
+        verbose_name = _("removal by its owner")
+        verbose_name_plural = _("removals by their owners")
 
     def __str__(self) -> str:
         return f"{self.creator} (requested {self.created_at:%Y-%m-%d})"

@@ -28,7 +28,7 @@ from directory.services.enqueue import links_enqueue
 from directory.services.links import link_normalise
 
 from .mail import email_send
-from .models import CreatorEdit, EditStatus, RemovalRequest, User
+from .models import CreatorEdit, EditStatus, OwnerRemoval, User
 
 BREAK_MAX_DAYS = 183  # six months
 REMOVAL_SALT = "accounts.removal"
@@ -176,11 +176,11 @@ def creator_break_set(*, creator: Creator, until: dt.date | None) -> None:
 # --- Leaving the directory -----------------------------------------------------------------
 
 
-def creator_removal_request(*, creator: Creator, user: User, reason: str = "") -> RemovalRequest:
+def creator_removal_request(*, creator: Creator, user: User, reason: str = "") -> OwnerRemoval:
     """Hide the profile now and email the owner a link to confirm its deletion."""
     with transaction.atomic():
         locked = Creator.objects.select_for_update().get(pk=creator.pk)
-        request, created = RemovalRequest.objects.get_or_create(
+        request, created = OwnerRemoval.objects.get_or_create(
             creator=locked,
             defaults={"requested_by": user, "previous_status": locked.status, "reason": reason},
         )
@@ -207,7 +207,7 @@ def creator_removal_request(*, creator: Creator, user: User, reason: str = "") -
 def creator_removal_cancel(*, creator: Creator) -> None:
     """The owner changed their mind before confirming: the profile returns as it was."""
     with transaction.atomic():
-        request = RemovalRequest.objects.select_for_update().filter(creator=creator).first()
+        request = OwnerRemoval.objects.select_for_update().filter(creator=creator).first()
         if request is None:
             return
         Creator.objects.filter(pk=creator.pk, status=CreatorStatus.HIDDEN).update(
@@ -233,7 +233,7 @@ def creator_removal_confirm(*, token: str) -> str:
     """Delete the creator the link names, if its owner still asks; returns the creator's name."""
     creator_id, user_id = removal_token_read(token)
     request = (
-        RemovalRequest.objects.select_related("creator")
+        OwnerRemoval.objects.select_related("creator")
         .filter(creator_id=creator_id, requested_by_id=user_id)
         .first()
     )

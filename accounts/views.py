@@ -29,7 +29,7 @@ from .forms import (
     RemovalRequestForm,
     SelfReportedStatsForm,
 )
-from .models import Claim, CreatorEdit, EditStatus, RemovalRequest, User
+from .models import Claim, CreatorEdit, EditStatus, OwnerRemoval, User
 
 SUBMISSIONS_SHOWN = 50
 
@@ -107,7 +107,7 @@ def me(request: HttpRequest) -> HttpResponse:
                 to_attr="pending_edits",
             )
         )
-        .select_related("removal_request")
+        .select_related("owner_removal")
         .order_by("name")
     )
     context = {
@@ -265,7 +265,7 @@ def creator_remove(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def creator_remove_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     creator = _owned(request, pk)
-    get_object_or_404(RemovalRequest, creator=creator)
+    get_object_or_404(OwnerRemoval, creator=creator)
     ownership.creator_removal_cancel(creator=creator)
     messages.success(request, "Your profile is back as it was before.")
     return redirect("accounts:me")

@@ -319,6 +319,6 @@ def test_the_admin_lists_claims_edits_and_removal_requests(client, carol, creato
     run_admin_action(client, Claim, "reject", [claim])
     claim.refresh_from_db()
     assert claim.status == ClaimStatus.REJECTED
-    for name in ("claim", "creatoredit", "removalrequest"):
+    for name in ("claim", "creatoredit", "ownerremoval"):
         assert client.get(reverse(f"admin:accounts_{name}_changelist")).status_code == 200
     assert client.get(reverse("admin:accounts_claim_change", args=[claim.pk])).status_code == 200

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts import ownership
-from accounts.models import CreatorEdit, EditStatus, RemovalRequest
+from accounts.models import CreatorEdit, EditStatus, OwnerRemoval
 from directory.models import CreatorStatus, SnapshotSource, StatsSnapshot
 from tests.accounts.conftest import make_user, run_admin_action
 from tests.factories import CreatorFactory, PlatformLinkFactory, TopicFactory
@@ -268,7 +268,7 @@ def test_cancelling_before_confirming_restores_the_profile(signed_in, alice, ali
     signed_in.post(url("creator_remove_cancel", alices_creator))
     alices_creator.refresh_from_db()
     assert alices_creator.status == CreatorStatus.APPROVED
-    assert not RemovalRequest.objects.exists()
+    assert not OwnerRemoval.objects.exists()
 
 
 def test_me_needs_the_same_queries_for_one_or_many_profiles(
