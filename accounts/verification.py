@@ -51,9 +51,10 @@ class _Source:
     """The text to search and the words that say where it came from."""
 
     def __init__(self, where: str, texts: list[str], html: list[str]) -> None:
+        # A platform answering with a number or null where text belongs is not a crash.
         self.where = where
-        self.texts = texts
-        self.html = html
+        self.texts = [text if isinstance(text, str) else "" for text in texts]
+        self.html = [fragment if isinstance(fragment, str) else "" for fragment in html]
 
 
 def method_supported(*, platform: str, method: str) -> str | None:
@@ -80,7 +81,7 @@ def proof_check(
         return ProofResult(False, refused)
     try:
         source = _read(link, client)
-    except (FetchError, UnsupportedURL, ValueError, KeyError, TypeError) as exc:
+    except (FetchError, UnsupportedURL, ValueError, KeyError, TypeError, AttributeError) as exc:
         return ProofResult(False, f"We could not read {link.url}: {exc}. Please try again later.")
     if method == ClaimMethod.REL_ME:
         if any(_links_back(fragment, back_url) for fragment in source.html):

@@ -322,3 +322,17 @@ def test_the_admin_lists_claims_edits_and_removal_requests(client, carol, creato
     for name in ("claim", "creatoredit", "ownerremoval"):
         assert client.get(reverse(f"admin:accounts_{name}_changelist")).status_code == 200
     assert client.get(reverse("admin:accounts_claim_change", args=[claim.pk])).status_code == 200
+
+
+@pytest.mark.parametrize("body", [[], "not json", {"items": "x"}, {"description": 5}])
+def test_an_odd_answer_fails_the_check_with_a_message(respx_mock, carol, creator, body, settings):
+    settings.YOUTUBE_API_KEY = "test-key"
+    for platform, pattern in (("bluesky", BSKY), ("youtube", YOUTUBE), ("mastodon", LOOKUP)):
+        claim = start(carol, creator, platform)
+        if isinstance(body, str):
+            respx_mock.get(pattern).respond(text=body)
+        else:
+            respx_mock.get(pattern).respond(json=body)
+        claim = check(claim)
+        assert claim.status == ClaimStatus.FAILED, (platform, claim.message)
+        assert claim.message
