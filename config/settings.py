@@ -90,6 +90,8 @@ INSTALLED_APPS = [
     "accounts",
     "directory",
 ]
+# Sign-up, sign-in, email verification and password reset (django-allauth; see the block below).
+INSTALLED_APPS += ["allauth", "allauth.account"]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
@@ -106,6 +108,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
+MIDDLEWARE += ["allauth.account.middleware.AccountMiddleware"]
 
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
@@ -253,6 +256,41 @@ PERMISSIONS_POLICY: dict[str, list[str]] = {
     "payment": [],
     "usb": [],
 }
+
+# --- Accounts (django-allauth) -------------------------------------------------------------
+# Email is the identity: people sign up and in with it and must confirm it before signing in.
+# The username column stays (the admin shows it); allauth fills it in from the email.
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",  # the admin's username sign-in
+    "allauth.account.auth_backends.AuthenticationBackend",
+]
+ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
+ACCOUNT_FORMS = {"login": "accounts.forms.LoginForm"}
+ACCOUNT_LOGIN_METHODS = {"email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
+ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+ACCOUNT_UNIQUE_EMAIL = True
+ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
+ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
+ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Mental Health Voices] "
+# allauth's own limits, in the shared cache (per address and per email typed), stated here so a
+# reviewer sees them: sign-in attempts, failed sign-ins, sign-ups and reset requests.
+ACCOUNT_RATE_LIMITS = {
+    "login": "30/m/ip",
+    "login_failed": "10/m/ip,5/5m/key",
+    "signup": "20/m/ip,5/h/ip",
+    "reset_password": "20/m/ip,5/m/key",
+    "reset_password_from_key": "20/m/ip",
+    "change_password": "5/m/user",
+    "confirm_email": "1/3m/key",
+}
+LOGIN_URL = "account_login"
+LOGIN_REDIRECT_URL = "accounts:me"
+ACCOUNT_LOGOUT_REDIRECT_URL = "directory:creator_list"
+# Development prints emails (sign-up confirmation, password reset) to the console. Django
+# 6.1's MAILERS; a later email block configuring SMTP from the environment replaces this.
+if DEBUG:
+    MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
 
 # --- Redis / Celery -------------------------------------------------------------------------
 REDIS_URL = env_url("REDIS_URL", None, schemes=("redis", "rediss", "unix"))

@@ -8,6 +8,8 @@ urlpatterns = [
     path("favicon.ico", favicon_ico, name="favicon_ico"),
     path("admin/", admin.site.urls),
     path("api/", include("directory.api_urls")),
+    path("accounts/", include("allauth.urls")),
+    path("me/", include("accounts.urls")),
     path("", include("directory.urls")),
 ]
 
