@@ -125,3 +125,20 @@ def recompute_scores() -> None:
     from directory.services.scores import creators_recompute_scores
 
     creators_recompute_scores()
+
+
+EMAIL_MAX_RETRIES = 6
+
+
+@shared_task(bind=True, acks_late=True, ignore_result=True, max_retries=EMAIL_MAX_RETRIES)
+def email_deliver(self, *, to: list[str], subject: str, text: str, html: str) -> None:
+    """Deliver one message rendered by `directory.services.notify.email_send`; a mail server
+    that is down or refuses for now is retried with back-off (about 1 min, 2, 4 … 32)."""
+    from smtplib import SMTPException
+
+    from directory.services.notify import email_deliver as deliver
+
+    try:
+        deliver(to=to, subject=subject, text=text, html=html)
+    except (SMTPException, OSError) as exc:
+        raise self.retry(exc=exc, countdown=retry_countdown(self.request.retries)) from None

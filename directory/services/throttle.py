@@ -19,7 +19,13 @@ from django.http import HttpRequest
 
 logger = logging.getLogger(__name__)
 
-_PERIODS = {"s": 1, "sec": 1, "m": 60, "min": 60, "h": 3600, "hour": 3600, "d": 86400, "day": 86400}
+# Every period `config.env.env_rate` accepts (and DRF reads), so a valid setting always parses.
+_PERIODS = {
+    **dict.fromkeys(("s", "sec", "second"), 1),
+    **dict.fromkeys(("m", "min", "minute"), 60),
+    **dict.fromkeys(("h", "hour"), 3600),
+    **dict.fromkeys(("d", "day"), 86400),
+}
 
 
 @dataclass(frozen=True, slots=True)
