@@ -124,7 +124,7 @@ class SubmissionForm(HoneypotMixin, forms.Form):
             "invalid": _("Enter an email address like name@example.org."),
         },
     )
-    form_token = forms.CharField(widget=forms.HiddenInput, max_length=200)
+    form_token = forms.CharField(widget=forms.HiddenInput, max_length=100)
 
     def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

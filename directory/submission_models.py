@@ -55,7 +55,7 @@ class Submission(models.Model):
     )
     public_id = models.UUIDField(_("public id"), default=uuid.uuid4, unique=True, editable=False)
     # The one-time token of the form that sent it: a double click or a resend finds this row.
-    form_token = models.CharField(_("form token"), max_length=64, unique=True, editable=False)
+    form_token = models.CharField(_("form token"), max_length=100, unique=True, editable=False)
     submitter_email = models.EmailField(_("submitter's email"), max_length=EMAIL_MAX, blank=True)
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

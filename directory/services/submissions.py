@@ -13,6 +13,7 @@ decision on the creator's submissions and emails each submitter their private st
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -115,7 +116,7 @@ def link_check(*, url: str, platform: str | None = None) -> NormalisedLink:
 
 def form_token_new() -> str:
     """A fresh one-time token for a submission form (signed, so only ours are accepted)."""
-    return signing.dumps(signing.get_random_string(32), salt=FORM_SALT)
+    return signing.dumps(secrets.token_hex(8), salt=FORM_SALT)
 
 
 def form_token_valid(token: str, *, max_age: dt.timedelta = dt.timedelta(days=2)) -> bool:
@@ -123,7 +124,7 @@ def form_token_valid(token: str, *, max_age: dt.timedelta = dt.timedelta(days=2)
         signing.loads(token, salt=FORM_SALT, max_age=max_age)
     except signing.BadSignature:
         return False
-    return len(token) <= 64
+    return len(token) <= 100
 
 
 def status_token(submission: Submission) -> str:
