@@ -123,6 +123,9 @@ class SubmitView(View):
         if SubmissionForm(request.POST).is_bot():
             # Same answer as a real submission, pointing at a status page that does not exist.
             return _confirmation_redirect(signing.dumps(str(uuid.uuid4()), salt=STATUS_SALT))
+        earlier = Submission.objects.filter(form_token=request.POST.get("form_token", "")).first()
+        if earlier is not None:  # a double click or a resend: the first one's answer
+            return _confirmation_redirect(status_token(earlier))
         data = request.POST.copy()
         action = next((a for a in ("add_link", "remove_link", "check_links") if a in data), "")
         if action == "add_link":
@@ -138,9 +141,6 @@ class SubmitView(View):
         if not (form.is_valid() and links_ok):
             return self._render(form, _links_redisplayed(links, data))
         token = form.cleaned_data["form_token"]
-        earlier = Submission.objects.filter(form_token=token).first()
-        if earlier is not None:  # a double click or a resend: the first one's answer
-            return _confirmation_redirect(status_token(earlier))
         if not form_token_valid(token):
             data["form_token"] = form_token_new()
             form = SubmissionForm(data, user=request.user)
