@@ -47,16 +47,29 @@ def _required(message: str) -> dict[str, str]:
     return {"required": message}
 
 
-class HoneypotMixin(forms.Form):
-    """A field named `website`, hidden from sight and from screen readers by the template."""
+class PublicForm(forms.Form):
+    """A form strangers fill in: a honeypot, and length messages in plain words.
+
+    The field named `website` is hidden from sight and from screen readers by the template.
+    """
 
     website = forms.CharField(required=False, max_length=200, label=_("Leave this empty"))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.label_suffix = ""
+        for field in self.fields.values():
+            if isinstance(field, forms.CharField):
+                field.error_messages.setdefault(
+                    "max_length",
+                    _("Keep this under %(limit_value)d characters (it has %(show_value)d)."),
+                )
 
     def is_bot(self) -> bool:
         return bool(self.data.get(HONEYPOT))
 
 
-class SubmissionForm(HoneypotMixin, forms.Form):
+class SubmissionForm(PublicForm):
     name = forms.CharField(
         label=_("Name"),
         max_length=NAME_MAX,
@@ -128,18 +141,12 @@ class SubmissionForm(HoneypotMixin, forms.Form):
 
     def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.label_suffix = ""
         if user is not None and user.is_authenticated:
             # Signed in: decisions reach them at their account's address unless they give one.
             self.fields["email"].required = False
             self.fields["email"].help_text = _(
                 "Leave blank to use your account's address. Never shown or shared."
             )
-        for field in self.fields.values():
-            if isinstance(field, forms.CharField):
-                field.error_messages["max_length"] = _(
-                    "Keep this under %(limit_value)d characters (it has %(show_value)d)."
-                )
 
 
 class LinkForm(forms.Form):
@@ -242,7 +249,7 @@ LinkFormSet = forms.formset_factory(
 LINKS_PREFIX = "links"
 
 
-class ContactForm(HoneypotMixin, forms.Form):
+class ContactForm(PublicForm):
     name = forms.CharField(label=_("Your name"), max_length=NAME_MAX, required=False)
     email = forms.EmailField(
         label=_("Your email address"),
@@ -266,10 +273,9 @@ class ContactForm(HoneypotMixin, forms.Form):
         # /about/ shows this form and the removal form: their ids must not collide.
         kwargs.setdefault("auto_id", "contact_%s")
         super().__init__(*args, **kwargs)
-        self.label_suffix = ""
 
 
-class RemovalRequestForm(HoneypotMixin, forms.Form):
+class RemovalRequestForm(PublicForm):
     profile_url = forms.CharField(
         label=_("Profile address"),
         max_length=URL_MAX,
@@ -296,7 +302,6 @@ class RemovalRequestForm(HoneypotMixin, forms.Form):
     def __init__(self, *args: Any, creator: Any = None, **kwargs: Any) -> None:
         kwargs.setdefault("auto_id", "removal_%s")
         super().__init__(*args, **kwargs)
-        self.label_suffix = ""
         if creator is not None:
             # Asked from the profile itself: which profile is already known.
             del self.fields["profile_url"]

@@ -232,8 +232,10 @@ class ContactView(View):
 
     def post(self, request: HttpRequest) -> HttpResponse:
         form = ContactForm(request.POST)
+        done = HttpResponseRedirect(reverse("directory:about") + "?sent=contact#contact")
         if form.is_bot():
-            return HttpResponseRedirect(reverse("directory:about") + "?sent=contact#contact")
+            return done
+        status = 200
         if form.is_valid():
             wait = throttle_wait(request, "contact")
             if not wait:
@@ -242,9 +244,9 @@ class ContactView(View):
                     email=form.cleaned_data["email"],
                     message=form.cleaned_data["message"],
                 )
-                return HttpResponseRedirect(reverse("directory:about") + "?sent=contact#contact")
+                return done
             form.add_error(None, wait_message(wait))
-        status = 429 if form.is_valid() else 200
+            status = 429
         return render(request, "pages/about.html", about_context(contact_form=form), status=status)
 
 
