@@ -47,6 +47,18 @@ def _required(message: str) -> dict[str, str]:
     return {"required": message}
 
 
+def _email_field(*, label: Any, required_message: Any = "", **kwargs: Any) -> forms.EmailField:
+    return forms.EmailField(
+        label=label,
+        max_length=EMAIL_MAX,
+        error_messages={
+            "required": required_message,
+            "invalid": _("Enter an email address like name@example.org."),
+        },
+        **kwargs,
+    )
+
+
 class PublicForm(forms.Form):
     """A form strangers fill in: a honeypot, and length messages in plain words.
 
@@ -128,14 +140,10 @@ class SubmissionForm(PublicForm):
         help_text=_("What makes their conversations helpful. Only moderators read this."),
         error_messages=_required("Tell the moderators why they are worth listing."),
     )
-    email = forms.EmailField(
+    email = _email_field(
         label=_("Your email address"),
-        max_length=EMAIL_MAX,
         help_text=_("Only to tell you what was decided. Never shown or shared."),
-        error_messages={
-            "required": _("Enter your email address so we can tell you what was decided."),
-            "invalid": _("Enter an email address like name@example.org."),
-        },
+        required_message=_("Enter your email address so we can tell you what was decided."),
     )
     form_token = forms.CharField(widget=forms.HiddenInput, max_length=100)
 
@@ -251,13 +259,9 @@ LINKS_PREFIX = "links"
 
 class ContactForm(PublicForm):
     name = forms.CharField(label=_("Your name"), max_length=NAME_MAX, required=False)
-    email = forms.EmailField(
+    email = _email_field(
         label=_("Your email address"),
-        max_length=EMAIL_MAX,
-        error_messages={
-            "required": _("Enter your email address so we can reply."),
-            "invalid": _("Enter an email address like name@example.org."),
-        },
+        required_message=_("Enter your email address so we can reply."),
     )
     message = forms.CharField(
         label=_("Message"),
@@ -283,12 +287,10 @@ class RemovalRequestForm(PublicForm):
         error_messages={"required": _("Tell us which profile you mean.")},
     )
     is_owner = forms.BooleanField(label=_("This profile is about me"), required=False)
-    email = forms.EmailField(
+    email = _email_field(
         label=_("Your email address"),
-        max_length=EMAIL_MAX,
         required=False,
         help_text=_("Optional: so we can tell you when it is done."),
-        error_messages={"invalid": _("Enter an email address like name@example.org.")},
     )
     message = forms.CharField(
         label=_("Anything we should know"),

@@ -119,17 +119,25 @@ class Tombstone(models.Model):
         return f"{self.get_kind_display()} {self.digest[:12]}…"
 
 
-class ContactMessage(models.Model):
+class ReceivedMessage(models.Model):
+    """What moderators work through: received when, and whether someone has dealt with it."""
+
+    handled = models.BooleanField(_("handled"), default=False)
+    created_at = models.DateTimeField(_("received"), default=timezone.now, editable=False)
+
+    class Meta:
+        abstract = True
+        ordering = ["-created_at"]
+
+
+class ContactMessage(ReceivedMessage):
     """A message sent through the form on /about/."""
 
     name = models.CharField(_("name"), max_length=NAME_MAX, blank=True)
     email = models.EmailField(_("email"), max_length=EMAIL_MAX)
     message = models.TextField(_("message"), max_length=MESSAGE_MAX)
-    handled = models.BooleanField(_("handled"), default=False)
-    created_at = models.DateTimeField(_("received"), default=timezone.now, editable=False)
 
-    class Meta:
-        ordering = ["-created_at"]
+    class Meta(ReceivedMessage.Meta):
         verbose_name = _("contact message")
         verbose_name_plural = _("contact messages")
 
@@ -137,7 +145,7 @@ class ContactMessage(models.Model):
         return f"{self.email} {self.created_at:%Y-%m-%d %H:%M}"
 
 
-class RemovalRequest(models.Model):
+class RemovalRequest(ReceivedMessage):
     """Someone asks moderators to remove a profile (not its verified owner: accounts does that)."""
 
     creator = models.ForeignKey(
@@ -151,11 +159,8 @@ class RemovalRequest(models.Model):
     email = models.EmailField(_("email"), max_length=EMAIL_MAX, blank=True)
     is_owner = models.BooleanField(_("says they are the person listed"), default=False)
     message = models.TextField(_("message"), max_length=MESSAGE_MAX, blank=True)
-    handled = models.BooleanField(_("handled"), default=False)
-    created_at = models.DateTimeField(_("received"), default=timezone.now, editable=False)
 
-    class Meta:
-        ordering = ["-created_at"]
+    class Meta(ReceivedMessage.Meta):
         verbose_name = _("removal request")
         verbose_name_plural = _("removal requests")
 

@@ -227,27 +227,42 @@ def about_context(**overrides: Any) -> dict[str, Any]:
     }
 
 
+def message_received(
+    request: HttpRequest, form: Any, *, scope: str, store: Any, done: HttpResponse
+) -> int | HttpResponse:
+    """The shared POST steps of the contact and removal forms: the honeypot (dropped, same
+    answer), validation, the rate limit, then `store(cleaned_data)`. Returns `done`, or the
+    status to re-render the form with (its errors are on it)."""
+    if form.is_bot():
+        return done
+    if not form.is_valid():
+        return 200
+    wait = throttle_wait(request, scope)
+    if wait:
+        form.add_error(None, wait_message(wait))
+        return 429
+    store(form.cleaned_data)
+    return done
+
+
 class ContactView(View):
     """POST `/about/contact/`: the contact form on /about/."""
 
     def post(self, request: HttpRequest) -> HttpResponse:
         form = ContactForm(request.POST)
-        done = HttpResponseRedirect(reverse("directory:about") + "?sent=contact#contact")
-        if form.is_bot():
-            return done
-        status = 200
-        if form.is_valid():
-            wait = throttle_wait(request, "contact")
-            if not wait:
-                contact_message_create(
-                    name=form.cleaned_data["name"],
-                    email=form.cleaned_data["email"],
-                    message=form.cleaned_data["message"],
-                )
-                return done
-            form.add_error(None, wait_message(wait))
-            status = 429
-        return render(request, "pages/about.html", about_context(contact_form=form), status=status)
+        outcome = message_received(
+            request,
+            form,
+            scope="contact",
+            store=lambda data: contact_message_create(
+                name=data["name"], email=data["email"], message=data["message"]
+            ),
+            done=HttpResponseRedirect(reverse("directory:about") + "?sent=contact#contact"),
+        )
+        if isinstance(outcome, HttpResponse):
+            return outcome
+        context = about_context(contact_form=form)
+        return render(request, "pages/about.html", context, status=outcome)
 
 
 class RemovalRequestView(View):
@@ -270,23 +285,20 @@ class RemovalRequestView(View):
     def post(self, request: HttpRequest, slug: str | None = None) -> HttpResponse:
         creator = self._creator(slug)
         form = RemovalRequestForm(request.POST, creator=creator)
-        done = HttpResponseRedirect(request.path + "?sent=1")
-        if form.is_bot():
-            return done
-        status = 200
-        if form.is_valid():
-            wait = throttle_wait(request, "removal")
-            if not wait:
-                removal_request_create(
-                    creator=creator,
-                    profile_url=form.cleaned_data.get("profile_url", ""),
-                    email=form.cleaned_data["email"],
-                    is_owner=form.cleaned_data["is_owner"],
-                    message=form.cleaned_data["message"],
-                )
-                return done
-            form.add_error(None, wait_message(wait))
-            status = 429
-        return render(
-            request, self.template_name, {"form": form, "creator": creator}, status=status
+        outcome = message_received(
+            request,
+            form,
+            scope="removal",
+            store=lambda data: removal_request_create(
+                creator=creator,
+                profile_url=data.get("profile_url", ""),
+                email=data["email"],
+                is_owner=data["is_owner"],
+                message=data["message"],
+            ),
+            done=HttpResponseRedirect(request.path + "?sent=1"),
         )
+        if isinstance(outcome, HttpResponse):
+            return outcome
+        context = {"form": form, "creator": creator}
+        return render(request, self.template_name, context, status=outcome)

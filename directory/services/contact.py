@@ -15,6 +15,13 @@ from directory.models import ContactMessage, Creator, RemovalRequest
 from directory.services.notify import email_send
 
 
+def _admin_url(obj: ContactMessage | RemovalRequest) -> str:
+    meta = obj._meta
+    return settings.SITE_URL + reverse(
+        f"admin:{meta.app_label}_{meta.model_name}_change", args=[obj.pk]
+    )
+
+
 def _email_moderators(*, template: str, context: dict) -> None:
     email_send(
         to=list(settings.MODERATOR_EMAILS),
@@ -30,11 +37,7 @@ def contact_message_create(*, name: str, email: str, message: str) -> ContactMes
         contact = ContactMessage.objects.create(name=name, email=email, message=message)
         _email_moderators(
             template="contact_message",
-            context={
-                "contact": contact,
-                "admin_url": settings.SITE_URL
-                + reverse("admin:directory_contactmessage_change", args=[contact.pk]),
-            },
+            context={"contact": contact, "admin_url": _admin_url(contact)},
         )
     return contact
 
@@ -57,10 +60,6 @@ def removal_request_create(
         )
         _email_moderators(
             template="removal_request",
-            context={
-                "removal": request,
-                "admin_url": settings.SITE_URL
-                + reverse("admin:directory_removalrequest_change", args=[request.pk]),
-            },
+            context={"removal": request, "admin_url": _admin_url(request)},
         )
     return request

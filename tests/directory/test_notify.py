@@ -5,7 +5,6 @@ from __future__ import annotations
 import smtplib
 
 import pytest
-from celery import current_app
 from django.core import mail
 from django.db import transaction
 
@@ -14,25 +13,7 @@ from directory.services.submissions import submission_decided
 from directory.tasks import email_deliver
 from tests.directory.submit_helpers import submit_data
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def eager():
-    """Tasks run in-process when sent, so a sent email lands in mail.outbox at once."""
-    current_app.conf.task_always_eager = True
-    yield
-    current_app.conf.task_always_eager = False
-
-
-@pytest.fixture(autouse=True)
-def _own_cache(settings, request):
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-            "LOCATION": request.node.nodeid,
-        }
-    }
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("own_cache")]
 
 
 def _send(**overrides):
@@ -46,7 +27,7 @@ def _send(**overrides):
 
 
 def test_email_is_sent_only_after_the_transaction_commits(
-    eager, django_capture_on_commit_callbacks
+    eager_tasks, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
         with transaction.atomic():
@@ -56,16 +37,19 @@ def test_email_is_sent_only_after_the_transaction_commits(
     assert len(mail.outbox) == 1
 
 
-def test_no_email_when_the_transaction_rolls_back(eager, django_capture_on_commit_callbacks):
-    with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        with pytest.raises(RuntimeError), transaction.atomic():
-            _send()
-            raise RuntimeError("the form failed after all")
+def test_no_email_when_the_transaction_rolls_back(eager_tasks, django_capture_on_commit_callbacks):
+    with (
+        django_capture_on_commit_callbacks(execute=True) as callbacks,
+        pytest.raises(RuntimeError),
+        transaction.atomic(),
+    ):
+        _send()
+        raise RuntimeError("the form failed after all")
     assert callbacks == [] and mail.outbox == []
 
 
 def test_email_has_plain_text_and_html_and_a_one_line_subject(
-    eager, django_capture_on_commit_callbacks
+    eager_tasks, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
         _send()
@@ -76,7 +60,7 @@ def test_email_has_plain_text_and_html_and_a_one_line_subject(
     assert mimetype == "text/html" and "Hi &lt;b&gt;" in html
 
 
-def test_nobody_to_tell_sends_nothing(eager, django_capture_on_commit_callbacks):
+def test_nobody_to_tell_sends_nothing(eager_tasks, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         _send(to=[])
     assert callbacks == [] and mail.outbox == []
@@ -101,7 +85,7 @@ def test_a_failing_mail_server_is_retried(monkeypatch):
 
 
 def test_a_submission_emails_its_private_status_link_after_commit(
-    client, eager, django_capture_on_commit_callbacks
+    client, eager_tasks, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post("/submit/", submit_data())
@@ -112,7 +96,7 @@ def test_a_submission_emails_its_private_status_link_after_commit(
 
 
 def test_a_decision_emails_the_submitter_once_with_the_reason(
-    client, eager, django_capture_on_commit_callbacks
+    client, eager_tasks, django_capture_on_commit_callbacks
 ):
     from directory.models import Submission
 
@@ -128,7 +112,7 @@ def test_a_decision_emails_the_submitter_once_with_the_reason(
 
 
 def test_an_approval_records_it_and_links_the_profile(
-    client, eager, django_capture_on_commit_callbacks
+    client, eager_tasks, django_capture_on_commit_callbacks
 ):
     from directory.models import Submission
 

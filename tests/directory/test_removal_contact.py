@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-from celery import current_app
 from django.core import mail
 
 from directory.models import (
@@ -20,24 +19,7 @@ from directory.services.removal import creator_remove, link_is_tombstoned, slug_
 from tests.directory.submit_helpers import submit_data
 from tests.factories import CreatorFactory, PlatformLinkFactory, StatsSnapshotFactory
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _own_cache(settings, request):
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-            "LOCATION": request.node.nodeid,
-        }
-    }
-
-
-@pytest.fixture
-def eager():
-    current_app.conf.task_always_eager = True
-    yield
-    current_app.conf.task_always_eager = False
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("own_cache")]
 
 
 @pytest.fixture
@@ -105,7 +87,7 @@ def test_every_profile_links_to_the_removal_request_form(client):
 
 
 def test_a_removal_request_from_a_profile_is_stored_and_moderators_emailed(
-    client, settings, eager, django_capture_on_commit_callbacks
+    client, settings, eager_tasks, django_capture_on_commit_callbacks
 ):
     settings.MODERATOR_EMAILS = ["mods@example.org"]
     creator = CreatorFactory()
@@ -146,7 +128,7 @@ def test_about_names_who_runs_it_and_shows_the_contact_email(client, settings):
 
 
 def test_the_contact_form_stores_the_message_and_emails_moderators(
-    client, settings, eager, django_capture_on_commit_callbacks
+    client, settings, eager_tasks, django_capture_on_commit_callbacks
 ):
     settings.MODERATOR_EMAILS = ["mods@example.org", "lead@example.org"]
     data = {"name": "Jo", "email": "jo@example.org", "message": "A question."}

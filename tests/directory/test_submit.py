@@ -17,19 +17,8 @@ from directory.services.submissions import status_token
 from tests.directory.submit_helpers import submit_data
 from tests.factories import CreatorFactory, PlatformLinkFactory, TopicFactory, UserFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("own_cache")]
 URL = "/submit/"
-
-
-@pytest.fixture(autouse=True)
-def _own_cache(settings, request):
-    # Each test its own throttle counters, whatever else shares the Redis database.
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-            "LOCATION": request.node.nodeid,
-        }
-    }
 
 
 def test_the_form_renders_with_one_link_row_and_a_hidden_honeypot(client):

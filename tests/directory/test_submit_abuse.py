@@ -14,18 +14,8 @@ from directory.services.dispatch import links_dispatch
 from tests.directory.submit_helpers import submit_data
 from tests.factories import UserFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("own_cache")]
 URL = "/submit/"
-
-
-@pytest.fixture(autouse=True)
-def _own_cache(settings, request):
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-            "LOCATION": request.node.nodeid,
-        }
-    }
 
 
 def test_a_filled_honeypot_is_dropped_silently_with_the_same_answer(client):
