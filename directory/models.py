@@ -408,6 +408,7 @@ class ScoreHistory(models.Model):
 # Submissions, contact and removal (directory/submission_models.py), re-exported for callers.
 from .submission_models import (  # noqa: E402, F401
     ContactMessage,
+    OutgoingEmail,
     RejectionReason,
     RemovalRequest,
     Submission,

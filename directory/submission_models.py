@@ -1,5 +1,6 @@
 """What visitors send us: submissions of creators, contact messages, removal requests, and the
-tombstones that remember (as hashes only) what was removed at its owner's request.
+tombstones that remember (as hashes only) what was removed at its owner's request; and the
+outbox of emails we send them.
 
 Kept apart from `directory.models` (creators, links, statistics) so that module stays about the
 directory itself; `directory.models` re-exports everything here.
@@ -166,3 +167,28 @@ class RemovalRequest(ReceivedMessage):
 
     def __str__(self) -> str:
         return f"{self.creator or self.profile_url or '?'} {self.created_at:%Y-%m-%d}"
+
+
+class OutgoingEmail(models.Model):
+    """A rendered email waiting to be delivered: the outbox behind `notify.email_send`.
+
+    Written in the caller's transaction (so a rollback sends nothing) and deleted once the mail
+    server took it; a row still here after a while was not delivered (broker or mail server
+    down) and the periodic `resend_emails` task sends it again.
+    """
+
+    to = models.JSONField(_("to"))
+    subject = models.CharField(_("subject"), max_length=300)
+    text = models.TextField(_("plain text"))
+    html = models.TextField(_("HTML"))
+    attempts = models.PositiveIntegerField(_("attempts"), default=0)
+    last_error = models.TextField(_("last error"), blank=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["created_at"]
+        verbose_name = _("outgoing email")
+        verbose_name_plural = _("outgoing emails")
+
+    def __str__(self) -> str:
+        return self.subject

@@ -1,14 +1,17 @@
-"""Sending email: rendered now, delivered by a Celery task once the transaction commits.
+"""Sending email: rendered now, stored in an outbox, delivered by a Celery task after commit.
 
 `email_send()` is the one way the site sends mail. The message is rendered in the caller (from
-a subject, a plain-text and an HTML template), so the task carries only strings; it is handed
-to the broker only after the current transaction commits (nothing is sent for a rollback) and
-with one quick attempt, so neither a slow mail server nor a broker that is down holds a
-request. The task (`directory.tasks.email_deliver`) retries a failing mail server with back-off.
+a subject, a plain-text and an HTML template) and written to the `OutgoingEmail` outbox in the
+caller's transaction, so a rollback sends nothing. After commit the task
+(`directory.tasks.email_deliver`) is handed to the broker with one quick attempt, so neither a
+slow mail server nor a broker that is down holds a request. The task retries a failing mail
+server with back-off; whatever is still in the outbox later (the broker was down, the retries
+ran out) is sent again by the periodic `resend_emails` task. A delivered message is deleted.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -16,13 +19,21 @@ from typing import Any
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
+from django.db.models import F
 from django.template.loader import render_to_string
+from django.utils import timezone
 
+from directory.models import OutgoingEmail
 from directory.services.enqueue import task_publish
 
 logger = logging.getLogger(__name__)
 
 DELIVER_TASK = "directory.tasks.email_deliver"
+# Longer than the task's own retries take to start (so a retrying message is not sent twice
+# at once; a delivery takes the row's lock, and a delivered row is gone).
+RESEND_AFTER = dt.timedelta(minutes=10)
+# The outbox gives up on a message after this many failed deliveries.
+MAX_ATTEMPTS = 20
 
 
 def email_send(
@@ -39,29 +50,59 @@ def email_send(
         return
     context = {"SITE_URL": settings.SITE_URL, "SITE_NAME": "Mental Health Voices", **context}
     # One line, whatever the template's whitespace: a header cannot hold a newline.
-    subject = " ".join(render_to_string(subject_template, context).split())
-    message = {
-        "to": recipients,
-        "subject": subject,
-        "text": render_to_string(text_template, context),
-        "html": render_to_string(html_template, context),
-    }
-
-    def publish() -> None:
-        try:
-            task_publish(name=DELIVER_TASK, kwargs=message)
-        except Exception as exc:  # the broker is down: never fail the request that sent it
-            logger.error(
-                "email %r to %d recipient(s) not queued: %s", subject, len(recipients), exc
-            )
-
-    transaction.on_commit(publish)
-
-
-def email_deliver(*, to: list[str], subject: str, text: str, html: str) -> None:
-    """Hand one rendered message to the mail backend (called by the task; raises on failure)."""
-    email = EmailMultiAlternatives(
-        subject=subject, body=text, from_email=settings.DEFAULT_FROM_EMAIL, to=to
+    subject = " ".join(render_to_string(subject_template, context).split())[:300]
+    email = OutgoingEmail.objects.create(
+        to=recipients,
+        subject=subject,
+        text=render_to_string(text_template, context),
+        html=render_to_string(html_template, context),
     )
-    email.attach_alternative(html, "text/html")
-    email.send(fail_silently=False)
+    transaction.on_commit(lambda: _publish(email.pk))
+
+
+def _publish(email_id: int) -> bool:
+    try:
+        task_publish(name=DELIVER_TASK, kwargs={"email_id": email_id})
+    except Exception as exc:  # the broker is down: never fail the request that sent it
+        logger.warning("email %s left in the outbox for later: %s", email_id, exc)
+        return False
+    return True
+
+
+def email_deliver(*, email_id: int) -> None:
+    """Hand one outbox message to the mail backend and delete it (raises on failure)."""
+    with transaction.atomic():
+        email = (
+            OutgoingEmail.objects.select_for_update(skip_locked=True).filter(pk=email_id).first()
+        )
+        if email is None:  # delivered already, or being delivered right now
+            return
+        message = EmailMultiAlternatives(
+            subject=email.subject,
+            body=email.text,
+            from_email=settings.DEFAULT_FROM_EMAIL,
+            to=email.to,
+        )
+        message.attach_alternative(email.html, "text/html")
+        try:
+            message.send(fail_silently=False)
+        except Exception as exc:  # recorded below, outside the lock, then raised for a retry
+            error = exc
+        else:
+            email.delete()
+            return
+    OutgoingEmail.objects.filter(pk=email_id).update(
+        attempts=F("attempts") + 1, last_error=str(error)[:1000]
+    )
+    raise error
+
+
+def emails_resend(*, now: dt.datetime | None = None) -> int:
+    """Send again what has waited in the outbox longer than RESEND_AFTER; returns how many."""
+    cutoff = (now or timezone.now()) - RESEND_AFTER
+    ids = list(
+        OutgoingEmail.objects.filter(created_at__lt=cutoff, attempts__lt=MAX_ATTEMPTS)
+        .order_by("created_at")
+        .values_list("pk", flat=True)[:500]
+    )
+    return sum(_publish(email_id) for email_id in ids)

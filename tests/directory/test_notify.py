@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import smtplib
 
 import pytest
+from celery import current_app
 from django.core import mail
 from django.db import transaction
+from django.utils import timezone
 
-from directory.services.notify import email_send
+from directory.models import OutgoingEmail
+from directory.services.notify import email_send, emails_resend
 from directory.services.submissions import submission_decided
 from directory.tasks import email_deliver
 from tests.directory.submit_helpers import submit_data
@@ -66,8 +70,14 @@ def test_nobody_to_tell_sends_nothing(eager_tasks, django_capture_on_commit_call
     assert callbacks == [] and mail.outbox == []
 
 
-def test_a_failing_mail_server_is_retried(monkeypatch):
-    def refuse(**kwargs):
+def test_a_failing_mail_server_is_retried_and_the_message_kept(
+    monkeypatch, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=False):
+        _send()
+    email = OutgoingEmail.objects.get()
+
+    def refuse(self, fail_silently=False):
         raise smtplib.SMTPServerDisconnected("gone")
 
     retried = {}
@@ -76,12 +86,44 @@ def test_a_failing_mail_server_is_retried(monkeypatch):
         retried.update(exc=exc, countdown=countdown)
         return RuntimeError("retry")
 
-    monkeypatch.setattr("directory.services.notify.email_deliver", refuse)
+    monkeypatch.setattr("django.core.mail.EmailMultiAlternatives.send", refuse)
     monkeypatch.setattr(email_deliver, "retry", fake_retry)
     with pytest.raises(RuntimeError, match="retry"):
-        email_deliver.run(to=["a@example.org"], subject="s", text="t", html="h")
+        email_deliver.run(email_id=email.pk)
     assert isinstance(retried["exc"], smtplib.SMTPServerDisconnected)
     assert retried["countdown"] >= 30
+    email.refresh_from_db()
+    assert (email.attempts, email.last_error) == (1, "gone")
+    assert mail.outbox == []
+
+
+def test_a_delivered_message_leaves_the_outbox_and_is_not_sent_twice(
+    eager_tasks, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        _send()
+    assert len(mail.outbox) == 1
+    assert not OutgoingEmail.objects.exists()
+    email_deliver.run(email_id=1)  # a duplicate message finds nothing to send
+    assert len(mail.outbox) == 1
+
+
+def test_with_the_broker_down_the_email_waits_in_the_outbox_then_is_resent(
+    monkeypatch, eager_tasks, django_capture_on_commit_callbacks
+):
+    def broker_down(**kwargs):
+        raise OSError("connection refused")
+
+    monkeypatch.setattr("directory.services.notify.task_publish", broker_down)
+    with django_capture_on_commit_callbacks(execute=True):
+        _send()
+    assert mail.outbox == [] and OutgoingEmail.objects.count() == 1
+    monkeypatch.undo()
+    current_app.conf.task_always_eager = True
+    later = timezone.now() + dt.timedelta(minutes=11)
+    assert emails_resend(now=timezone.now()) == 0  # too recent: its own task may still come
+    assert emails_resend(now=later) == 1
+    assert len(mail.outbox) == 1 and not OutgoingEmail.objects.exists()
 
 
 def test_a_submission_emails_its_private_status_link_after_commit(

@@ -9,7 +9,7 @@ import pytest
 from celery import current_app
 from django.test import Client
 
-from directory.models import Creator, PlatformLink, Submission
+from directory.models import Creator, OutgoingEmail, PlatformLink, Submission
 from directory.services.dispatch import links_dispatch
 from tests.directory.submit_helpers import submit_data
 from tests.factories import UserFactory
@@ -123,6 +123,8 @@ def test_submitting_with_the_broker_down_is_saved_and_confirmed_quickly(
     link = PlatformLink.objects.get(url="https://calm-voice.org/")
     # Not sent, so not marked in flight: the dispatcher picks it up once the broker is back.
     assert link.enqueued_at is None
+    # Both confirmation emails wait in the outbox for the periodic resend.
+    assert OutgoingEmail.objects.count() == 2
     sent: list[int] = []
     monkeypatch.setattr(
         "directory.tasks.send_refresh", lambda plan: sent.extend(i for i, _ in plan)
