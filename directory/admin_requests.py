@@ -1,4 +1,5 @@
-"""Admin for what visitors send: submissions, contact messages, removal requests, tombstones.
+"""Admin for what visitors send: submissions, contact messages, removal requests, tombstones,
+and the email outbox (what is waiting there was not delivered yet).
 
 Moderators work through contact messages and removal requests here; submissions are read-only
 (decisions are made on the creator, through `submission_decided`), and tombstones are hashes
@@ -10,7 +11,7 @@ from __future__ import annotations
 from django.contrib import admin
 from django.http import HttpRequest
 
-from .models import ContactMessage, RemovalRequest, Submission, Tombstone
+from .models import ContactMessage, OutgoingEmail, RemovalRequest, Submission, Tombstone
 
 
 @admin.register(ContactMessage)
@@ -60,6 +61,18 @@ class TombstoneAdmin(admin.ModelAdmin):
     list_display = ("kind", "digest", "created_at")
     list_filter = ("kind",)
     readonly_fields = ("kind", "digest", "created_at")
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+
+@admin.register(OutgoingEmail)
+class OutgoingEmailAdmin(admin.ModelAdmin):
+    list_display = ("created_at", "subject", "attempts", "last_error")
+    readonly_fields = ("to", "subject", "text", "html", "attempts", "last_error", "created_at")
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

@@ -87,11 +87,8 @@ def link_check(*, url: str, platform: str | None = None) -> NormalisedLink:
             "Thank you for understanding.",
             code="removed",
         )
-    existing = (
-        PlatformLink.objects.filter(platform=link.platform, url=link.url)
-        .select_related("creator")
-        .first()
-    )
+    # By URL alone: the same address under another platform is still the same account.
+    existing = PlatformLink.objects.filter(url=link.url).select_related("creator").first()
     if existing is None:
         return link
     creator = existing.creator

@@ -278,3 +278,37 @@ def test_an_existing_slug_gets_a_number(client):
     CreatorFactory(slug="sam-rivers")
     client.post(URL, submit_data())
     assert Creator.objects.filter(slug="sam-rivers-2").exists()
+
+
+def test_the_same_address_under_another_platform_is_still_a_duplicate(client):
+    PlatformLinkFactory(url="https://calm-voice.org/", platform="blog")
+    rows = [{"url": "https://calm-voice.org/", "platform": "wordpress"}]
+    assert "already listed" in client.post(URL, submit_data(links=rows)).content.decode()
+
+
+def test_the_form_and_status_page_take_a_fixed_number_of_queries(
+    client, django_assert_max_num_queries
+):
+    TopicFactory.create_batch(5)
+    with django_assert_max_num_queries(3):
+        client.get(URL)
+    client.post(URL, submit_data(links=[{"url": f"https://v{n}.org/"} for n in range(5)]))
+    url = reverse(
+        "directory:submission_status", kwargs={"token": status_token(Submission.objects.get())}
+    )
+    with django_assert_max_num_queries(4):
+        assert client.get(url).status_code == 200
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/submit/status/%00/",
+        "/submit/status/" + "a" * 5000 + "/",
+        "/submit/status/..%2F..%2F/",
+        "/submit/status/e30:1abc:xyz/",
+        "/creators/%E2%80%AE/removal/",
+    ],
+)
+def test_odd_addresses_are_not_found_never_a_500(client, path):
+    assert client.get(path).status_code == 404
