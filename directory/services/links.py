@@ -42,7 +42,7 @@ def link_normalise(*, url: str, platform: str | None = None) -> NormalisedLink:
         # Public profiles have names; a bare address is never one, and a stored link is public.
         # (Local testing against 127.0.0.1 servers turns this off with the private-host check.)
         raise ValidationError(
-            "This is not a valid http(s) URL: use the site's name, not its IP address.",
+            "not a valid http(s) URL: use the site's name, not its IP address",
             code="invalid_url",
         )
     return NormalisedLink(platform=detected, url=canonical)

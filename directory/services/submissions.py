@@ -80,7 +80,10 @@ def link_check(*, url: str, platform: str | None = None) -> NormalisedLink:
     who it was is not said), `listed` (with a link to the profile), `pending` (awaiting review),
     `known` (on a profile that is not public).
     """
-    link = link_normalise(url=url, platform=platform)
+    try:
+        link = link_normalise(url=url, platform=platform)
+    except ValidationError as exc:
+        raise ValidationError(_as_sentence(exc), code=exc.code) from None
     if link_is_tombstoned(link.url):
         raise ValidationError(
             "This link cannot be added: the person it belongs to asked not to be listed here. "
@@ -109,6 +112,17 @@ def link_check(*, url: str, platform: str | None = None) -> NormalisedLink:
     raise ValidationError(
         "This link is already known to us and cannot be submitted again.", code="known"
     )
+
+
+def _as_sentence(exc: ValidationError) -> str:
+    # The URL rules speak in fragments ("points at a private or local address"); a visitor
+    # reads a sentence.
+    message = exc.messages[0]
+    if message.startswith("not "):
+        return f"We cannot use this link: it is {message}."
+    if message[:1].islower():
+        return f"We cannot use this link: it {message}."
+    return message
 
 
 def form_token_new() -> str:

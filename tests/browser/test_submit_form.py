@@ -80,3 +80,18 @@ def test_suggesting_a_creator_without_javascript(browser, site, width):
     platforms = page.locator(".status-links .platform").all_inner_texts()
     assert sorted(platforms) == ["Blog / RSS", "YouTube"]
     context.close()
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_the_contact_form_on_about(browser, site, width):
+    context = browser.new_context(viewport=WIDTHS[width], java_script_enabled=False)
+    page = context.new_page()
+    page.goto(site + "/about/")
+    assert page.evaluate("document.documentElement.scrollWidth") <= WIDTHS[width]["width"]
+    _shot(page, f"about-{width}")
+    page.locator("#contact_email").fill("jo@example.org")
+    page.locator("#contact_message").fill("Hello, a question about the scores.")
+    page.get_by_role("button", name="Send message").click()
+    page.wait_for_url("**/about/?sent=contact#contact")
+    assert "your message has reached the moderators" in page.locator("#contact").inner_text()
+    context.close()

@@ -312,3 +312,16 @@ def test_the_form_and_status_page_take_a_fixed_number_of_queries(
 )
 def test_odd_addresses_are_not_found_never_a_500(client, path):
     assert client.get(path).status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("url", "sentence"),
+    [
+        ("javascript:alert(1)", "We cannot use this link: it is not a valid http(s) URL."),
+        ("http://127.0.0.1/", "We cannot use this link: it points at a private or local address."),
+        ("http://8.8.8.8/", "use the site&#x27;s name, not its IP address."),
+    ],
+)
+def test_a_refused_link_is_explained_in_a_sentence(client, url, sentence):
+    html = client.post(URL, submit_data(links=[{"url": url}])).content.decode()
+    assert sentence in html
