@@ -353,6 +353,38 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
+# --- Email, submissions and contact ---------------------------------------------------------
+# Django 6.1's MAILERS (the EMAIL_* settings are deprecated); the environment keeps the familiar
+# EMAIL_* names. Without EMAIL_HOST mail is printed to the console (what `make run` shows).
+# Mail is always sent by a Celery task after the transaction commits (directory.services.notify).
+_EMAIL_HOST = env_str("EMAIL_HOST", "") or ""
+if _EMAIL_HOST:
+    MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {
+                "host": _EMAIL_HOST,
+                "port": env_int("EMAIL_PORT", 587, minimum=1),
+                "username": env_str("EMAIL_HOST_USER", "") or None,
+                "password": env_str("EMAIL_HOST_PASSWORD", "") or None,
+                "use_tls": env_bool("EMAIL_USE_TLS", default=True),
+                "timeout": 10,
+            },
+        }
+    }
+else:
+    MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "") or "Mental Health Voices <noreply@localhost>"
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Who is told about contact messages and removal requests; shown nowhere.
+MODERATOR_EMAILS = env_list("MODERATOR_EMAILS", [])
+# Shown on /about/ when set.
+CONTACT_EMAIL = env_str("CONTACT_EMAIL", "") or ""
+# Named on /about/ as the people who run the directory.
+SITE_OPERATOR = env_str("SITE_OPERATOR", "") or "the Mental Health Voices volunteer moderators"
+# Per visitor address and per account, same syntax as the API throttle rates.
+SUBMISSION_RATE_LIMIT = env_rate("SUBMISSION_RATE_LIMIT", "5/hour")
+
 # --- API ------------------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],

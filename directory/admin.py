@@ -205,3 +205,7 @@ class TopicAdmin(admin.ModelAdmin):
 class LanguageAdmin(admin.ModelAdmin):
     list_display = ("code", "name")
     search_fields = ("code", "name")
+
+
+# Submissions, contact messages, removal requests and tombstones (admin_requests.py).
+from . import admin_requests  # noqa: E402, F401

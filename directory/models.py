@@ -406,3 +406,17 @@ class ScoreHistory(models.Model):
 
     def __str__(self) -> str:
         return f"{self.creator} {self.date}: {self.score:.1f}"
+
+
+# Submissions, contact and removal (directory/submission_models.py), re-exported for callers.
+from .submission_models import (  # noqa: E402, F401
+    ContactMessage,
+    OutgoingEmail,
+    RejectionReason,
+    RemovalRequest,
+    Submission,
+    SubmissionRelationship,
+    SubmissionStatus,
+    Tombstone,
+    TombstoneKind,
+)

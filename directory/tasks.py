@@ -125,3 +125,29 @@ def recompute_scores() -> None:
     from directory.services.scores import creators_recompute_scores
 
     creators_recompute_scores()
+
+
+EMAIL_MAX_RETRIES = 6
+
+
+@shared_task(bind=True, acks_late=True, ignore_result=True, max_retries=EMAIL_MAX_RETRIES)
+def email_deliver(self, email_id: int) -> None:
+    """Deliver one outbox message (directory.services.notify); a mail server that is down or
+    refuses for now is retried with back-off (about 1 min, 2, 4 … 32), then left to
+    `resend_emails`."""
+    from smtplib import SMTPException
+
+    from directory.services.notify import email_deliver as deliver
+
+    try:
+        deliver(email_id=email_id)
+    except (SMTPException, OSError) as exc:
+        raise self.retry(exc=exc, countdown=retry_countdown(self.request.retries)) from None
+
+
+@shared_task(ignore_result=True, soft_time_limit=120, time_limit=180)
+def resend_emails() -> int:
+    """Run by beat every 15 minutes: send again what is still in the email outbox."""
+    from directory.services.notify import emails_resend
+
+    return emails_resend()

@@ -3,7 +3,7 @@
 from django.urls import path
 from django.views.generic import RedirectView
 
-from . import views
+from . import views, views_submit
 
 app_name = "directory"
 
@@ -20,4 +20,18 @@ urlpatterns = [
     path("help/", views.HelpView.as_view(), name="help"),
     path("about/", views.AboutView.as_view(), name="about"),
     path("about/scoring/", views.ScoringMethodView.as_view(), name="scoring"),
+    # Submitting, contact and removal (views_submit.py).
+    path("submit/", views_submit.SubmitView.as_view(), name="submit"),
+    path(
+        "submit/status/<str:token>/",
+        views_submit.SubmissionStatusView.as_view(),
+        name="submission_status",
+    ),
+    path("about/contact/", views_submit.ContactView.as_view(), name="contact"),
+    path("removal/", views_submit.RemovalRequestView.as_view(), name="removal_request"),
+    path(
+        "creators/<slug:slug>/removal/",
+        views_submit.RemovalRequestView.as_view(),
+        name="creator_removal_request",
+    ),
 ]

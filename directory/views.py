@@ -20,7 +20,8 @@ from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
 from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView, TemplateView
@@ -29,6 +30,8 @@ from django_filters.views import FilterView
 from .filters import EMERGING_MAX_FOLLOWERS, CreatorFilter
 from .models import Creator, Language, Topic
 from .params import parse_request_int
+from .services.removal import slug_is_tombstoned
+from .views_submit import about_context
 
 # How many days of score history the profile chart shows.
 HISTORY_POINTS = 180
@@ -186,6 +189,15 @@ class CreatorDetailView(DetailView):
     def get_queryset(self) -> QuerySet[Creator]:
         return Creator.objects.listed().with_listing_data()
 
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        try:
+            return super().get(request, *args, **kwargs)
+        except Http404:
+            # Removed at the creator's request: say it is gone for good, not "never existed".
+            if slug_is_tombstoned(self.kwargs["slug"]):
+                return render(request, "directory/creator_gone.html", status=410)
+            raise
+
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         creator: Creator = self.object
@@ -265,13 +277,13 @@ class HelpView(TemplateView):
 
 
 class AboutView(TemplateView):
+    """`/about/`: who runs the directory, the contact form and how to ask for removal."""
+
     template_name = "pages/about.html"
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
-        contact = settings.CONTACT_URL
-        # CONTACT_URL defaults to this page; linking a page to itself helps no one.
-        context["contact_url"] = "" if contact.rstrip("/").endswith("/about") else contact
+        context.update(about_context(contact_sent=self.request.GET.get("sent") == "contact"))
         return context
 
 

@@ -73,3 +73,25 @@ def _no_real_network(monkeypatch):
         return real_connect(self, address)
 
     monkeypatch.setattr(socket.socket, "connect", guarded_connect)
+
+
+@pytest.fixture
+def own_cache(settings, request) -> None:
+    """This test's own in-memory cache, e.g. for throttle counters that must start at zero
+    whatever else shares the Redis database."""
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": request.node.nodeid,
+        }
+    }
+
+
+@pytest.fixture
+def eager_tasks():
+    """Celery tasks run in-process when sent (e.g. an email lands in mail.outbox at once)."""
+    from celery import current_app
+
+    current_app.conf.task_always_eager = True
+    yield
+    current_app.conf.task_always_eager = False

@@ -9,17 +9,43 @@ links stay un-enqueued and the dispatcher picks them up on its next run.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from typing import Any
 
 from celery import current_app
 from django.db import transaction
 from django.utils import timezone
+from kombu import Connection
 
 from directory.models import PlatformLink
 
 logger = logging.getLogger(__name__)
 
 REFRESH_TASK = "directory.tasks.refresh_link"
+# One short attempt to reach the broker. kombu otherwise retries the connection for its whole
+# connect timeout (4 s) and Celery's publish retry adds more: a request must not wait for a broker
+# that is down. What could not be sent is picked up later (the dispatcher, for links).
+QUICK_CONNECT_TIMEOUT = 0.5
+
+
+@contextmanager
+def broker_connection_quick() -> Iterator[Connection]:
+    """A broker connection that fails at once, not after retries, when the broker is down."""
+    app = current_app
+    options = {**(app.conf.broker_transport_options or {}), "max_retries": 0}
+    with app.connection_for_write(
+        connect_timeout=QUICK_CONNECT_TIMEOUT, transport_options=options
+    ) as connection:
+        yield connection
+
+
+def task_publish(*, name: str, kwargs: dict[str, Any], countdown: int | None = None) -> None:
+    """Send task `name` now with one quick attempt; raises if the broker cannot be reached."""
+    with broker_connection_quick() as connection:
+        current_app.tasks[name].apply_async(
+            kwargs=kwargs, countdown=countdown, connection=connection, retry=False
+        )
 
 
 def links_send(plan: Iterable[tuple[int, int]]) -> int:
@@ -32,9 +58,12 @@ def links_send(plan: Iterable[tuple[int, int]]) -> int:
     sent = 0
     try:
         task = current_app.tasks[REFRESH_TASK]
-        for link_id, countdown in plan:
-            task.apply_async((link_id,), countdown=countdown)
-            sent += 1
+        with broker_connection_quick() as connection:
+            for link_id, countdown in plan:
+                task.apply_async(
+                    (link_id,), countdown=countdown, connection=connection, retry=False
+                )
+                sent += 1
     except Exception as exc:  # kombu raises several types (OperationalError, OSError, ...)
         unsent = [link_id for link_id, _ in plan[sent:]]
         logger.warning("broker unavailable (%s); %d refreshes left for later", exc, len(unsent))

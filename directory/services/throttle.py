@@ -19,8 +19,13 @@ from django.http import HttpRequest
 
 logger = logging.getLogger(__name__)
 
-# As DRF reads a rate, by the period's first letter: `5/second`, `120/min`, `30/Hour` all work.
-_PERIODS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+# Every period `config.env.env_rate` accepts (and DRF reads), so a valid setting always parses.
+_PERIODS = {
+    **dict.fromkeys(("s", "sec", "second"), 1),
+    **dict.fromkeys(("m", "min", "minute"), 60),
+    **dict.fromkeys(("h", "hour"), 3600),
+    **dict.fromkeys(("d", "day"), 86400),
+}
 
 
 @dataclass(frozen=True, slots=True)

@@ -42,6 +42,9 @@ PAGES = [
     "/about/",
     "/about/scoring/",
     "/no-such-page/",
+    "/submit/",
+    "/removal/",
+    PROFILE + "removal/",
 ]
 
 

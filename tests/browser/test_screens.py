@@ -58,7 +58,10 @@ def browser(site, chromium):
         browser.close()
 
 
-PAGES = ["/", "/emerging/", "/creators/bulk-001/", "/help/", "/about/", "/about/scoring/"]
+PAGES = [
+    *("/", "/emerging/", "/creators/bulk-001/", "/help/", "/about/", "/about/scoring/"),
+    *("/submit/", "/removal/"),
+]
 
 
 @pytest.mark.parametrize("path", PAGES)
