@@ -6,6 +6,7 @@ variable. A bad value stops start-up with a message naming the variable.
 
 from __future__ import annotations
 
+import datetime as dt
 import sys
 from pathlib import Path
 
@@ -26,6 +27,7 @@ from .env import (
     env_rate,
     env_str,
     env_url,
+    env_url_path,
     load_dotenv,
 )
 
@@ -61,7 +63,8 @@ SITE_URL = (
 CONTACT_URL = env_str("CONTACT_URL", SITE_URL + "/about/") or SITE_URL + "/about/"
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # Our AdminSite (directory/admin_site.py): the moderation home, superuser-only bulk delete.
+    "config.apps.ModerationAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -75,6 +78,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "config.apps.CeleryBeatConfig",
+    "axes",
     "accounts",
     "directory",
 ]
@@ -91,6 +95,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes requires: turns a locked-out sign-in into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -314,6 +320,24 @@ try:
     merge_weights(SCORING_WEIGHTS)
 except ValueError as exc:
     raise ImproperlyConfigured(f"SCORING_WEIGHTS is invalid: {exc}") from None
+
+# --- Admin: where it lives and who may sign in (h-moderation) ------------------------------------
+ADMIN_URL = env_url_path("ADMIN_URL", "admin/")
+# django-axes counts failed sign-ins in the database (shared by every worker) and locks out the
+# account on any address, and the address for any account, after ADMIN_LOGIN_FAILURE_LIMIT
+# failures, for ADMIN_LOCKOUT_MINUTES after the last attempt.
+AUTHENTICATION_BACKENDS = [
+    "directory.admin_site.LockoutBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env_int("ADMIN_LOGIN_FAILURE_LIMIT", 5, minimum=1)
+AXES_COOLOFF_TIME = dt.timedelta(minutes=env_int("ADMIN_LOCKOUT_MINUTES", 15, minimum=1))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+# One rule for who a visitor is (TRUSTED_PROXY_COUNT), shared with the per-visitor throttles.
+AXES_CLIENT_IP_CALLABLE = "directory.admin_site.lockout_client_address"
+AXES_LOCKOUT_CALLABLE = "directory.admin_site.lockout_response"
+AXES_VERBOSE = False
 
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 LOGGING = {
