@@ -17,7 +17,7 @@ import markdown
 from django.conf import settings
 from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView, TemplateView
@@ -180,6 +180,16 @@ class CreatorDetailView(DetailView):
 
     def get_queryset(self) -> QuerySet[Creator]:
         return Creator.objects.listed().with_listing_data()
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        try:
+            return super().get(request, *args, **kwargs)
+        except Http404:
+            # A duplicate merged by a moderator: its old address leads to the creator it joined.
+            survivor = Creator.objects.listed().filter(merged_from__slug=kwargs.get("slug")).first()
+            if survivor is None:
+                raise
+            return HttpResponsePermanentRedirect(survivor.get_absolute_url())
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)

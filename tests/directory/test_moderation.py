@@ -1,0 +1,362 @@
+"""Moderation decisions, single (from a creator's page) and bulk (from the list): each changes
+what the public sees and writes the audit trail; a decision on a stale page is refused."""
+
+from __future__ import annotations
+
+import pytest
+from django.contrib.auth.models import Group
+from django.urls import reverse
+
+from directory.models import AuditAction, AuditEntry, Creator, CreatorStatus, StatsSnapshot
+from directory.services import moderation
+from tests.factories import (
+    CreatorFactory,
+    PlatformLinkFactory,
+    StatsSnapshotFactory,
+    TopicFactory,
+    UserFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+CHANGELIST = "admin:directory_creator_changelist"
+
+
+@pytest.fixture
+def moderator(client):
+    user = UserFactory(username="ana", first_name="Ana", last_name="Moderator", is_staff=True)
+    user.groups.add(Group.objects.get(name="Moderators"))
+    client.force_login(user)
+    return user
+
+
+def _public(client, creator: Creator) -> dict[str, bool]:
+    """Where the public can see this creator: list, profile, API."""
+    listing = client.get(reverse("directory:creator_list")).content.decode()
+    profile = client.get(reverse("directory:creator_detail", args=[creator.slug]))
+    api = client.get(f"/api/creators/{creator.slug}/")
+    return {
+        "list": creator.name in listing,
+        "profile": profile.status_code == 200,
+        "api": api.status_code == 200,
+    }
+
+
+VISIBLE = {"list": True, "profile": True, "api": True}
+INVISIBLE = {"list": False, "profile": False, "api": False}
+
+# (action, start status, extra POST data of the confirmation page, public after, audit action)
+DECISIONS = [
+    ("creator_approve_action", CreatorStatus.PENDING, {}, VISIBLE, AuditAction.APPROVED),
+    (
+        "creator_reject_action",
+        CreatorStatus.PENDING,
+        {"confirm": "yes", "reason": "not_about_mental_health", "note": "Fitness tips only."},
+        INVISIBLE,
+        AuditAction.REJECTED,
+    ),
+    (
+        "creator_hide_action",
+        CreatorStatus.APPROVED,
+        {"confirm": "yes", "note": "Checking a report."},
+        INVISIBLE,
+        AuditAction.HIDDEN,
+    ),
+    (
+        "creator_restore_action",
+        CreatorStatus.HIDDEN,
+        {"confirm": "yes"},
+        VISIBLE,
+        AuditAction.RESTORED,
+    ),
+    (
+        "creator_remove_action",
+        CreatorStatus.APPROVED,
+        {"confirm": "yes", "note": "Email from the creator."},
+        INVISIBLE,
+        AuditAction.REMOVED,
+    ),
+]
+
+
+def _decide_in_bulk(client, action: str, creators, extra: dict) -> str:
+    data = {"action": action, "_selected_action": [c.pk for c in creators], **extra}
+    for creator in creators:
+        data[f"seen_version_{creator.pk}"] = creator.version
+    return client.post(reverse(CHANGELIST), data, follow=True).content.decode()
+
+
+def _decide_on_its_page(client, action: str, creator: Creator, extra: dict) -> str:
+    data = {
+        "CHANGE_FORM-action": action,
+        "_selected_action": [creator.pk],
+        "seen_version": creator.version,
+        **extra,
+    }
+    url = reverse("admin:directory_creator_change", args=[creator.pk])
+    return client.post(url, data, follow=True).content.decode()
+
+
+@pytest.mark.parametrize(("action", "start", "extra", "after", "audit"), DECISIONS)
+def test_bulk_decision_changes_what_the_public_sees_and_is_audited(
+    client, moderator, action, start, extra, after, audit
+):
+    creators = [CreatorFactory(status=start) for _ in range(2)]
+    assert _public(client, creators[0]) == (VISIBLE if start == "approved" else INVISIBLE)
+    body = _decide_in_bulk(client, action, creators, extra)
+    assert "2 creators." in body
+    for creator in creators:
+        assert _public(client, creator) == after
+        entry = AuditEntry.objects.get(creator_ref=creator.pk, action=audit)
+        assert entry.actor == moderator
+        assert entry.changes["status"][0] == start
+        assert entry.note == extra.get("note", "")
+
+
+@pytest.mark.parametrize(("action", "start", "extra", "after", "audit"), DECISIONS)
+def test_single_decision_from_the_creators_page(
+    client, moderator, action, start, extra, after, audit
+):
+    creator = CreatorFactory(status=start)
+    body = _decide_on_its_page(client, action, creator, extra)
+    assert "1 creator." in body
+    assert _public(client, creator) == after
+    assert AuditEntry.objects.filter(creator_ref=creator.pk, action=audit).count() == 1
+
+
+def test_actions_that_hide_or_remove_ask_first(client, moderator):
+    creator = CreatorFactory(status=CreatorStatus.APPROVED)
+    for action in ("creator_hide_action", "creator_remove_action", "creator_reject_action"):
+        body = _decide_in_bulk(client, action, [creator], {})
+        assert "No, take me back" in body
+        creator.refresh_from_db()
+        assert creator.status == CreatorStatus.APPROVED
+
+
+def test_the_decision_and_reason_reach_the_submission(client, moderator, monkeypatch):
+    calls: list[dict] = []
+    monkeypatch.setattr(
+        "directory.services.moderation.submission_decided", lambda **kw: calls.append(kw)
+    )
+    approved, rejected = CreatorFactory(status="pending"), CreatorFactory(status="pending")
+    _decide_in_bulk(client, "creator_approve_action", [approved], {})
+    extra = {"confirm": "yes", "reason": "unverifiable", "note": "We could not find them."}
+    _decide_in_bulk(client, "creator_reject_action", [rejected], extra)
+    assert [(c["creator"].pk, c["approved"], c.get("reason", "")) for c in calls] == [
+        (approved.pk, True, ""),
+        (rejected.pk, False, "unverifiable"),
+    ]
+    assert calls[1]["note"] == "We could not find them."
+
+
+def test_reject_needs_a_reason(client, moderator):
+    creator = CreatorFactory(status=CreatorStatus.PENDING)
+    body = _decide_in_bulk(client, "creator_reject_action", [creator], {"confirm": "yes"})
+    assert "This field is required." in body
+    creator.refresh_from_db()
+    assert creator.status == CreatorStatus.PENDING
+
+
+def test_reject_with_an_unknown_reason_is_refused_not_a_500(client, moderator):
+    creator = CreatorFactory(status=CreatorStatus.PENDING)
+    extra = {"confirm": "yes", "reason": "<script>"}
+    body = _decide_in_bulk(client, "creator_reject_action", [creator], extra)
+    assert "Select a valid choice." in body
+
+
+def test_history_page_shows_moderator_reason_and_before_after(client, moderator):
+    creator = CreatorFactory(status=CreatorStatus.PENDING)
+    extra = {"confirm": "yes", "reason": "spam", "note": "Sells supplements."}
+    _decide_in_bulk(client, "creator_reject_action", [creator], extra)
+    body = client.get(reverse("admin:directory_creator_history", args=[creator.pk])).content
+    body = body.decode()
+    assert "Ana Moderator" in body
+    assert "spam" in body and "Sells supplements." in body
+    assert "pending → rejected" in body
+
+
+# -- concurrency -----------------------------------------------------------------------------
+
+
+def test_a_second_moderator_deciding_on_a_stale_list_is_refused(client, moderator):
+    creator = CreatorFactory(status=CreatorStatus.PENDING)
+    seen = creator.version
+    other = UserFactory(username="ben", is_staff=True)
+    moderation.creator_approve(creator=Creator.objects.get(pk=creator.pk), moderator=other)
+    creator.version = seen  # what the first moderator's page still shows
+    extra = {"confirm": "yes", "reason": "spam"}
+    body = _decide_in_bulk(client, "creator_reject_action", [creator], extra)
+    assert "was changed by ben (Approved) while you were deciding" in body
+    creator.refresh_from_db()
+    assert creator.status == CreatorStatus.APPROVED
+    assert not AuditEntry.objects.filter(action=AuditAction.REJECTED).exists()
+
+
+def test_saving_a_stale_change_form_is_refused(client):
+    client.force_login(UserFactory(username="root", is_staff=True, is_superuser=True))
+    creator = CreatorFactory(status=CreatorStatus.APPROVED, bio="Old bio")
+    url = reverse("admin:directory_creator_change", args=[creator.pk])
+    form = client.get(url).context["adminform"].form
+    data = {k: v for k, v in form.initial.items() if v is not None and not isinstance(v, list)}
+    data.update(
+        {
+            "bio": "My edit",
+            "seen_version": creator.version,
+            "links-TOTAL_FORMS": 0,
+            "links-INITIAL_FORMS": 0,
+        }
+    )
+    moderation.creator_hide(creator=creator)  # someone else, meanwhile
+    response = client.post(url, data)
+    assert response.status_code == 200
+    assert "while you were deciding" in response.content.decode()
+    creator.refresh_from_db()
+    assert creator.bio == "Old bio"
+
+
+def test_editing_public_fields_is_audited_before_and_after(client):
+    user = UserFactory(username="root", is_staff=True, is_superuser=True)
+    client.force_login(user)
+    creator = CreatorFactory(status=CreatorStatus.APPROVED, bio="Old bio")
+    url = reverse("admin:directory_creator_change", args=[creator.pk])
+    form = client.get(url).context["adminform"].form
+    data = {k: v for k, v in form.initial.items() if v is not None and not isinstance(v, list)}
+    data.update(
+        {
+            "bio": "New bio",
+            "seen_version": creator.version,
+            "links-TOTAL_FORMS": 0,
+            "links-INITIAL_FORMS": 0,
+        }
+    )
+    assert client.post(url, data).status_code == 302
+    entry = AuditEntry.objects.get(creator_ref=creator.pk, action=AuditAction.EDITED)
+    assert entry.changes == {"bio": ["Old bio", "New bio"]}
+    assert entry.actor == user
+    creator.refresh_from_db()
+    assert creator.version == 1
+
+
+# -- merge ------------------------------------------------------------------------------------
+
+
+def test_merge_moves_links_and_keeps_every_snapshot(client, moderator):
+    survivor = CreatorFactory(name="Sam Rivers", status=CreatorStatus.APPROVED)
+    duplicate = CreatorFactory(name="Sam Rivers (blog)", status=CreatorStatus.APPROVED)
+    duplicate.topics.add(TopicFactory(slug="grief"))
+    link = PlatformLinkFactory(creator=duplicate)
+    StatsSnapshotFactory(link=link, followers=10)
+    StatsSnapshotFactory(link=link, followers=20, captured_at=link.created_at)
+    snapshots = set(StatsSnapshot.objects.values_list("pk", flat=True))
+    body = _decide_in_bulk(
+        client,
+        "creators_merge_action",
+        [survivor, duplicate],
+        {"confirm": "yes", "survivor": survivor.pk},
+    )
+    assert "Merged 1 creator." in body
+    link.refresh_from_db()
+    duplicate.refresh_from_db()
+    assert link.creator == survivor
+    assert set(StatsSnapshot.objects.values_list("pk", flat=True)) == snapshots
+    assert set(survivor.topics.values_list("slug", flat=True)) == {"grief"}
+    assert (duplicate.status, duplicate.merged_into) == (CreatorStatus.HIDDEN, survivor)
+    assert _public(client, duplicate)["list"] is False
+    old = client.get(reverse("directory:creator_detail", args=[duplicate.slug]))
+    assert (old.status_code, old["Location"]) == (301, survivor.get_absolute_url())
+    assert AuditEntry.objects.filter(creator_ref=survivor.pk, action=AuditAction.MERGED).exists()
+    assert AuditEntry.objects.filter(
+        creator_ref=duplicate.pk, action=AuditAction.MERGED_AWAY
+    ).exists()
+
+
+def test_merge_recomputes_the_survivors_score(django_capture_on_commit_callbacks):
+    survivor = CreatorFactory(status=CreatorStatus.APPROVED)
+    duplicate = CreatorFactory(status=CreatorStatus.APPROVED)
+    StatsSnapshotFactory(link=PlatformLinkFactory(creator=duplicate))
+    with django_capture_on_commit_callbacks(execute=True):
+        moderation.creators_merge(survivor=survivor, duplicates=[duplicate])
+    survivor.refresh_from_db()
+    assert survivor.interactivity_score is not None
+
+
+def test_merge_needs_two_creators(client, moderator):
+    creator = CreatorFactory()
+    body = _decide_in_bulk(client, "creators_merge_action", [creator], {})
+    assert "Select at least two creators to merge." in body
+
+
+# -- refresh, licence -------------------------------------------------------------------------
+
+
+def test_refresh_now_enqueues_fetchable_links_only(client, moderator, monkeypatch):
+    sent: list[list[int]] = []
+    monkeypatch.setattr(
+        "directory.services.moderation.links_enqueue",
+        lambda *, link_ids: sent.append(list(link_ids)),
+    )
+    creator = CreatorFactory()
+    fetchable = PlatformLinkFactory(creator=creator, url="https://blog.mhv-tests.net/")
+    PlatformLinkFactory(creator=creator, url="https://demo.example.org/")  # reserved: never
+    body = _decide_in_bulk(client, "creators_refresh_action", [creator], {})
+    assert "1 link will be fetched shortly." in body
+    assert sent == [[fetchable.pk]]
+
+
+def test_licence_verified_shows_a_badge_on_the_profile(client, moderator):
+    creator = CreatorFactory(creator_type="professional")
+    body = _decide_in_bulk(client, "creator_licence_action", [creator], {})
+    assert "1 creator." in body
+    profile = client.get(creator.get_absolute_url()).content.decode()
+    assert "Licence checked by a moderator" in profile
+    assert AuditEntry.objects.filter(action=AuditAction.LICENCE_VERIFIED).count() == 1
+
+
+def test_licence_verified_is_refused_for_non_professionals(client, moderator):
+    creator = CreatorFactory(creator_type="lived_experience")
+    body = _decide_in_bulk(client, "creator_licence_action", [creator], {})
+    assert "is not listed as a licensed professional" in body
+
+
+# -- review queue ------------------------------------------------------------------------------
+
+
+def test_review_queue_lists_pending_oldest_first(client, moderator):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    now = timezone.now()
+    newer = CreatorFactory(name="Newer Person", status="pending", created_at=now)
+    older = CreatorFactory(
+        name="Older Person", status="pending", created_at=now - dt.timedelta(days=3)
+    )
+    body = client.get(reverse(CHANGELIST), {"status__exact": "pending"}).content.decode()
+    assert body.index(older.name) < body.index(newer.name)
+
+
+def test_review_page_shows_links_duplicates_and_submitter_history(client, moderator):
+    submitter = UserFactory(username="kind-friend")
+    CreatorFactory(name="Earlier Pick", submitted_by=submitter, status="approved")
+    CreatorFactory(name="Alex Morgan", slug="alex-morgan", status="approved")
+    creator = CreatorFactory(name="Alex Morgan.", status="pending", submitted_by=submitter)
+    PlatformLinkFactory(
+        creator=creator,
+        url="https://alex.example.net/",
+        fetch_state="failing",
+        last_error="permanent (HTTP 404): not found",
+    )
+    body = client.get(reverse("admin:directory_creator_change", args=[creator.pk]))
+    body = body.content.decode()
+    assert 'href="https://alex.example.net/"' in body
+    assert "permanent (HTTP 404): not found" in body
+    assert "similar name" in body
+    assert "kind-friend: 1 approved, 0 rejected" in body
+
+
+def test_admin_home_shows_what_is_waiting(client, moderator):
+    CreatorFactory(status="pending")
+    CreatorFactory(status="pending")
+    body = client.get(reverse("admin:index")).content.decode()
+    assert "Creators waiting for review" in body
+    assert "?status__exact=pending" in body
