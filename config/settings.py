@@ -338,6 +338,10 @@ AXES_RESET_ON_SUCCESS = True
 AXES_CLIENT_IP_CALLABLE = "directory.admin_site.lockout_client_address"
 AXES_LOCKOUT_CALLABLE = "directory.admin_site.lockout_response"
 AXES_VERBOSE = False
+# Visitors' "Report a problem": per-address limit (shared cache); urgent reports email these.
+REPORT_RATE_LIMIT = env_rate("REPORT_RATE_LIMIT", "5/hour")
+# SEAM (h-moderation): d-submit owns MODERATOR_EMAILS; keep one definition when merging.
+MODERATOR_EMAILS = env_list("MODERATOR_EMAILS", [])
 
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 LOGGING = {

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views
+from . import reports_views, views
 
 app_name = "directory"
 
@@ -10,6 +10,12 @@ urlpatterns = [
     path("", views.CreatorListView.as_view(), name="creator_list"),
     path("emerging/", views.CreatorListView.as_view(emerging=True), name="emerging"),
     path("creators/<slug:slug>/", views.CreatorDetailView.as_view(), name="creator_detail"),
+    path("creators/<slug:slug>/report/", reports_views.report_create, name="report_create"),
+    path(
+        "creators/<slug:slug>/report/thanks/",
+        reports_views.report_thanks,
+        name="report_thanks",
+    ),
     path("help/", views.HelpView.as_view(), name="help"),
     path("about/", views.AboutView.as_view(), name="about"),
     path("about/scoring/", views.ScoringMethodView.as_view(), name="scoring"),
