@@ -21,7 +21,7 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
 from .admin_actions import CREATOR_ACTIONS, VERSION_FIELD
-from .admin_links import NeedsAttentionFilter, retry_now
+from .admin_links import ErrorTypeFilter, NeedsAttentionFilter, mark_unsupported, retry_now
 from .admin_reports import LinksFailingFilter
 from .admin_review import CreatorReviewMixin
 from .admin_snapshots import enter_statistics_view
@@ -258,19 +258,27 @@ class CreatorAdmin(CreatorReviewMixin, admin.ModelAdmin):
 
 @admin.register(PlatformLink)
 class PlatformLinkAdmin(admin.ModelAdmin):
+    # What a moderator needs to judge a failing link fits 1280 px: the error is cut short here
+    # and shown whole on the link's page.
     list_display = (
-        "url",
+        "short_url",
         "platform",
         "creator",
         "fetch_state",
         "consecutive_failures",
         "first_failure_at",
         "last_fetched_at",
-        "next_fetch_at",
         "short_error",
     )
-    list_filter = (NeedsAttentionFilter, "fetch_state", "platform", "verified", "is_public")
-    actions = [retry_now]
+    list_filter = (
+        NeedsAttentionFilter,
+        ErrorTypeFilter,
+        "fetch_state",
+        "platform",
+        "verified",
+        "is_public",
+    )
+    actions = [retry_now, mark_unsupported]
     search_fields = ("url", "handle", "external_id", "creator__name", "creator__slug")
     list_select_related = ("creator",)
     raw_id_fields = ("creator",)
@@ -300,7 +308,11 @@ class PlatformLinkAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("last error"))
     def short_error(self, link: PlatformLink) -> str:
-        return Truncator(link.last_error).chars(80)
+        return Truncator(link.last_error).chars(60)
+
+    @admin.display(description=_("URL"), ordering="url")
+    def short_url(self, link: PlatformLink) -> str:
+        return Truncator(link.url.removeprefix("https://")).chars(45)
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
