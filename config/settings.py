@@ -246,7 +246,9 @@ CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
-CELERY_TIMEZONE = TIME_ZONE
+# No CELERY_TIMEZONE: Celery's default (UTC) is our TIME_ZONE, and django-celery-beat 2.1.0 reads
+# CELERY_TIMEZONE through an attribute django-timezone-field 4.2 no longer has, which made the
+# admin's "add crontab" page answer 500.
 # The schedule lives in the database (django-celery-beat); config/beat.py says why a subclass.
 CELERY_BEAT_SCHEDULER = "config.beat:DatabaseScheduler"
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False

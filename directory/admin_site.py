@@ -10,14 +10,17 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import ipaddress
 from typing import Any
 
 from axes.backends import AxesStandaloneBackend
 from axes.helpers import get_cool_off
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.contrib.admin.options import ActionLocation
-from django.http import HttpRequest, HttpResponse
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -27,6 +30,31 @@ from .services.throttle import client_address
 
 class SuperuserBulkDelete:
     """Mixed into every ModelAdmin registered on our site."""
+
+    def response_action(
+        self,
+        request: HttpRequest,
+        queryset,
+        action_location: ActionLocation = ActionLocation.CHANGE_LIST,
+    ):
+        # Django filters by the posted ids as they are: one that is not an id (hand-made POST)
+        # raised ValueError, a 500. Refuse the action with a message instead.
+        pk_field = self.model._meta.pk  # type: ignore[attr-defined]
+        try:
+            for value in request.POST.getlist(helpers.ACTION_CHECKBOX_NAME):
+                pk_field.to_python(value)
+                if value == "":
+                    raise ValidationError("empty id")
+        except ValidationError:
+            self.message_user(  # type: ignore[attr-defined]
+                request,
+                _("Some selected items were not recognised; nothing was changed."),
+                messages.ERROR,
+            )
+            return None
+        return super().response_action(  # type: ignore[misc]
+            request, queryset, action_location=action_location
+        )
 
     def get_actions(
         self, request: HttpRequest, action_location: ActionLocation = ActionLocation.CHANGE_LIST
@@ -48,6 +76,19 @@ class ModerationAdminSite(admin.AdminSite):
         if not issubclass(base, SuperuserBulkDelete):
             base = type(base.__name__, (SuperuserBulkDelete, base), {"__module__": base.__module__})
         super().register(model_or_iterable, base, **options)
+
+    def admin_view(self, view, cacheable: bool = False):
+        wrapped = super().admin_view(view, cacheable)
+
+        @functools.wraps(view)
+        def refuse_nul(request: HttpRequest, *args: Any, **kwargs: Any):
+            # PostgreSQL refuses NUL in text: a filter or form value with one was a 500.
+            for data in (request.GET, request.POST):
+                if any("\x00" in value for values in data.lists() for value in values[1]):
+                    return HttpResponseBadRequest(_("A value contains a character not allowed."))
+            return wrapped(request, *args, **kwargs)
+
+        return refuse_nul
 
     def index(self, request: HttpRequest, extra_context: dict[str, Any] | None = None):
         from .admin_queues import waiting_queues
