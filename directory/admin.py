@@ -77,6 +77,16 @@ class PlatformLinkInline(admin.TabularInline):
 
 
 # A subquery, not an aggregate: usable in order_by() on any creator queryset.
+# One short word per fetch state keeps the list's rows one line high.
+LINK_STATE_WORDS = {
+    FetchState.NEW: _("new"),
+    FetchState.OK: _("ok"),
+    FetchState.RETRYING: _("retrying"),
+    FetchState.FAILING: _("failing"),
+    FetchState.DISABLED: _("stopped"),
+    FetchState.MANUAL: _("manual"),
+}
+
 OPEN_REPORTS = Coalesce(
     Subquery(
         Report.objects.open()
@@ -135,12 +145,12 @@ class CreatorAdmin(CreatorReviewMixin, admin.ModelAdmin):
     list_display = (
         "name",
         "status_with_version",
-        "interactivity_score",
-        "followers_total",
-        "last_active_at",
+        "score",
+        "followers",
+        "last_active",
         "link_health",
         "open_reports",
-        "created_at",
+        "submitted",
     )
     list_filter = (
         "status",
@@ -222,12 +232,30 @@ class CreatorAdmin(CreatorReviewMixin, admin.ModelAdmin):
             creator.version,
         )
 
-    @admin.display(description=_("links"))
+    @admin.display(description=_("score"), ordering="interactivity_score")
+    def score(self, creator: Creator) -> str:
+        value = creator.interactivity_score
+        return "—" if value is None else f"{value:.0f}"
+
+    @admin.display(description=_("followers"), ordering="followers_total")
+    def followers(self, creator: Creator) -> str:
+        value = creator.followers_total
+        return "—" if value is None else f"{value:,}"
+
+    @admin.display(description=_("last active"), ordering="last_active_at")
+    def last_active(self, creator: Creator) -> str:
+        return f"{creator.last_active_at:%Y-%m-%d}" if creator.last_active_at else "—"
+
+    @admin.display(description=_("submitted"), ordering="created_at")
+    def submitted(self, creator: Creator) -> str:
+        return f"{creator.created_at:%Y-%m-%d}"
+
+    @admin.display(description=_("fetch state of links"))
     def link_health(self, creator: Creator) -> str:
         states = Counter(link.fetch_state for link in creator.links.all())
         if not states:
             return "—"
-        return ", ".join(f"{n} {FetchState(state).label.lower()}" for state, n in states.items())
+        return ", ".join(f"{n} {LINK_STATE_WORDS[state]}" for state, n in states.items())
 
     @admin.display(description=_("open reports"), ordering="-open_reports_count")
     def open_reports(self, creator: Creator) -> int:
@@ -265,9 +293,8 @@ class PlatformLinkAdmin(admin.ModelAdmin):
         "platform",
         "creator",
         "fetch_state",
-        "consecutive_failures",
-        "first_failure_at",
-        "last_fetched_at",
+        "failures",
+        "last_success",
         "short_error",
     )
     list_filter = (
@@ -309,6 +336,17 @@ class PlatformLinkAdmin(admin.ModelAdmin):
     @admin.display(description=_("last error"))
     def short_error(self, link: PlatformLink) -> str:
         return Truncator(link.last_error).chars(60)
+
+    @admin.display(description=_("failures in a row (since)"), ordering="-consecutive_failures")
+    def failures(self, link: PlatformLink) -> str:
+        if not link.consecutive_failures:
+            return "0"
+        since = f" ({link.first_failure_at:%Y-%m-%d})" if link.first_failure_at else ""
+        return f"{link.consecutive_failures}{since}"
+
+    @admin.display(description=_("last success"), ordering="last_fetched_at")
+    def last_success(self, link: PlatformLink) -> str:
+        return f"{link.last_fetched_at:%Y-%m-%d}" if link.last_fetched_at else "—"
 
     @admin.display(description=_("URL"), ordering="url")
     def short_url(self, link: PlatformLink) -> str:

@@ -62,7 +62,11 @@ class NoteForm(forms.Form):
 
 
 class RejectForm(NoteForm):
-    reason = forms.ChoiceField(label=_("Reason"), choices=RejectionReason.choices)
+    field_order = ["reason", "note"]
+    # No reason is preselected: a moderator must choose one, not confirm a default.
+    reason = forms.ChoiceField(
+        label=_("Reason"), choices=[("", _("— choose a reason —")), *RejectionReason.choices]
+    )
     note = forms.CharField(
         label=_("Message to the submitter (optional)"),
         required=False,
@@ -162,6 +166,7 @@ def _confirmed_action(
     name: str,
     description: str,
     verb: str,
+    button: str,
     title: str,
     explanation: str,
     decide: Callable[..., bool],
@@ -181,7 +186,7 @@ def _confirmed_action(
             action=name,
             title=title,
             explanation=explanation,
-            button=verb,
+            button=button,
             form=form,
         )
 
@@ -198,6 +203,7 @@ creator_reject_action = _confirmed_action(
     name="creator_reject_action",
     description=_("Reject selected creators (with a reason)…"),
     verb=str(_("Rejected")),
+    button=str(_("Reject")),
     title=_("Reject these creators?"),
     explanation=_(
         "They stay out of the directory. The reason and your message reach whoever submitted "
@@ -210,6 +216,7 @@ creator_hide_action = _confirmed_action(
     name="creator_hide_action",
     description=_("Hide selected creators…"),
     verb=str(_("Hidden")),
+    button=str(_("Hide")),
     title=_("Hide these creators?"),
     explanation=_(
         "They leave the public list, profile pages and API at once. You can restore them."
@@ -220,6 +227,7 @@ creator_restore_action = _confirmed_action(
     name="creator_restore_action",
     description=_("Restore selected hidden creators…"),
     verb=str(_("Restored")),
+    button=str(_("Restore")),
     title=_("Restore these creators?"),
     explanation=_("Hidden creators among them are listed publicly again at once."),
     decide=moderation.creator_restore,
@@ -228,6 +236,7 @@ creator_remove_action = _confirmed_action(
     name="creator_remove_action",
     description=_("Removed at the creator's request…"),
     verb=str(_("Removed")),
+    button=str(_("Remove")),
     title=_("Remove these creators at their request?"),
     explanation=_(
         "Their data is deleted and their links cannot be submitted again; their public page "
