@@ -360,3 +360,31 @@ def test_admin_home_shows_what_is_waiting(client, moderator):
     body = client.get(reverse("admin:index")).content.decode()
     assert "Creators waiting for review" in body
     assert "?status__exact=pending" in body
+
+
+def test_hiding_a_listed_creator_recomputes_scores_at_once(
+    monkeypatch, django_capture_on_commit_callbacks
+):
+    calls: list[object] = []
+    monkeypatch.setattr(
+        "directory.services.moderation.creators_recompute_scores",
+        lambda *, creator_ids=None: calls.append(creator_ids),
+    )
+    creator = CreatorFactory(status=CreatorStatus.APPROVED)
+    with django_capture_on_commit_callbacks(execute=True):
+        moderation.creator_hide(creator=creator)
+    # Every score: the directory median counts approved creators only.
+    assert calls == [None]
+
+
+def test_the_creator_list_needs_a_constant_number_of_queries(
+    client, moderator, django_assert_max_num_queries
+):
+    for _ in range(30):
+        creator = CreatorFactory()
+        PlatformLinkFactory(creator=creator)
+        PlatformLinkFactory(creator=creator, fetch_state="failing")
+    with django_assert_max_num_queries(15):
+        response = client.get(reverse(CHANGELIST))
+    assert response.status_code == 200
+    assert response.content.decode().count('name="seen_version_') == 30
