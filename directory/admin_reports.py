@@ -29,6 +29,14 @@ class ReportForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
+        stored = Report.objects.filter(pk=self.instance.pk).first()
+        if stored and stored.status == ReportStatus.RESOLVED and self.data.get("outcome"):
+            # Another moderator resolved it while this page was open: theirs stands.
+            raise forms.ValidationError(
+                _("%(who)s resolved this report while you were looking at it.")
+                % {"who": stored.resolved_by},
+                code="stale",
+            )
         if self.instance.status == ReportStatus.OPEN and not cleaned.get("outcome"):
             self.add_error("outcome", _("Choose an outcome to resolve this report."))
         return cleaned

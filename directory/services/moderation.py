@@ -90,6 +90,14 @@ def _transition(
         before = current.status
         if before not in allowed_from:
             return False, before
+        if to_status == S.APPROVED and current.merged_into_id is not None:
+            # Its links now belong to the creator it was merged into: listing it would show an
+            # empty duplicate.
+            raise ValidationError(
+                _("“%(name)s” was merged into another creator; list that one instead.")
+                % {"name": current.name},
+                code="merged",
+            )
         current.status = to_status
         current.version += 1
         current.save(update_fields=["status", "version", "updated_at"])

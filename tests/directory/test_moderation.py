@@ -388,3 +388,13 @@ def test_the_creator_list_needs_a_constant_number_of_queries(
         response = client.get(reverse(CHANGELIST))
     assert response.status_code == 200
     assert response.content.decode().count('name="seen_version_') == 30
+
+
+def test_a_merged_duplicate_cannot_be_listed_again(client, moderator):
+    survivor, duplicate = CreatorFactory(), CreatorFactory()
+    moderation.creators_merge(survivor=survivor, duplicates=[duplicate])
+    duplicate.refresh_from_db()
+    body = _decide_in_bulk(client, "creator_restore_action", [duplicate], {"confirm": "yes"})
+    assert "was merged into another creator" in body
+    duplicate.refresh_from_db()
+    assert duplicate.status == CreatorStatus.HIDDEN

@@ -189,3 +189,17 @@ def test_a_moderator_cannot_add_or_delete_reports(client, moderator):
     assert client.get(reverse("admin:directory_report_add")).status_code == 403
     delete = reverse("admin:directory_report_delete", args=[report.pk])
     assert client.post(delete, {"post": "yes"}).status_code == 403
+
+
+def test_a_report_resolved_meanwhile_by_someone_else_is_not_overwritten(client, moderator):
+    from directory.services.reports import report_resolve
+
+    report = Report.objects.create(creator=CreatorFactory(), reason="unsafe")
+    url = reverse("admin:directory_report_change", args=[report.pk])
+    client.get(url)
+    other = UserFactory(username="ben", is_staff=True)
+    report_resolve(report=Report.objects.get(pk=report.pk), moderator=other, outcome="acted")
+    response = client.post(url, {"outcome": "no_action", "resolution_note": "mine"})
+    assert "ben resolved this report while you were looking at it." in response.content.decode()
+    report.refresh_from_db()
+    assert report.outcome == "acted"
