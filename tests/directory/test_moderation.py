@@ -398,3 +398,31 @@ def test_a_merged_duplicate_cannot_be_listed_again(client, moderator):
     assert "was merged into another creator" in body
     duplicate.refresh_from_db()
     assert duplicate.status == CreatorStatus.HIDDEN
+
+
+def test_a_moderator_edits_a_profile_but_not_its_status(client, moderator):
+    creator = CreatorFactory(status=CreatorStatus.PENDING, bio="Old bio")
+    link = PlatformLinkFactory(creator=creator, url="https://edit.example.net/")
+    url = reverse("admin:directory_creator_change", args=[creator.pk])
+    form = client.get(url).context["adminform"].form
+    data = {k: v for k, v in form.initial.items() if v is not None and not isinstance(v, list)}
+    data.update(
+        {
+            "bio": "Checked and corrected",
+            "status": "approved",  # read-only for moderators: decisions go through actions
+            "seen_version": creator.version,
+            "links-TOTAL_FORMS": 1,
+            "links-INITIAL_FORMS": 1,
+            "links-0-id": link.pk,
+            "links-0-creator": creator.pk,
+            "links-0-platform": link.platform,
+            "links-0-url": link.url,
+            "links-0-is_public": "on",
+        }
+    )
+    response = client.post(url, data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    creator.refresh_from_db()
+    assert (creator.bio, creator.status) == ("Checked and corrected", CreatorStatus.PENDING)
+    entry = AuditEntry.objects.get(creator_ref=creator.pk, action=AuditAction.EDITED)
+    assert entry.changes == {"bio": ["Old bio", "Checked and corrected"]}
