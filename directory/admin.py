@@ -165,6 +165,9 @@ class CreatorAdmin(CreatorReviewMixin, admin.ModelAdmin):
     filter_horizontal = ("topics", "languages")
     raw_id_fields = ("submitted_by", "claimed_by")
     list_per_page = 50
+    # Creators with several open reports first, then oldest first. An expression, not the
+    # annotation's name: Django also orders other admins' creator choices with this.
+    ordering = (OPEN_REPORTS.desc(), "created_at", "pk")
     inlines = [PlatformLinkInline]
     actions = CREATOR_ACTIONS
     fieldsets = (
@@ -209,9 +212,7 @@ class CreatorAdmin(CreatorReviewMixin, admin.ModelAdmin):
         # The review queue (pending only): oldest submission first, so nobody waits longest.
         if request.GET.get("status__exact") == CreatorStatus.PENDING:
             return ("created_at", "pk")
-        # Otherwise creators with several open reports come first. An expression, not the
-        # annotation's name: Django also orders other admins' creator choices with this.
-        return (OPEN_REPORTS.desc(), "created_at", "pk")
+        return super().get_ordering(request)
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Creator]:
         return (
