@@ -17,14 +17,6 @@ pytestmark = pytest.mark.django_db
 PASSWORD = "correct horse battery staple 42"
 
 
-@pytest.fixture
-def moderator(client):
-    user = UserFactory(username="volunteer", is_staff=True)
-    user.groups.add(Group.objects.get(name="Moderators"))
-    client.force_login(user)
-    return user
-
-
 def _codenames(group: Group) -> set[str]:
     return {f"{p.content_type.app_label}.{p.codename}" for p in group.permissions.all()}
 
@@ -47,7 +39,7 @@ def test_moderators_group_has_the_daily_permissions_only():
     assert not {p for p in perms if p.split(".")[1].startswith("delete_")}
 
 
-def test_a_moderator_approves_without_being_a_superuser(client, moderator):
+def test_a_moderator_approves_without_being_a_superuser(client, volunteer):
     creator = CreatorFactory(status=CreatorStatus.PENDING)
     response = client.post(
         reverse("admin:directory_creator_changelist"),
@@ -59,7 +51,7 @@ def test_a_moderator_approves_without_being_a_superuser(client, moderator):
     assert creator.status == CreatorStatus.APPROVED
 
 
-def test_a_moderator_cannot_delete_creators(client, moderator):
+def test_a_moderator_cannot_delete_creators(client, volunteer):
     creator = CreatorFactory()
     response = client.get(reverse("admin:directory_creator_changelist"))
     assert 'value="delete_selected"' not in response.content.decode()
@@ -72,13 +64,13 @@ def test_a_moderator_cannot_delete_creators(client, moderator):
     assert Creator.objects.filter(pk=creator.pk).exists()
 
 
-def test_a_moderator_cannot_manage_users_or_groups(client, moderator):
+def test_a_moderator_cannot_manage_users_or_groups(client, volunteer):
     assert client.get(reverse("admin:accounts_user_changelist")).status_code == 403
     assert client.get(reverse("admin:auth_group_changelist")).status_code == 403
     assert client.get(reverse("admin:accounts_user_add")).status_code == 403
 
 
-def test_nobody_edits_or_deletes_the_audit_trail(client, moderator):
+def test_nobody_edits_or_deletes_the_audit_trail(client, volunteer):
     creator = CreatorFactory(status=CreatorStatus.PENDING)
     client.post(
         reverse("admin:directory_creator_changelist"),

@@ -6,26 +6,17 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from django.contrib.auth.models import Group
 from django.urls import reverse
 from django.utils import timezone
 
 from directory.models import AuditAction, AuditEntry, FetchState, Platform
 from directory.services.attention import links_needing_attention
 from directory.services.link_health import creators_all_links_failing
-from tests.factories import CreatorFactory, PlatformLinkFactory, UserFactory
+from tests.factories import CreatorFactory, PlatformLinkFactory
 
 pytestmark = pytest.mark.django_db
 
 LINKS = "admin:directory_platformlink_changelist"
-
-
-@pytest.fixture
-def moderator(client):
-    user = UserFactory(username="ana", is_staff=True)
-    user.groups.add(Group.objects.get(name="Moderators"))
-    client.force_login(user)
-    return user
 
 
 def _failing(creator=None, *, error="permanent (HTTP 404): gone", days=1, **kwargs):
@@ -39,7 +30,7 @@ def _failing(creator=None, *, error="permanent (HTTP 404): gone", days=1, **kwar
     )
 
 
-def test_demo_links_never_need_attention(client, moderator):
+def test_demo_links_never_need_attention(client, volunteer):
     demo = _failing(CreatorFactory(is_demo=True), fetch_state=FetchState.DISABLED)
     real = _failing()
     assert set(links_needing_attention()) == {real}
@@ -59,21 +50,21 @@ def test_demo_links_never_need_attention(client, moderator):
         ("permanent", "permanent (HTTP 410): removed"),
     ],
 )
-def test_failing_links_filter_by_error_type(client, moderator, error_type, matching):
+def test_failing_links_filter_by_error_type(client, volunteer, error_type, matching):
     wanted = _failing(error=matching)
     other = _failing(error="temporary (HTTP 500): oops" if error_type != "server" else "x")
     shown = client.get(reverse(LINKS), {"error": error_type}).context["cl"].result_list
     assert wanted in shown and other not in shown
 
 
-def test_failing_links_filter_by_platform(client, moderator):
+def test_failing_links_filter_by_platform(client, volunteer):
     blog = _failing(platform=Platform.BLOG)
     mastodon = _failing(platform=Platform.MASTODON, url="https://social.example/@someone")
     shown = client.get(reverse(LINKS), {"platform__exact": "mastodon"}).context["cl"].result_list
     assert list(shown) == [mastodon] and blog not in shown
 
 
-def test_mark_unsupported_stops_fetching_and_is_audited(client, moderator):
+def test_mark_unsupported_stops_fetching_and_is_audited(client, volunteer):
     link = _failing()
     response = client.post(
         reverse(LINKS),
@@ -84,16 +75,16 @@ def test_mark_unsupported_stops_fetching_and_is_audited(client, moderator):
     link.refresh_from_db()
     assert link.fetch_state == FetchState.MANUAL
     entry = AuditEntry.objects.get(action=AuditAction.LINK_UNSUPPORTED)
-    assert entry.creator_ref == link.creator_id and entry.actor == moderator
+    assert entry.creator_ref == link.creator_id and entry.actor == volunteer
 
 
-def test_retry_now_is_offered_to_moderators(client, moderator):
+def test_retry_now_is_offered_to_moderators(client, volunteer):
     _failing()
     body = client.get(reverse(LINKS)).content.decode()
     assert 'value="retry_now"' in body and 'value="mark_unsupported"' in body
 
 
-def test_creators_whose_every_link_failed_for_30_days_surface(client, moderator):
+def test_creators_whose_every_link_failed_for_30_days_surface(client, volunteer):
     lost = CreatorFactory(name="All Links Lost")
     _failing(lost, days=31)
     _failing(lost, fetch_state=FetchState.DISABLED, days=40)

@@ -4,7 +4,6 @@ what the public sees and writes the audit trail; a decision on a stale page is r
 from __future__ import annotations
 
 import pytest
-from django.contrib.auth.models import Group
 from django.urls import reverse
 
 from directory.models import AuditAction, AuditEntry, Creator, CreatorStatus, StatsSnapshot
@@ -20,14 +19,6 @@ from tests.factories import (
 pytestmark = pytest.mark.django_db
 
 CHANGELIST = "admin:directory_creator_changelist"
-
-
-@pytest.fixture
-def moderator(client):
-    user = UserFactory(username="ana", first_name="Ana", last_name="Moderator", is_staff=True)
-    user.groups.add(Group.objects.get(name="Moderators"))
-    client.force_login(user)
-    return user
 
 
 def _public(client, creator: Creator) -> dict[str, bool]:
@@ -86,6 +77,15 @@ def _decide_in_bulk(client, action: str, creators, extra: dict) -> str:
     return client.post(reverse(CHANGELIST), data, follow=True).content.decode()
 
 
+def _change_form_data(client, url: str, creator: Creator, **changes) -> dict:
+    """What the creator's change page posts back, with `changes` typed in and no link rows."""
+    form = client.get(url).context["adminform"].form
+    data = {k: v for k, v in form.initial.items() if v is not None and not isinstance(v, list)}
+    data.update({"seen_version": creator.version, "links-TOTAL_FORMS": 0, "links-INITIAL_FORMS": 0})
+    data.update(changes)
+    return data
+
+
 def _decide_on_its_page(client, action: str, creator: Creator, extra: dict) -> str:
     data = {
         "CHANGE_FORM-action": action,
@@ -99,7 +99,7 @@ def _decide_on_its_page(client, action: str, creator: Creator, extra: dict) -> s
 
 @pytest.mark.parametrize(("action", "start", "extra", "after", "audit"), DECISIONS)
 def test_bulk_decision_changes_what_the_public_sees_and_is_audited(
-    client, moderator, action, start, extra, after, audit
+    client, volunteer, action, start, extra, after, audit
 ):
     creators = [CreatorFactory(status=start) for _ in range(2)]
     assert _public(client, creators[0]) == (VISIBLE if start == "approved" else INVISIBLE)
@@ -108,14 +108,14 @@ def test_bulk_decision_changes_what_the_public_sees_and_is_audited(
     for creator in creators:
         assert _public(client, creator) == after
         entry = AuditEntry.objects.get(creator_ref=creator.pk, action=audit)
-        assert entry.actor == moderator
+        assert entry.actor == volunteer
         assert entry.changes["status"][0] == start
         assert entry.note == extra.get("note", "")
 
 
 @pytest.mark.parametrize(("action", "start", "extra", "after", "audit"), DECISIONS)
 def test_single_decision_from_the_creators_page(
-    client, moderator, action, start, extra, after, audit
+    client, volunteer, action, start, extra, after, audit
 ):
     creator = CreatorFactory(status=start)
     body = _decide_on_its_page(client, action, creator, extra)
@@ -124,7 +124,7 @@ def test_single_decision_from_the_creators_page(
     assert AuditEntry.objects.filter(creator_ref=creator.pk, action=audit).count() == 1
 
 
-def test_actions_that_hide_or_remove_ask_first(client, moderator):
+def test_actions_that_hide_or_remove_ask_first(client, volunteer):
     creator = CreatorFactory(status=CreatorStatus.APPROVED)
     for action in ("creator_hide_action", "creator_remove_action", "creator_reject_action"):
         body = _decide_in_bulk(client, action, [creator], {})
@@ -133,7 +133,7 @@ def test_actions_that_hide_or_remove_ask_first(client, moderator):
         assert creator.status == CreatorStatus.APPROVED
 
 
-def test_the_decision_and_reason_reach_the_submission(client, moderator, monkeypatch):
+def test_the_decision_and_reason_reach_the_submission(client, volunteer, monkeypatch):
     calls: list[dict] = []
     monkeypatch.setattr(
         "directory.services.moderation.submission_decided", lambda **kw: calls.append(kw)
@@ -149,7 +149,7 @@ def test_the_decision_and_reason_reach_the_submission(client, moderator, monkeyp
     assert calls[1]["note"] == "We could not find them."
 
 
-def test_reject_needs_a_reason(client, moderator):
+def test_reject_needs_a_reason(client, volunteer):
     creator = CreatorFactory(status=CreatorStatus.PENDING)
     body = _decide_in_bulk(client, "creator_reject_action", [creator], {"confirm": "yes"})
     assert "This field is required." in body
@@ -157,14 +157,14 @@ def test_reject_needs_a_reason(client, moderator):
     assert creator.status == CreatorStatus.PENDING
 
 
-def test_reject_with_an_unknown_reason_is_refused_not_a_500(client, moderator):
+def test_reject_with_an_unknown_reason_is_refused_not_a_500(client, volunteer):
     creator = CreatorFactory(status=CreatorStatus.PENDING)
     extra = {"confirm": "yes", "reason": "<script>"}
     body = _decide_in_bulk(client, "creator_reject_action", [creator], extra)
     assert "Select a valid choice." in body
 
 
-def test_history_page_shows_moderator_reason_and_before_after(client, moderator):
+def test_history_page_shows_moderator_reason_and_before_after(client, volunteer):
     creator = CreatorFactory(status=CreatorStatus.PENDING)
     extra = {"confirm": "yes", "reason": "spam", "note": "Sells supplements."}
     _decide_in_bulk(client, "creator_reject_action", [creator], extra)
@@ -178,7 +178,7 @@ def test_history_page_shows_moderator_reason_and_before_after(client, moderator)
 # -- concurrency -----------------------------------------------------------------------------
 
 
-def test_a_second_moderator_deciding_on_a_stale_list_is_refused(client, moderator):
+def test_a_second_moderator_deciding_on_a_stale_list_is_refused(client, volunteer):
     creator = CreatorFactory(status=CreatorStatus.PENDING)
     seen = creator.version
     other = UserFactory(username="ben", is_staff=True)
@@ -196,16 +196,7 @@ def test_saving_a_stale_change_form_is_refused(client):
     client.force_login(UserFactory(username="root", is_staff=True, is_superuser=True))
     creator = CreatorFactory(status=CreatorStatus.APPROVED, bio="Old bio")
     url = reverse("admin:directory_creator_change", args=[creator.pk])
-    form = client.get(url).context["adminform"].form
-    data = {k: v for k, v in form.initial.items() if v is not None and not isinstance(v, list)}
-    data.update(
-        {
-            "bio": "My edit",
-            "seen_version": creator.version,
-            "links-TOTAL_FORMS": 0,
-            "links-INITIAL_FORMS": 0,
-        }
-    )
+    data = _change_form_data(client, url, creator, bio="My edit")
     moderation.creator_hide(creator=creator)  # someone else, meanwhile
     response = client.post(url, data)
     assert response.status_code == 200
@@ -219,16 +210,7 @@ def test_editing_public_fields_is_audited_before_and_after(client):
     client.force_login(user)
     creator = CreatorFactory(status=CreatorStatus.APPROVED, bio="Old bio")
     url = reverse("admin:directory_creator_change", args=[creator.pk])
-    form = client.get(url).context["adminform"].form
-    data = {k: v for k, v in form.initial.items() if v is not None and not isinstance(v, list)}
-    data.update(
-        {
-            "bio": "New bio",
-            "seen_version": creator.version,
-            "links-TOTAL_FORMS": 0,
-            "links-INITIAL_FORMS": 0,
-        }
-    )
+    data = _change_form_data(client, url, creator, bio="New bio")
     assert client.post(url, data).status_code == 302
     entry = AuditEntry.objects.get(creator_ref=creator.pk, action=AuditAction.EDITED)
     assert entry.changes == {"bio": ["Old bio", "New bio"]}
@@ -240,7 +222,7 @@ def test_editing_public_fields_is_audited_before_and_after(client):
 # -- merge ------------------------------------------------------------------------------------
 
 
-def test_merge_moves_links_and_keeps_every_snapshot(client, moderator):
+def test_merge_moves_links_and_keeps_every_snapshot(client, volunteer):
     survivor = CreatorFactory(name="Sam Rivers", status=CreatorStatus.APPROVED)
     duplicate = CreatorFactory(name="Sam Rivers (blog)", status=CreatorStatus.APPROVED)
     duplicate.topics.add(TopicFactory(slug="grief"))
@@ -280,7 +262,7 @@ def test_merge_recomputes_the_survivors_score(django_capture_on_commit_callbacks
     assert survivor.interactivity_score is not None
 
 
-def test_merge_needs_two_creators(client, moderator):
+def test_merge_needs_two_creators(client, volunteer):
     creator = CreatorFactory()
     body = _decide_in_bulk(client, "creators_merge_action", [creator], {})
     assert "Select at least two creators to merge." in body
@@ -289,7 +271,7 @@ def test_merge_needs_two_creators(client, moderator):
 # -- refresh, licence -------------------------------------------------------------------------
 
 
-def test_refresh_now_enqueues_fetchable_links_only(client, moderator, monkeypatch):
+def test_refresh_now_enqueues_fetchable_links_only(client, volunteer, monkeypatch):
     sent: list[list[int]] = []
     monkeypatch.setattr(
         "directory.services.moderation.links_enqueue",
@@ -303,7 +285,7 @@ def test_refresh_now_enqueues_fetchable_links_only(client, moderator, monkeypatc
     assert sent == [[fetchable.pk]]
 
 
-def test_licence_verified_shows_a_badge_on_the_profile(client, moderator):
+def test_licence_verified_shows_a_badge_on_the_profile(client, volunteer):
     creator = CreatorFactory(creator_type="professional")
     body = _decide_in_bulk(client, "creator_licence_action", [creator], {})
     assert "1 creator." in body
@@ -312,7 +294,7 @@ def test_licence_verified_shows_a_badge_on_the_profile(client, moderator):
     assert AuditEntry.objects.filter(action=AuditAction.LICENCE_VERIFIED).count() == 1
 
 
-def test_licence_verified_is_refused_for_non_professionals(client, moderator):
+def test_licence_verified_is_refused_for_non_professionals(client, volunteer):
     creator = CreatorFactory(creator_type="lived_experience")
     body = _decide_in_bulk(client, "creator_licence_action", [creator], {})
     assert "is not listed as a licensed professional" in body
@@ -321,7 +303,7 @@ def test_licence_verified_is_refused_for_non_professionals(client, moderator):
 # -- review queue ------------------------------------------------------------------------------
 
 
-def test_review_queue_lists_pending_oldest_first(client, moderator):
+def test_review_queue_lists_pending_oldest_first(client, volunteer):
     import datetime as dt
 
     from django.utils import timezone
@@ -335,7 +317,7 @@ def test_review_queue_lists_pending_oldest_first(client, moderator):
     assert body.index(older.name) < body.index(newer.name)
 
 
-def test_review_page_shows_links_duplicates_and_submitter_history(client, moderator):
+def test_review_page_shows_links_duplicates_and_submitter_history(client, volunteer):
     submitter = UserFactory(username="kind-friend")
     CreatorFactory(name="Earlier Pick", submitted_by=submitter, status="approved")
     CreatorFactory(name="Alex Morgan", slug="alex-morgan", status="approved")
@@ -354,7 +336,7 @@ def test_review_page_shows_links_duplicates_and_submitter_history(client, modera
     assert "kind-friend: 1 approved, 0 rejected" in body
 
 
-def test_admin_home_shows_what_is_waiting(client, moderator):
+def test_admin_home_shows_what_is_waiting(client, volunteer):
     CreatorFactory(status="pending")
     CreatorFactory(status="pending")
     body = client.get(reverse("admin:index")).content.decode()
@@ -378,7 +360,7 @@ def test_hiding_a_listed_creator_recomputes_scores_at_once(
 
 
 def test_the_creator_list_needs_a_constant_number_of_queries(
-    client, moderator, django_assert_max_num_queries
+    client, volunteer, django_assert_max_num_queries
 ):
     for _ in range(30):
         creator = CreatorFactory()
@@ -390,7 +372,7 @@ def test_the_creator_list_needs_a_constant_number_of_queries(
     assert response.content.decode().count('name="seen_version_') == 30
 
 
-def test_a_merged_duplicate_cannot_be_listed_again(client, moderator):
+def test_a_merged_duplicate_cannot_be_listed_again(client, volunteer):
     survivor, duplicate = CreatorFactory(), CreatorFactory()
     moderation.creators_merge(survivor=survivor, duplicates=[duplicate])
     duplicate.refresh_from_db()
@@ -400,17 +382,17 @@ def test_a_merged_duplicate_cannot_be_listed_again(client, moderator):
     assert duplicate.status == CreatorStatus.HIDDEN
 
 
-def test_a_moderator_edits_a_profile_but_not_its_status(client, moderator):
+def test_a_moderator_edits_a_profile_but_not_its_status(client, volunteer):
     creator = CreatorFactory(status=CreatorStatus.PENDING, bio="Old bio")
     link = PlatformLinkFactory(creator=creator, url="https://edit.example.net/")
     url = reverse("admin:directory_creator_change", args=[creator.pk])
-    form = client.get(url).context["adminform"].form
-    data = {k: v for k, v in form.initial.items() if v is not None and not isinstance(v, list)}
-    data.update(
-        {
-            "bio": "Checked and corrected",
-            "status": "approved",  # read-only for moderators: decisions go through actions
-            "seen_version": creator.version,
+    data = _change_form_data(
+        client,
+        url,
+        creator,
+        bio="Checked and corrected",
+        status="approved",  # read-only for moderators: decisions go through actions
+        **{
             "links-TOTAL_FORMS": 1,
             "links-INITIAL_FORMS": 1,
             "links-0-id": link.pk,
@@ -418,7 +400,7 @@ def test_a_moderator_edits_a_profile_but_not_its_status(client, moderator):
             "links-0-platform": link.platform,
             "links-0-url": link.url,
             "links-0-is_public": "on",
-        }
+        },
     )
     response = client.post(url, data)
     assert response.status_code == 302, response.context["adminform"].form.errors

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-from django.contrib.auth.models import Group
 from django.core import mail
 from django.core.cache import cache
 from django.test import Client
@@ -133,15 +132,7 @@ def test_an_ordinary_report_sends_no_email(
 # -- admin ----------------------------------------------------------------------------------
 
 
-@pytest.fixture
-def moderator(client):
-    user = UserFactory(username="ana", is_staff=True)
-    user.groups.add(Group.objects.get(name="Moderators"))
-    client.force_login(user)
-    return user
-
-
-def test_reports_list_urgent_first_then_creators_with_several(client, moderator):
+def test_reports_list_urgent_first_then_creators_with_several(client, volunteer):
     calm = CreatorFactory(name="Calm One")
     busy = CreatorFactory(name="Busy One")
     worrying = CreatorFactory(name="Worrying One")
@@ -155,7 +146,7 @@ def test_reports_list_urgent_first_then_creators_with_several(client, moderator)
     assert creators.index("Busy One") < creators.index("Calm One")
 
 
-def test_admin_home_counts_open_and_urgent_reports(client, moderator):
+def test_admin_home_counts_open_and_urgent_reports(client, volunteer):
     Report.objects.create(creator=CreatorFactory(), reason="self_harm", urgent=True)
     Report.objects.create(creator=CreatorFactory(), reason="other")
     body = client.get(reverse("admin:index")).content.decode()
@@ -163,7 +154,7 @@ def test_admin_home_counts_open_and_urgent_reports(client, moderator):
     assert "1 urgent" in body
 
 
-def test_a_moderator_resolves_a_report_with_an_outcome_that_is_kept(client, moderator):
+def test_a_moderator_resolves_a_report_with_an_outcome_that_is_kept(client, volunteer):
     report = Report.objects.create(creator=CreatorFactory(), reason="unsafe")
     url = reverse("admin:directory_report_change", args=[report.pk])
     refused = client.post(url, {"outcome": "", "resolution_note": "", "urgent": ""})
@@ -174,7 +165,7 @@ def test_a_moderator_resolves_a_report_with_an_outcome_that_is_kept(client, mode
     assert (report.status, report.outcome, report.resolved_by) == (
         ReportStatus.RESOLVED,
         "acted",
-        moderator,
+        volunteer,
     )
     entry = AuditEntry.objects.get(action=AuditAction.REPORT_RESOLVED)
     assert entry.note == "Hid the post." and entry.creator_ref == report.creator_id
@@ -184,14 +175,14 @@ def test_a_moderator_resolves_a_report_with_an_outcome_that_is_kept(client, mode
     assert report.outcome == "acted"
 
 
-def test_a_moderator_cannot_add_or_delete_reports(client, moderator):
+def test_a_moderator_cannot_add_or_delete_reports(client, volunteer):
     report = Report.objects.create(creator=CreatorFactory(), reason="unsafe")
     assert client.get(reverse("admin:directory_report_add")).status_code == 403
     delete = reverse("admin:directory_report_delete", args=[report.pk])
     assert client.post(delete, {"post": "yes"}).status_code == 403
 
 
-def test_a_report_resolved_meanwhile_by_someone_else_is_not_overwritten(client, moderator):
+def test_a_report_resolved_meanwhile_by_someone_else_is_not_overwritten(client, volunteer):
     from directory.services.reports import report_resolve
 
     report = Report.objects.create(creator=CreatorFactory(), reason="unsafe")
