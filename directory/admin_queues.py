@@ -1,7 +1,8 @@
 """What is waiting for a moderator, for the admin home page: each queue with a count and a link.
 
-Queues whose model does not exist yet (claims, owner edits and removal requests arrive with the
-accounts work) are skipped, and so are queues the signed-in person may not view.
+Queues whose model does not exist yet (claims, owner edits, removal requests and contact
+messages arrive with the submission and accounts work) are skipped, and so are queues the
+signed-in person may not view.
 """
 
 from __future__ import annotations
@@ -28,17 +29,29 @@ class Queue:
     urgent: int = 0
 
 
-# (label, "app.Model", filter for waiting items, changelist query string). Models owned by other
-# branches are named here so they appear as soon as they exist; SEAM: adjust the names once the
-# accounts work is on main.
+# (label, "app.Model", filter for waiting items, changelist query string). These models come
+# with the submission and accounts work (d-submit, e-accounts): each queue appears once its
+# model exists, and is skipped if its fields differ from what is named here.
 OTHER_QUEUES = (
-    (_("Claims to check"), "accounts.Claim", Q(status="pending"), {"status__exact": "pending"}),
-    (_("Owner edits"), "accounts.OwnerEdit", Q(status="pending"), {"status__exact": "pending"}),
     (
-        _("Removal requests"),
+        _("Claims to check"),
+        "accounts.Claim",
+        Q(status__in=["waiting", "checking", "failed"]),
+        {"status__in": "waiting,checking,failed"},
+    ),
+    (_("Owner edits"), "accounts.CreatorEdit", Q(status="pending"), {"status__exact": "pending"}),
+    (_("Removal requests by owners"), "accounts.RemovalRequest", Q(), {}),
+    (
+        _("Removal requests from visitors"),
         "directory.RemovalRequest",
-        Q(status="pending"),
-        {"status__exact": "pending"},
+        Q(handled=False),
+        {"handled__exact": "0"},
+    ),
+    (
+        _("Contact messages"),
+        "directory.ContactMessage",
+        Q(handled=False),
+        {"handled__exact": "0"},
     ),
 )
 

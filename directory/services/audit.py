@@ -104,3 +104,19 @@ def audit_record(
         note=note,
         changes=changes or {},
     )
+
+
+REMOVED_NAME = "(removed at their request)"
+
+
+def audit_forget_creator(*, creator_id: int) -> int:
+    """After a creator is removed at their request, keep who decided what and when, but not
+    their name or the values of their fields: the removal promises their data is gone."""
+    entries = AuditEntry.objects.filter(creator_ref=creator_id)
+    for entry in entries.exclude(changes={}):
+        status = entry.changes.get("status") if isinstance(entry.changes, dict) else None
+        # Each entry is otherwise append-only; this is the one sanctioned rewrite.
+        AuditEntry.objects.filter(pk=entry.pk).update(
+            changes={"status": status} if status else {"fields": sorted(entry.changes)}
+        )
+    return entries.update(creator_name=REMOVED_NAME)

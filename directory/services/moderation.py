@@ -33,7 +33,7 @@ from directory.models import (
     Report,
     ReportStatus,
 )
-from directory.services.audit import audit_record
+from directory.services.audit import audit_forget_creator, audit_record
 from directory.services.enqueue import links_enqueue
 from directory.services.pending_contracts import (
     RejectionReason,
@@ -233,6 +233,7 @@ def creator_remove_at_request(
             changes={"status": [current.status, S.REMOVED]},
         )
         creator_remove(creator_id=current.pk, reason=note, actor=moderator)
+        audit_forget_creator(creator_id=current.pk)
     creator.status = S.REMOVED
     return True
 

@@ -408,3 +408,22 @@ def test_a_moderator_edits_a_profile_but_not_its_status(client, volunteer):
     assert (creator.bio, creator.status) == ("Checked and corrected", CreatorStatus.PENDING)
     entry = AuditEntry.objects.get(creator_ref=creator.pk, action=AuditAction.EDITED)
     assert entry.changes == {"bio": ["Old bio", "Checked and corrected"]}
+
+
+def test_removal_keeps_who_decided_but_forgets_the_creators_data(volunteer):
+    creator = CreatorFactory(name="Private Person", bio="Personal story", status="pending")
+    moderation.creator_approve(creator=creator, moderator=volunteer)
+    AuditEntry.objects.create(
+        creator=creator,
+        creator_ref=creator.pk,
+        creator_name=creator.name,
+        action=AuditAction.EDITED,
+        changes={"bio": ["Personal story", "Another story"]},
+    )
+    moderation.creator_remove_at_request(creator=creator, moderator=volunteer, note="Asked")
+    entries = AuditEntry.objects.filter(creator_ref=creator.pk)
+    assert entries.count() == 3
+    assert "Private Person" not in str(list(entries.values()))
+    assert "Personal story" not in str(list(entries.values()))
+    removal = entries.get(action=AuditAction.REMOVED)
+    assert (removal.actor, removal.note) == (volunteer, "Asked")
