@@ -339,6 +339,7 @@ AXES_RESET_ON_SUCCESS = True
 # One rule for who a visitor is (TRUSTED_PROXY_COUNT), shared with the per-visitor throttles.
 AXES_CLIENT_IP_CALLABLE = "directory.admin_site.lockout_client_address"
 AXES_LOCKOUT_CALLABLE = "directory.admin_site.lockout_response"
+AXES_USERNAME_CALLABLE = "directory.admin_site.lockout_username"
 AXES_VERBOSE = False
 # Visitors' "Report a problem": per-address limit (shared cache); urgent reports email these.
 REPORT_RATE_LIMIT = env_rate("REPORT_RATE_LIMIT", "5/hour")

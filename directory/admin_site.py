@@ -124,6 +124,19 @@ def lockout_client_address(request: HttpRequest) -> str | None:
     return address
 
 
+def lockout_username(request: HttpRequest, credentials: dict | None = None) -> str | None:
+    """Whose sign-in this is: the admin sends `username`, allauth's forms `email` or `login`.
+
+    Case-folded, so guessing `Ana` and `ana` counts against one account.
+    """
+    for source in (credentials or {}, getattr(request, "POST", {})):
+        for key in ("username", "email", "login"):
+            value = source.get(key)
+            if value:
+                return str(value).strip().casefold()[:255]
+    return None
+
+
 def lockout_response(
     request: HttpRequest, original_response: HttpResponse | None = None, credentials=None
 ) -> HttpResponse:

@@ -215,3 +215,16 @@ def test_a_few_failures_then_the_right_password_signs_in(client, staff_user):
     response = _login(client, "mod1", PASSWORD)
     assert response.status_code == 302
     assert client.get(reverse("admin:index")).status_code == 200
+
+
+def test_the_account_is_counted_whatever_the_case_or_sign_in_form(client, staff_user):
+    from django.test import RequestFactory
+
+    from directory.admin_site import lockout_username
+
+    request = RequestFactory().post("/", {"login": " Ana@Example.org "})
+    assert lockout_username(request, None) == "ana@example.org"
+    assert lockout_username(request, {"email": "B@x.org"}) == "b@x.org"
+    for n in range(settings.AXES_FAILURE_LIMIT):
+        _login(client, "MOD1" if n % 2 else "mod1", "wrong", address=f"10.0.0.{n + 1}")
+    assert _login(client, "mod1", PASSWORD, address="10.0.9.9").status_code == 429
