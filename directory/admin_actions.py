@@ -76,6 +76,7 @@ class RejectForm(NoteForm):
 
 
 class MergeForm(NoteForm):
+    field_order = ["survivor", "note"]
     survivor = forms.ModelChoiceField(
         label=_("Keep this creator; merge the others into it"),
         queryset=Creator.objects.none(),
