@@ -3,8 +3,10 @@ with what fetching found, possible duplicates, the submitter's history and open 
 
 from __future__ import annotations
 
+from django.apps import apps
 from django.contrib import admin
-from django.db.models import Count
+from django.core.exceptions import FieldError
+from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
@@ -79,6 +81,19 @@ class CreatorReviewMixin:
 
     @admin.display(description=_("submitter's history"))
     def review_submitter(self, creator: Creator) -> SafeString | str:
+        submissions = _submissions_of(creator)
+        if submissions:
+            return format_html(
+                "<ul>{}</ul>",
+                format_html_join(
+                    "",
+                    "<li>{} ({}): “{}” — {}</li>",
+                    [
+                        (who, relationship, Truncator(why).chars(300), history)
+                        for who, relationship, why, history in submissions
+                    ],
+                ),
+            )
         user = creator.submitted_by
         if user is None:
             return _("Not known (imported or added by a moderator)")
@@ -117,3 +132,36 @@ class CreatorReviewMixin:
             "<ul>{}</ul>",
             format_html_join("", '<li><a href="{}"><strong>{}</strong>{}</a> {}</li>', rows),
         )
+
+
+def _submissions_of(creator: Creator) -> list[tuple[str, str, str, str]]:
+    """Each submission of this creator: who, "this is me"/nominating, why, and that
+    submitter's other submissions so far. SEAM: d-submit's `Submission` model (matched by
+    email or account); empty until it exists or if its fields differ."""
+    try:
+        Submission = apps.get_model("directory", "Submission")
+        rows = list(Submission.objects.filter(creator=creator).select_related("submitted_by"))
+        result = []
+        for row in rows:
+            same = Q(submitter_email__iexact=row.submitter_email) if row.submitter_email else Q()
+            if row.submitted_by_id:
+                same |= Q(submitted_by_id=row.submitted_by_id)
+            if not same:  # no address and no account: nothing to match a history by
+                result.append(("?", row.get_relationship_display(), row.why, ""))
+                continue
+            counts = dict(
+                Submission.objects.filter(same)
+                .exclude(pk=row.pk)
+                .values_list("status")
+                .annotate(n=Count("pk"))
+            )
+            history = _("%(approved)d approved, %(rejected)d not approved, %(pending)d pending") % {
+                "approved": counts.get("approved", 0),
+                "rejected": counts.get("rejected", 0),
+                "pending": counts.get("pending", 0),
+            }
+            who = row.submitter_email or (row.submitted_by and row.submitted_by.get_username())
+            result.append((who or "?", row.get_relationship_display(), row.why, history))
+        return result
+    except (LookupError, FieldError, AttributeError):
+        return []
