@@ -28,19 +28,17 @@ from directory.models import (
     Creator,
     CreatorStatus,
     CreatorType,
-    FetchState,
     PlatformLink,
     Report,
     ReportStatus,
 )
+from directory.services.attention import links_retry_now
 from directory.services.audit import audit_forget_creator, audit_record
-from directory.services.enqueue import links_enqueue
 from directory.services.pending_contracts import (
     RejectionReason,
     creator_remove,
     submission_decided,
 )
-from directory.services.refresh import is_fetchable
 from directory.services.scores import creators_recompute_scores
 
 if TYPE_CHECKING:
@@ -325,16 +323,10 @@ def creator_mark_licence_verified(
 
 
 def creators_refresh_now(*, creators: Iterable[Creator]) -> tuple[int, int]:
-    """Fetch these creators' links again soon; (links sent, links skipped: never fetched)."""
-    links = list(PlatformLink.objects.filter(creator__in=list(creators)).select_related("creator"))
-    fetchable = [link.pk for link in links if is_fetchable(link, allow_disabled=True)]
-    with transaction.atomic():
-        # A moderator asking is what lifts "fetching stopped"; its failure history is kept.
-        PlatformLink.objects.filter(pk__in=fetchable, fetch_state=FetchState.DISABLED).update(
-            fetch_state=FetchState.FAILING
-        )
-        PlatformLink.objects.filter(pk__in=fetchable).update(
-            next_fetch_at=timezone.now(), enqueued_at=None
-        )
-        links_enqueue(link_ids=fetchable)
-    return len(fetchable), len(links) - len(fetchable)
+    """Fetch these creators' links again soon; (links sent, links skipped: never fetched).
+
+    The same rule as a link's "retry now" (directory/services/attention.py), so the two can
+    never disagree on which links are fetched.
+    """
+    links = PlatformLink.objects.filter(creator__in=list(creators)).select_related("creator")
+    return links_retry_now(links=links)

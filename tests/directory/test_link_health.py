@@ -9,8 +9,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from directory.models import AuditAction, AuditEntry, FetchState, Platform
-from directory.services.attention import links_needing_attention
+from directory.models import AuditAction, AuditEntry, FetchState, Platform, PlatformLink
+from directory.services.attention import NEEDS_ATTENTION
 from directory.services.link_health import creators_all_links_failing
 from tests.factories import CreatorFactory, PlatformLinkFactory
 
@@ -33,7 +33,7 @@ def _failing(creator=None, *, error="permanent (HTTP 404): gone", days=1, **kwar
 def test_demo_links_never_need_attention(client, volunteer):
     demo = _failing(CreatorFactory(is_demo=True), fetch_state=FetchState.DISABLED)
     real = _failing()
-    assert set(links_needing_attention()) == {real}
+    assert set(PlatformLink.objects.filter(NEEDS_ATTENTION)) == {real}
     for value in ("yes", "disabled", "failing"):
         shown = client.get(reverse(LINKS), {"attention": value}).context["cl"].result_list
         assert demo not in shown

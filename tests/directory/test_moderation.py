@@ -271,18 +271,17 @@ def test_merge_needs_two_creators(client, volunteer):
 # -- refresh, licence -------------------------------------------------------------------------
 
 
-def test_refresh_now_enqueues_fetchable_links_only(client, volunteer, monkeypatch):
-    sent: list[list[int]] = []
-    monkeypatch.setattr(
-        "directory.services.moderation.links_enqueue",
-        lambda *, link_ids: sent.append(list(link_ids)),
-    )
+def test_refresh_now_makes_fetchable_links_due_and_skips_the_others(client, volunteer):
     creator = CreatorFactory()
     fetchable = PlatformLinkFactory(creator=creator, url="https://blog.mhv-tests.net/")
-    PlatformLinkFactory(creator=creator, url="https://demo.example.org/")  # reserved: never
+    reserved = PlatformLinkFactory(creator=creator, url="https://demo.example.org/")  # never
     body = _decide_in_bulk(client, "creators_refresh_action", [creator], {})
     assert "1 link will be fetched shortly." in body
-    assert sent == [[fetchable.pk]]
+    assert "1 link is never fetched" in body
+    fetchable.refresh_from_db()
+    reserved.refresh_from_db()
+    assert fetchable.next_fetch_at is not None
+    assert reserved.next_fetch_at is None
 
 
 def test_licence_verified_shows_a_badge_on_the_profile(client, volunteer):
