@@ -22,7 +22,8 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from .models import Creator
+from .admin_links import retry_now
+from .models import Creator, PlatformLink
 from .services import moderation
 from .services.pending_contracts import RejectionReason
 
@@ -288,26 +289,8 @@ def creators_merge_action(modeladmin, request, queryset) -> TemplateResponse | N
 
 @admin.action(description=_("Refresh statistics now"), permissions=["change"], location=BOTH)
 def creators_refresh_action(modeladmin, request, queryset) -> None:
-    sent, skipped = moderation.creators_refresh_now(creators=queryset)
-    modeladmin.message_user(
-        request,
-        ngettext(
-            "%(n)d link will be fetched shortly.", "%(n)d links will be fetched shortly.", sent
-        )
-        % {"n": sent},
-        messages.SUCCESS,
-    )
-    if skipped:
-        modeladmin.message_user(
-            request,
-            ngettext(
-                "%(n)d link is never fetched (no public API, or demo data).",
-                "%(n)d links are never fetched (no public API, or demo data).",
-                skipped,
-            )
-            % {"n": skipped},
-            messages.WARNING,
-        )
+    # Exactly a link's "Retry now" (same rule, same messages) for all their links.
+    retry_now(modeladmin, request, PlatformLink.objects.filter(creator__in=queryset))
 
 
 @admin.action(

@@ -32,7 +32,6 @@ from directory.models import (
     Report,
     ReportStatus,
 )
-from directory.services.attention import links_retry_now
 from directory.services.audit import audit_forget_creator, audit_record
 from directory.services.pending_contracts import (
     RejectionReason,
@@ -320,13 +319,3 @@ def creator_mark_licence_verified(
         )
     creator.licence_verified_at, creator.version = current.licence_verified_at, current.version
     return True
-
-
-def creators_refresh_now(*, creators: Iterable[Creator]) -> tuple[int, int]:
-    """Fetch these creators' links again soon; (links sent, links skipped: never fetched).
-
-    The same rule as a link's "retry now" (directory/services/attention.py), so the two can
-    never disagree on which links are fetched.
-    """
-    links = PlatformLink.objects.filter(creator__in=list(creators)).select_related("creator")
-    return links_retry_now(links=links)

@@ -275,9 +275,7 @@ def test_refresh_now_makes_fetchable_links_due_and_skips_the_others(client, volu
     creator = CreatorFactory()
     fetchable = PlatformLinkFactory(creator=creator, url="https://blog.mhv-tests.net/")
     reserved = PlatformLinkFactory(creator=creator, url="https://demo.example.org/")  # never
-    body = _decide_in_bulk(client, "creators_refresh_action", [creator], {})
-    assert "1 link will be fetched shortly." in body
-    assert "1 link is never fetched" in body
+    _decide_in_bulk(client, "creators_refresh_action", [creator], {})
     fetchable.refresh_from_db()
     reserved.refresh_from_db()
     assert fetchable.next_fetch_at is not None
