@@ -177,3 +177,21 @@ def load_dotenv(path) -> None:
         key, value = line.split("=", 1)
         value = value.strip().strip("'\"")
         os.environ.setdefault(key.strip(), value)
+
+
+_URL_PATH = re.compile(r"^(?:[A-Za-z0-9._~-]+/)+$")
+
+
+def env_url_path(name: str, default: str) -> str:
+    """A site-relative path prefix such as `admin/` or `staff/moderation/`: no leading slash,
+    one trailing slash, only URL-safe characters (a typo must not mount a page somewhere odd)."""
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    value = raw.strip()
+    if not _URL_PATH.match(value) or "/./" in f"/{value}" or "/../" in f"/{value}":
+        raise ImproperlyConfigured(
+            f"{name} must be a path like admin/ (letters, digits, . _ ~ -, ending in /, no "
+            f"leading /); got {raw!r}."
+        )
+    return value

@@ -6,6 +6,7 @@ variable. A bad value stops start-up with a message naming the variable.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from pathlib import Path
 
@@ -28,6 +29,7 @@ from .env import (
     env_rate,
     env_str,
     env_url,
+    env_url_path,
 )
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -73,7 +75,8 @@ CONTACT_URL = (
 )
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # Our AdminSite (directory/admin_site.py): the moderation home, superuser-only bulk delete.
+    "config.apps.ModerationAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -87,6 +90,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "config.apps.CeleryBeatConfig",
+    "axes",
     "accounts",
     "directory",
 ]
@@ -107,6 +111,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes requires: turns a locked-out sign-in into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 MIDDLEWARE += ["allauth.account.middleware.AccountMiddleware"]
 
@@ -332,7 +338,9 @@ CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
-CELERY_TIMEZONE = TIME_ZONE
+# No CELERY_TIMEZONE: Celery's default (UTC) is our TIME_ZONE, and django-celery-beat 2.1.0 reads
+# CELERY_TIMEZONE through an attribute django-timezone-field 4.2 no longer has, which made the
+# admin's "add crontab" page answer 500.
 # The schedule lives in the database (django-celery-beat); config/beat.py says why a subclass.
 CELERY_BEAT_SCHEDULER = "config.beat:DatabaseScheduler"
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
@@ -446,6 +454,28 @@ try:
     merge_weights(SCORING_WEIGHTS)
 except ValueError as exc:
     raise ImproperlyConfigured(f"SCORING_WEIGHTS is invalid: {exc}") from None
+
+# --- Admin: where it lives and who may sign in (h-moderation) ------------------------------------
+ADMIN_URL = env_url_path("ADMIN_URL", "admin/")
+# django-axes counts failed sign-ins in the database (shared by every worker) and locks out the
+# account on any address, and the address for any account, after ADMIN_LOGIN_FAILURE_LIMIT
+# failures, for ADMIN_LOCKOUT_MINUTES after the last attempt.
+AUTHENTICATION_BACKENDS = [
+    "directory.admin_site.LockoutBackend",
+    "django.contrib.auth.backends.ModelBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
+]
+AXES_FAILURE_LIMIT = env_int("ADMIN_LOGIN_FAILURE_LIMIT", 5, minimum=1)
+AXES_COOLOFF_TIME = dt.timedelta(minutes=env_int("ADMIN_LOCKOUT_MINUTES", 15, minimum=1))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+# One rule for who a visitor is (TRUSTED_PROXY_COUNT), shared with the per-visitor throttles.
+AXES_CLIENT_IP_CALLABLE = "directory.admin_site.lockout_client_address"
+AXES_LOCKOUT_CALLABLE = "directory.admin_site.lockout_response"
+AXES_USERNAME_CALLABLE = "directory.admin_site.lockout_username"
+AXES_VERBOSE = False
+# Visitors' "Report a problem": per-address limit (shared cache); urgent reports email these.
+REPORT_RATE_LIMIT = env_rate("REPORT_RATE_LIMIT", "5/hour")
 
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 LOGGING = {

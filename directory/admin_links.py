@@ -1,4 +1,5 @@
-"""Surfacing failing links to moderators: the "Needs attention" filter and "Retry now"."""
+"""Surfacing failing links to moderators: "Needs attention" and error-type filters, "Retry now"
+and "Mark unsupported"."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from django.utils.translation import ngettext
 
 from .models import FetchState, PlatformLink
 from .services.attention import NEEDS_ATTENTION, RETRYING_ATTENTION_AFTER, links_retry_now
+from .services.link_health import ERROR_TYPES, links_mark_unsupported
 
 
 class NeedsAttentionFilter(admin.SimpleListFilter):
@@ -31,6 +33,8 @@ class NeedsAttentionFilter(admin.SimpleListFilter):
         self, request: HttpRequest, queryset: QuerySet[PlatformLink]
     ) -> QuerySet[PlatformLink]:
         value = self.value()
+        if value:
+            queryset = queryset.filter(creator__is_demo=False)  # demo links are never fetched
         if value == "yes":
             return queryset.filter(NEEDS_ATTENTION)
         if value == "disabled":
@@ -43,6 +47,39 @@ class NeedsAttentionFilter(admin.SimpleListFilter):
                 consecutive_failures__gt=RETRYING_ATTENTION_AFTER,
             )
         return queryset
+
+
+class ErrorTypeFilter(admin.SimpleListFilter):
+    title = _("error type")
+    parameter_name = "error"
+
+    def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin):
+        return [(value, label) for value, label, _q in ERROR_TYPES]
+
+    def queryset(
+        self, request: HttpRequest, queryset: QuerySet[PlatformLink]
+    ) -> QuerySet[PlatformLink]:
+        for value, _label, condition in ERROR_TYPES:
+            if self.value() == value:
+                return queryset.filter(condition)
+        return queryset
+
+
+@admin.action(description=_("Mark unsupported (stop fetching)"), permissions=["change"])
+def mark_unsupported(
+    modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: QuerySet[PlatformLink]
+) -> None:
+    changed = links_mark_unsupported(links=queryset, moderator=request.user)
+    modeladmin.message_user(
+        request,
+        ngettext(
+            "%(n)d link will no longer be fetched; its statistics can be entered by hand.",
+            "%(n)d links will no longer be fetched; their statistics can be entered by hand.",
+            changed,
+        )
+        % {"n": changed},
+        messages.SUCCESS,
+    )
 
 
 @admin.action(description=_("Retry now"), permissions=["change"])

@@ -148,6 +148,23 @@ class Creator(models.Model):
     followers_total = models.BigIntegerField(_("total followers"), null=True, blank=True)
     last_active_at = models.DateTimeField(_("last active"), null=True, blank=True)
 
+    # Moderation (directory/services/moderation.py). `version` goes up with every decision and
+    # every change to public fields, so a moderator acting on what they saw is refused cleanly
+    # when someone else acted first.
+    version = models.PositiveIntegerField(_("version"), default=0, editable=False)
+    licence_verified_at = models.DateTimeField(
+        _("licence checked by a moderator"), null=True, blank=True, editable=False
+    )
+    merged_into = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="merged_from",
+        verbose_name=_("merged into"),
+    )
+
     objects = CreatorQuerySet.as_manager()
 
     class Meta:
@@ -409,6 +426,15 @@ class ScoreHistory(models.Model):
 
 
 # Submissions, contact and removal (directory/submission_models.py), re-exported for callers.
+# Moderation's own models live in their own module; imported here so Django registers them.
+from .models_moderation import (  # noqa: E402, F401
+    AuditAction,
+    AuditEntry,
+    Report,
+    ReportOutcome,
+    ReportReason,
+    ReportStatus,
+)
 from .submission_models import (  # noqa: E402, F401
     ContactMessage,
     OutgoingEmail,

@@ -3,7 +3,7 @@
 from django.urls import path
 from django.views.generic import RedirectView
 
-from . import views, views_submit
+from . import reports_views, views, views_submit
 
 app_name = "directory"
 
@@ -17,6 +17,12 @@ urlpatterns = [
         name="creators",
     ),
     path("creators/<slug:slug>/", views.CreatorDetailView.as_view(), name="creator_detail"),
+    path("creators/<slug:slug>/report/", reports_views.report_create, name="report_create"),
+    path(
+        "creators/<slug:slug>/report/thanks/",
+        reports_views.report_thanks,
+        name="report_thanks",
+    ),
     path("help/", views.HelpView.as_view(), name="help"),
     path("about/", views.AboutView.as_view(), name="about"),
     path("about/scoring/", views.ScoringMethodView.as_view(), name="scoring"),

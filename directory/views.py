@@ -20,7 +20,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
 from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import render
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
@@ -196,7 +196,11 @@ class CreatorDetailView(DetailView):
             # Removed at the creator's request: say it is gone for good, not "never existed".
             if slug_is_tombstoned(self.kwargs["slug"]):
                 return render(request, "directory/creator_gone.html", status=410)
-            raise
+            # A duplicate merged by a moderator: its old address leads to the creator it joined.
+            survivor = Creator.objects.listed().filter(merged_from__slug=kwargs.get("slug")).first()
+            if survivor is None:
+                raise
+            return HttpResponsePermanentRedirect(survivor.get_absolute_url())
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)

@@ -1,8 +1,9 @@
 """Links a moderator should look at, and the moderator's "retry now".
 
-A link needs attention when fetching has stopped (DISABLED: it failed permanently for 30 days),
-when it is FAILING, or when it keeps failing temporarily (RETRYING after more than
-`RETRYING_ATTENTION_AFTER` failures in a row). Its `last_error` says why.
+A link of a real (non-demo) creator needs attention when fetching has stopped (DISABLED: it
+failed permanently for 30 days), when it is FAILING, or when it keeps failing temporarily
+(RETRYING after more than `RETRYING_ATTENTION_AFTER` failures in a row). Its `last_error` says
+why.
 """
 
 from __future__ import annotations
@@ -20,9 +21,11 @@ from directory.services.refresh import is_fetchable
 
 RETRYING_ATTENTION_AFTER = 3
 
-NEEDS_ATTENTION = Q(fetch_state__in=[FetchState.DISABLED, FetchState.FAILING]) | Q(
-    fetch_state=FetchState.RETRYING, consecutive_failures__gt=RETRYING_ATTENTION_AFTER
-)
+# Demo links are never fetched, so whatever their state says, nothing there needs a moderator.
+NEEDS_ATTENTION = (
+    Q(fetch_state__in=[FetchState.DISABLED, FetchState.FAILING])
+    | Q(fetch_state=FetchState.RETRYING, consecutive_failures__gt=RETRYING_ATTENTION_AFTER)
+) & Q(creator__is_demo=False)
 
 
 def links_needing_attention() -> QuerySet[PlatformLink]:

@@ -38,6 +38,8 @@ PAGES = [
     PROFILE,
     DEMO_PROFILE,
     "/creators/bulk-002/",
+    PROFILE + "report/",
+    PROFILE + "report/thanks/",
     "/help/",
     "/about/",
     "/about/scoring/",

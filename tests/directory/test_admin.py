@@ -75,19 +75,27 @@ def _run_action(client, action: str, creators) -> None:
 
 
 @pytest.mark.parametrize(
-    ("action", "status", "verb"),
+    ("action", "status", "verb", "confirmation"),
     [
-        ("creator_approve_action", CreatorStatus.APPROVED, "Approved"),
-        ("creator_reject_action", CreatorStatus.REJECTED, "Rejected"),
-        ("creator_hide_action", CreatorStatus.HIDDEN, "Hidden"),
+        ("creator_approve_action", CreatorStatus.APPROVED, "Approved", {}),
+        # Reject and hide ask first (issue #10): the confirmation page posts these back.
+        (
+            "creator_reject_action",
+            CreatorStatus.REJECTED,
+            "Rejected",
+            {"confirm": "yes", "reason": "spam"},
+        ),
+        ("creator_hide_action", CreatorStatus.HIDDEN, "Hidden", {"confirm": "yes"}),
     ],
 )
-def test_admin_action_changes_selected_creators_only(client, moderator, action, status, verb):
+def test_admin_action_changes_selected_creators_only(
+    client, moderator, action, status, verb, confirmation
+):
     chosen = [CreatorFactory(status=CreatorStatus.PENDING) for _ in range(2)]
     other = CreatorFactory(status=CreatorStatus.PENDING)
     response = client.post(
         reverse("admin:directory_creator_changelist"),
-        {"action": action, "_selected_action": [c.pk for c in chosen]},
+        {"action": action, "_selected_action": [c.pk for c in chosen], **confirmation},
         follow=True,
     )
     assert f"{verb} 2 creators." in response.content.decode()
