@@ -48,7 +48,10 @@ class CreatorFilter(django_filters.FilterSet):
         help_text=_("Name, bio or topic"),
     )
     platform = django_filters.ChoiceFilter(
-        label=_("Platform"), choices=Platform.choices, method="filter_platform"
+        label=_("Platform"),
+        choices=Platform.choices,
+        method="filter_platform",
+        empty_label=_("Any platform"),
     )
     topic = django_filters.ModelChoiceFilter(
         label=_("Topic"),
@@ -57,7 +60,9 @@ class CreatorFilter(django_filters.FilterSet):
         queryset=Topic.objects.all(),
         error_messages={"invalid_choice": _("Unknown topic: choose one from the list.")},
     )
-    creator_type = django_filters.ChoiceFilter(label=_("Creator type"), choices=CreatorType.choices)
+    creator_type = django_filters.ChoiceFilter(
+        label=_("Creator type"), choices=CreatorType.choices, empty_label=_("Any type")
+    )
     language = django_filters.ModelChoiceFilter(
         label=_("Language"),
         field_name="languages",
@@ -65,7 +70,9 @@ class CreatorFilter(django_filters.FilterSet):
         queryset=Language.objects.all(),
         error_messages={"invalid_choice": _("Unknown language code.")},
     )
-    country = django_filters.ChoiceFilter(label=_("Country"), choices=lambda: list(countries))
+    country = django_filters.ChoiceFilter(
+        label=_("Country"), choices=lambda: list(countries), empty_label=_("Any country")
+    )
     min_followers = django_filters.NumberFilter(
         label=_("At least this many followers"),
         field_name="followers_total",
@@ -121,6 +128,13 @@ class CreatorFilter(django_filters.FilterSet):
                 if data.get(key):
                     data[key] = fold(data[key].strip())
         super().__init__(data, *args, **kwargs)
+        for filt in self.filters.values():
+            # A filter builds its form field once and caches it (`_field`). drf-spectacular reads
+            # `.field` on the class-level filters while generating /api/schema/; the cached field
+            # was then deep-copied into every later FilterSet, so the HTML form's labels and
+            # per-request choices were ignored for the rest of the process. Each instance builds
+            # its own fields from its own filters.
+            filt.__dict__.pop("_field", None)
 
     def filter_search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         for term in value.split()[:8]:

@@ -28,13 +28,6 @@ from .models import Creator, Language, Topic
 
 # How many days of score history the profile chart shows.
 HISTORY_POINTS = 180
-EMPTY_LABELS = {
-    "platform": _("Any platform"),
-    "topic": _("Any topic"),
-    "creator_type": _("Any type"),
-    "language": _("Any language"),
-    "country": _("Any country"),
-}
 
 
 class CreatorPageFilter(CreatorFilter):
@@ -53,23 +46,23 @@ class CreatorPageFilter(CreatorFilter):
             choices=list(Topic.objects.values_list("slug", "name")),
             lookup="topics__slug",
             message=_("Unknown topic: choose one from the list."),
+            empty_label=_("Any topic"),
         )
         self.filters["language"] = _slug_choice_filter(
             label=CreatorFilter.base_filters["language"].label,
             choices=list(Language.objects.values_list("code", "name")),
             lookup="languages__code",
             message=_("Unknown language code."),
+            empty_label=_("Any language"),
         )
-        for name, filt in self.filters.items():
+        for filt in self.filters.values():
             filt.parent = self
-            if name in EMPTY_LABELS:
-                filt.extra["empty_label"] = EMPTY_LABELS[name]
         # Built after the filters above are final. Labels render without Django's trailing colon.
         self.form.label_suffix = ""
 
 
 def _slug_choice_filter(
-    *, label: Any, choices: list, lookup: str, message: Any
+    *, label: Any, choices: list, lookup: str, message: Any, empty_label: Any
 ) -> django_filters.ChoiceFilter:
     # Replacing the entry in self.filters keeps the declared order, hence the form's field order.
     return django_filters.ChoiceFilter(
@@ -77,6 +70,7 @@ def _slug_choice_filter(
         choices=choices,
         field_name=lookup,
         error_messages={"invalid_choice": message},
+        empty_label=empty_label,
     )
 
 
