@@ -12,66 +12,23 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import django_filters
 import markdown
 from django.conf import settings
 from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView, TemplateView
 from django_filters.views import FilterView
 
-from .filters import EMERGING_MAX_FOLLOWERS, CreatorFilter
-from .models import Creator, Language, Topic
+from . import filters_page
+from .filters import EMERGING_MAX_FOLLOWERS
+from .filters_page import CreatorPageFilter
+from .models import Creator
 
 # How many days of score history the profile chart shows.
 HISTORY_POINTS = 180
-
-
-class CreatorPageFilter(CreatorFilter):
-    """CreatorFilter for the HTML form, with the same parameters and meaning.
-
-    The API's ModelChoiceFilters run one query to render their options and another to validate a
-    submitted value; for a rendered form that is four queries for topic and language alone. Here
-    the options are loaded once per request and validated against that list in memory, which
-    keeps the list page within its query budget.
-    """
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.filters["topic"] = _slug_choice_filter(
-            label=CreatorFilter.base_filters["topic"].label,
-            choices=list(Topic.objects.values_list("slug", "name")),
-            lookup="topics__slug",
-            message=_("Unknown topic: choose one from the list."),
-            empty_label=_("Any topic"),
-        )
-        self.filters["language"] = _slug_choice_filter(
-            label=CreatorFilter.base_filters["language"].label,
-            choices=list(Language.objects.values_list("code", "name")),
-            lookup="languages__code",
-            message=_("Unknown language code."),
-            empty_label=_("Any language"),
-        )
-        for filt in self.filters.values():
-            filt.parent = self
-        # Built after the filters above are final. Labels render without Django's trailing colon.
-        self.form.label_suffix = ""
-
-
-def _slug_choice_filter(
-    *, label: Any, choices: list, lookup: str, message: Any, empty_label: Any
-) -> django_filters.ChoiceFilter:
-    # Replacing the entry in self.filters keeps the declared order, hence the form's field order.
-    return django_filters.ChoiceFilter(
-        label=label,
-        choices=choices,
-        field_name=lookup,
-        error_messages={"invalid_choice": message},
-        empty_label=empty_label,
-    )
 
 
 class CreatorListView(FilterView):
@@ -95,6 +52,11 @@ class CreatorListView(FilterView):
         return kwargs
 
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if filters_page.has_empty_parameters(request.GET):
+            # A shareable address carries only what is set (`?q=isla`, not `?q=isla&platform=&…`).
+            # The browser keeps the form's `#results` fragment across this redirect.
+            query = filters_page.query_without(request.GET, keep_page=True)
+            return HttpResponseRedirect(request.path + (f"?{query}" if query else ""))
         self.filterset = self.get_filterset(self.get_filterset_class())
         valid = not self.filterset.is_bound or self.filterset.is_valid()
         errors = [] if valid else self._filter_errors()
@@ -152,16 +114,23 @@ class CreatorListView(FilterView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
-        data = self.filterset.data or {}
+        fixed = {"emerging"} if self.emerging else set()
+        chips = filters_page.active_filters(self.filterset, fixed=fixed)
+        result_count = context["paginator"].count if context.get("paginator") else 0
+        if chips and not result_count and not kwargs.get("filter_errors"):
+            chips = filters_page.with_counts_without(
+                chips,
+                data=self.request.GET,
+                queryset=self.get_queryset(),
+                extra={"emerging": "on"} if self.emerging else {},
+            )
         context.update(
             is_emerging_view=self.emerging,
             emerging_max_followers=EMERGING_MAX_FOLLOWERS,
             show_demo_banner=any(c.is_demo for c in context["object_list"]),
-            filters_applied=any(
-                data.get(name) for name in self.filterset.filters if name != "ordering"
-            )
-            and not self.emerging,
-            result_count=context["paginator"].count if context.get("paginator") else 0,
+            active_filters=chips,
+            filters_applied=bool(chips),
+            result_count=result_count,
         )
         return context
 

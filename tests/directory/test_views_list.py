@@ -204,7 +204,7 @@ def test_filters_combine_and_survive_pagination(client):
     first = client.get(LIST_URL, params)
     assert listed_slugs(first) == [f"match-{i:02d}" for i in range(24)]
     html = first.content.decode()
-    next_link = "?topic=anxiety&amp;creator_type=professional&amp;ordering=name&amp;page=2"
+    next_link = "?topic=anxiety&amp;creator_type=professional&amp;ordering=name&amp;page=2#results"
     assert f'href="{next_link}"' in html
     second = client.get(LIST_URL, {**params, "page": 2})
     assert listed_slugs(second) == [f"match-{i:02d}" for i in range(24, 30)]
@@ -311,8 +311,8 @@ def test_empty_result_offers_to_clear_filters(client):
     CreatorFactory(country="GB")
     response = client.get(LIST_URL, {"country": "FR"})
     html = response.content.decode()
-    assert "No creators match these filters." in html
-    assert 'href="/">Clear filters</a> to see everyone' in html
+    assert "No creators match all of these filters." in html
+    assert 'href="/#results">Clear all filters</a> to see everyone' in html
 
 
 def test_every_filter_field_has_a_label(client):
