@@ -43,44 +43,28 @@ class CreatorPageFilter(CreatorFilter):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.filters["topic"] = _choice_filter(
-            label=CreatorFilter.base_filters["topic"].label,
-            choices=list(Topic.objects.values_list("slug", "name")),
-            lookup="topics__slug",
-            message=_("Unknown topic: choose one from the list."),
-            empty_label=_("Any topic"),
-        )
-        self.filters["language"] = _choice_filter(
-            label=CreatorFilter.base_filters["language"].label,
-            choices=list(Language.objects.values_list("code", "name")),
-            lookup="languages__code",
-            message=_("Unknown language code."),
-            empty_label=_("Any language"),
-        )
-        self.filters["country"] = _choice_filter(
-            label=CreatorFilter.base_filters["country"].label,
-            choices=_country_choices(self.data.get("country") if self.data else None),
-            lookup="country",
-            message=_("Unknown country code: choose one from the list."),
-            empty_label=_("Any country"),
-        )
+        selected_country = self.data.get("country") if self.data else None
+        replacements = [
+            ("topic", list(Topic.objects.values_list("slug", "name")), "topics__slug",
+             _("Unknown topic: choose one from the list."), _("Any topic")),
+            ("language", list(Language.objects.values_list("code", "name")), "languages__code",
+             _("Unknown language code."), _("Any language")),
+            ("country", _country_choices(selected_country), "country",
+             _("Unknown country code: choose one from the list."), _("Any country")),
+        ]  # fmt: skip
+        for name, choices, lookup, message, empty_label in replacements:
+            # Replacing the entry in self.filters keeps the declared order (the form's order).
+            self.filters[name] = django_filters.ChoiceFilter(
+                label=CreatorFilter.base_filters[name].label,
+                choices=choices,
+                field_name=lookup,
+                error_messages={"invalid_choice": message},
+                empty_label=empty_label,
+            )
         for filt in self.filters.values():
             filt.parent = self
         # Built after the filters above are final. Labels render without Django's trailing colon.
         self.form.label_suffix = ""
-
-
-def _choice_filter(
-    *, label: Any, choices: list, lookup: str, message: Any, empty_label: Any
-) -> django_filters.ChoiceFilter:
-    # Replacing the entry in self.filters keeps the declared order, hence the form's field order.
-    return django_filters.ChoiceFilter(
-        label=label,
-        choices=choices,
-        field_name=lookup,
-        error_messages={"invalid_choice": message},
-        empty_label=empty_label,
-    )
 
 
 def _country_choices(selected: str | None) -> list[tuple[str, str]]:
