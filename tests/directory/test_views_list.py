@@ -257,11 +257,12 @@ def test_card_shows_score_confidence_movement_and_why(client):
     html = client.get(LIST_URL).content.decode()
     assert '<span class="score-number">72</span>' in html
     assert "high confidence" in html and "low confidence" in html
-    assert '<span aria-hidden="true">↑3</span>' in html
-    assert "up 3 points since last week" in html
-    assert '<span aria-hidden="true">↓2</span>' in html
-    assert "down 2 points since last week" in html
-    assert "Replies in most conversations" in html
+    assert '<span class="score-scale"> out of 100</span>' in html
+    assert "up 3 since last week" in html
+    assert "down 2 since last week" in html
+    assert "↑" not in html and "↓" not in html
+    # The why line names what is distinctive, with a number (issue #12 item 2).
+    assert "Strongest: replies to comments 91/100" in html
 
 
 def test_card_shows_type_topics_platforms_and_status_tags(client):
