@@ -103,14 +103,14 @@ def test_fetched_stats_are_not_labelled_unverified(client):
     StatsSnapshotFactory(link=link, source=SnapshotSource.API)
     html = detail(client, "api").content.decode()
     assert "Unverified" not in html
-    assert "Fetched from the platform." in html
+    assert "Fetched from Mastodon’s public data on" in html
 
 
 def test_last_fetched_time_is_shown(client):
     fetched = dt.datetime(2026, 3, 4, 9, 30, tzinfo=dt.UTC)
     PlatformLinkFactory(creator=CreatorFactory(slug="f"), last_fetched_at=fetched)
     PlatformLinkFactory(creator=CreatorFactory(slug="never"))
-    assert "Last fetched" in detail(client, "f").content.decode()
+    assert "Last checked" in detail(client, "f").content.decode()
     assert "4 March 2026, 09:30 UTC" in detail(client, "f").content.decode()
     assert "Not fetched yet" in detail(client, "never").content.decode()
 
@@ -140,7 +140,7 @@ def test_score_confidence_and_each_component_are_shown(client):
     assert "Replied in 11 of 12 conversations in the last 90 days" in html
     assert ">91<" in html  # value 0.91 on the 0-100 scale
     assert "30%" in html and "33% after unknowns left out" in html
-    assert "Reciprocity" in html and "not available" in html
+    assert "Reciprocity" in html and "not measured" in html
     assert reverse("directory:scoring") in html
 
 
@@ -188,7 +188,7 @@ def test_per_link_score_from_the_breakdown_is_shown(client):
         "links": [{"link_id": link.pk, "platform": "blog", "score": 80.1, "source": "api"}],
     }
     creator.save()
-    assert "Score on this platform: 80." in detail(client, "per-link").content.decode()
+    assert "Score on this platform: 80 out of 100." in detail(client, "per-link").content.decode()
 
 
 def test_stale_and_break_notices(client):
@@ -229,15 +229,18 @@ def test_demo_creator_shows_the_demo_banner(client):
     assert "Demo data — fictional creators" not in detail(client, "real").content.decode()
 
 
-def test_demo_links_say_they_are_never_fetched_rather_than_not_recorded(client):
+def test_demo_links_say_their_figures_are_made_up_and_nothing_else(client):
     demo = CreatorFactory(slug="demo", is_demo=True)
     StatsSnapshotFactory(link=PlatformLinkFactory(creator=demo, fetch_state="disabled"))
     real = CreatorFactory(slug="real")
     StatsSnapshotFactory(link=PlatformLinkFactory(creator=real))
-    assert "Demo statistics: never fetched" in detail(client, "demo").content.decode()
+    # One honest line per link (issue #12 item 7): never "fetched" and "never fetched" at once.
+    demo_page = detail(client, "demo").content.decode()
+    assert "Made-up demo figures, dated" in demo_page
+    assert "Fetched from" not in demo_page
     page = detail(client, "real").content.decode()
-    assert "Demo statistics" not in page
-    assert "Last fetched: not recorded" in page
+    assert "Made-up demo figures" not in page
+    assert "public data on" in page
 
 
 def test_history_caption_names_the_period_it_covers(client):
@@ -254,3 +257,22 @@ def test_detail_query_count_is_bounded(client, django_assert_max_num_queries):
         response = detail(client, "bulk-005")
     assert response.status_code == 200
     assert response.content.decode().count('class="link-card"') == 4
+
+
+def test_components_are_a_list_that_says_what_was_left_out(client):
+    # Issue #12 item 5: no three-column table squeezing words; an unknown says so in one place.
+    creator = CreatorFactory(slug="parts", interactivity_score=60, score_breakdown=breakdown(60))
+    html = detail(client, creator.slug).content.decode()
+    assert '<table class="components">' not in html
+    assert '<ul class="components">' in html
+    assert "not measured" in html
+    assert "Weight 10%, left out because it was not measured" in html
+
+
+def test_demo_links_are_never_shown_as_verified(client):
+    demo = CreatorFactory(slug="demo-v", is_demo=True)
+    PlatformLinkFactory(creator=demo, verified=True)
+    real = CreatorFactory(slug="real-v")
+    PlatformLinkFactory(creator=real, verified=True)
+    assert ">Verified<" not in detail(client, "demo-v").content.decode()
+    assert ">Verified<" in detail(client, "real-v").content.decode()
