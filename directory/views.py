@@ -7,6 +7,7 @@ the JSON API uses.
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 from dataclasses import dataclass
 from pathlib import Path
@@ -203,8 +204,18 @@ def _number(value: Any) -> float | None:
     return float(value)
 
 
+# When the crisis page's numbers were last checked against each service's published details.
+# Whoever re-checks them updates this date; the page shows it.
+HELPLINES_CHECKED_ON = dt.date(2026, 12, 1)
+
+
 class HelpView(TemplateView):
     template_name = "pages/help.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context["helplines_checked"] = HELPLINES_CHECKED_ON
+        return context
 
 
 class AboutView(TemplateView):

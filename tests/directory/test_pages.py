@@ -65,11 +65,11 @@ def test_help_page_lists_international_directories_and_national_lines(client):
     assert "https://findahelpline.com/" in html
     assert "https://www.iasp.info/" in html
     assert "988 Suicide &amp; Crisis Lifeline" in html and 'href="tel:988"' in html
-    assert "Samaritans" in html and 'href="tel:116123">116 123<' in html
-    assert "Lifeline" in html and 'href="tel:131114">13 11 14<' in html
+    assert "Samaritans" in html and 'href="tel:116123">call 116 123<' in html
+    assert "Lifeline" in html and 'href="tel:131114">call 13 11 14<' in html
     assert "Canada" in html
     for emergency in ("112", "911", "999"):
-        assert f"<strong>{emergency}</strong>" in html
+        assert f'href="tel:{emergency}">Call {emergency}</a>' in html
 
 
 def test_about_page_explains_ranking_advice_and_removal(client):
@@ -145,3 +145,13 @@ def test_server_error_renders_the_500_page(client, monkeypatch):
     response = client.get(reverse("directory:help"))
     assert response.status_code == 500
     assert "Something went wrong on our side" in response.content.decode()
+
+
+def test_crisis_page_numbers_can_be_called_texted_and_emailed(client):
+    # Issue #12 item 8: on a phone every number is a link, and the page says when they were checked.
+    html = client.get(reverse("directory:help")).content.decode()
+    hrefs = ["tel:112", "tel:911", "tel:999", "tel:000", "tel:988", "sms:988", "tel:116123"]
+    hrefs += ["mailto:jo@samaritans.org", "tel:131114", "sms:0477131114", "sms:1737"]
+    for href in hrefs:
+        assert f'href="{href}"' in html, href
+    assert "Numbers last checked on <time" in html
