@@ -12,5 +12,6 @@ urlpatterns = [
     path("creators/<slug:slug>/", views.CreatorDetailView.as_view(), name="creator_detail"),
     path("help/", views.HelpView.as_view(), name="help"),
     path("about/", views.AboutView.as_view(), name="about"),
-    path("about/scoring/", views.ScoringMethodView.as_view(), name="scoring"),
+    path("about/scoring/", views.RankingView.as_view(), name="scoring"),
+    path("about/scoring/method/", views.ScoringMethodView.as_view(), name="scoring_method"),
 ]

@@ -267,6 +267,29 @@ def scoring_method_html(path: Path = SCORING_DOC) -> RenderedDocument | None:
     return _render_markdown(path, mtime)
 
 
+class RankingView(TemplateView):
+    """`/about/scoring/`: how ranking works, for visitors; the full method is one link deeper."""
+
+    template_name = "pages/ranking.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        from directory.scoring import MAX_REACH_WEIGHT, merge_weights
+
+        context = super().get_context_data(**kwargs)
+        weights = merge_weights(settings.SCORING_WEIGHTS)
+        context.update(
+            window_days=settings.SCORING_WINDOW_DAYS,
+            reach_weight=weights["reach"],
+            reach_max=MAX_REACH_WEIGHT,
+            chart_points=list(
+                Creator.objects.listed()
+                .filter(followers_total__isnull=False, interactivity_score__isnull=False)
+                .values_list("followers_total", "interactivity_score")
+            ),
+        )
+        return context
+
+
 class ScoringMethodView(TemplateView):
     template_name = "pages/scoring.html"
 

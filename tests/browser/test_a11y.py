@@ -41,6 +41,7 @@ PAGES = [
     "/help/",
     "/about/",
     "/about/scoring/",
+    "/about/scoring/method/",
     "/no-such-page/",
 ]
 
@@ -184,7 +185,7 @@ def test_error_summary_link_moves_focus_to_the_bad_field(browser, site):
 
 def test_wide_scoring_tables_scroll_with_the_keyboard_on_a_phone(browser, site):
     page = browser.new_page(viewport=WIDTHS["mobile"])
-    page.goto(site + "/about/scoring/")
+    page.goto(site + "/about/scoring/method/")
     box = page.locator(".table-scroll").first
     assert box.evaluate("e => e.scrollWidth > e.clientWidth"), "table fits: test proves nothing"
     box.focus()

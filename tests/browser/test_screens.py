@@ -58,7 +58,15 @@ def browser(site, chromium):
         browser.close()
 
 
-PAGES = ["/", "/emerging/", "/creators/bulk-001/", "/help/", "/about/", "/about/scoring/"]
+PAGES = [
+    "/",
+    "/emerging/",
+    "/creators/bulk-001/",
+    "/help/",
+    "/about/",
+    "/about/scoring/",
+    "/about/scoring/method/",
+]
 
 
 @pytest.mark.parametrize("path", PAGES)

@@ -94,7 +94,7 @@ def test_scoring_page_renders_the_markdown_document(client, tmp_path, monkeypatc
     )
     monkeypatch.setattr(views, "SCORING_DOC", doc)
     monkeypatch.setattr(views.scoring_method_html, "__defaults__", (doc,))
-    html = client.get(reverse("directory:scoring")).content.decode()
+    html = client.get(reverse("directory:scoring_method")).content.decode()
     assert "<strong>open</strong>" in html
     assert "<table>" in html
     # The document's title becomes the page's only <h1>.
@@ -123,7 +123,7 @@ def test_scoring_page_rerenders_when_the_document_changes(tmp_path):
 def test_scoring_page_without_the_document_still_explains(client, monkeypatch):
     missing = Path("/nonexistent/scoring.md")
     monkeypatch.setattr(views.scoring_method_html, "__defaults__", (missing,))
-    response = client.get(reverse("directory:scoring"))
+    response = client.get(reverse("directory:scoring_method"))
     assert response.status_code == 200
     assert "rewards replying" in response.content.decode()
 
@@ -155,3 +155,24 @@ def test_crisis_page_numbers_can_be_called_texted_and_emailed(client):
     for href in hrefs:
         assert f'href="{href}"' in html, href
     assert "Numbers last checked on <time" in html
+
+
+def test_how_ranking_works_is_plain_language_with_the_method_one_link_deeper(client):
+    # Issue #12 item 3: for visitors; the window comes from the one setting.
+    CreatorFactory(followers_total=120, interactivity_score=70)
+    CreatorFactory(followers_total=90_000, interactivity_score=30)
+    html = client.get(reverse("directory:scoring")).content.decode()
+    for heading in ("What counts", "What does not count", "Why followers barely matter",
+                    "How to read confidence", "How to be listed, and how to appeal"):  # fmt: skip
+        assert heading in html
+    assert f'href="{reverse("directory:scoring_method")}"' in html
+    assert "SCORING_WINDOW_DAYS" not in html and "directory/" not in html
+    assert '<svg xmlns="http://www.w3.org/2000/svg" class="thesis-chart" role="img"' in html
+    assert "2 creators." in html
+
+
+@pytest.mark.parametrize("days", [30, 120])
+def test_the_window_shown_to_visitors_is_the_setting(client, settings, days):
+    settings.SCORING_WINDOW_DAYS = days
+    html = client.get(reverse("directory:scoring")).content.decode()
+    assert f"over the last <strong>{days} days</strong>" in html
