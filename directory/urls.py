@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views
+from . import feeds, views
 
 app_name = "directory"
 
@@ -12,6 +12,8 @@ urlpatterns = [
     path("creators/<slug:slug>/", views.CreatorDetailView.as_view(), name="creator_detail"),
     path("help/", views.HelpView.as_view(), name="help"),
     path("about/", views.AboutView.as_view(), name="about"),
+    path("feeds/new/", feeds.NewCreatorsFeed(), name="feed_new"),
+    path("feeds/topics/<slug:slug>/", feeds.TopicCreatorsFeed(), name="feed_topic"),
     path("about/scoring/", views.RankingView.as_view(), name="scoring"),
     path("about/scoring/method/", views.ScoringMethodView.as_view(), name="scoring_method"),
 ]

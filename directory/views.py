@@ -130,6 +130,10 @@ class CreatorListView(FilterView):
             emerging_max_followers=EMERGING_MAX_FOLLOWERS,
             show_demo_banner=any(c.is_demo for c in context["object_list"]),
             active_filters=chips,
+            # A valid topic filter also offers that topic's feed in the page's <head>.
+            topic_feed=self.filterset.form.cleaned_data["topic"]
+            if any(c.name == "topic" for c in chips)
+            else "",
             filters_applied=bool(chips),
             result_count=result_count,
         )
