@@ -214,7 +214,8 @@ def test_score_history_chart_is_an_accessible_svg(client):
     assert '<svg xmlns="http://www.w3.org/2000/svg" class="score-chart" role="img"' in html
     assert '<title id="score-history-title">Interactivity score over time</title>' in html
     assert "3 points from" in html and "(40) to" in html and "(60)" in html
-    assert "<script" not in html
+    chart = html.split('class="score-chart"')[1].split("</svg>")[0]
+    assert "<script" not in chart  # the page's only script is the JSON-LD data block
 
 
 def test_no_history_means_no_chart(client):
@@ -276,3 +277,23 @@ def test_demo_links_are_never_shown_as_verified(client):
     PlatformLinkFactory(creator=real, verified=True)
     assert ">Verified<" not in detail(client, "demo-v").content.decode()
     assert ">Verified<" in detail(client, "real-v").content.decode()
+
+
+def test_profile_carries_schema_org_json_ld_that_cannot_break_out(client):
+    import json
+    import re
+
+    creator = CreatorFactory(slug="ld", name="Ada </script><b>", bio="Talks & listens")
+    PlatformLinkFactory(creator=creator, url="https://ld.example.org/")
+    html = detail(client, "ld").content.decode()
+    block = re.search(r'<script type="application/ld\+json">(.*?)</script>', html, re.S)
+    assert block and "</script><b>" not in block.group(1)
+    data = json.loads(block.group(1))
+    assert data["@type"] == "ProfilePage"
+    assert data["mainEntity"]["name"] == "Ada </script><b>"
+    assert "https://ld.example.org/" in data["mainEntity"]["sameAs"]
+
+
+def test_demo_profiles_have_no_json_ld(client):
+    CreatorFactory(slug="demo-ld", is_demo=True)
+    assert "application/ld+json" not in detail(client, "demo-ld").content.decode()
