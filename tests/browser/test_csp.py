@@ -81,6 +81,9 @@ def open_page(browser, url: str, ready: str, site: str):
         ("/creators/bulk-000/", ".score-chart"),
         ("/help/", "main h1"),
         ("/about/", "main h1"),
+        ("/about/scoring/", ".thesis-chart"),
+        ("/about/scoring/method/", "main h1"),
+        ("/?q=zzzz-no-match", ".empty-state"),
     ],
 )
 def test_site_pages_have_no_csp_violations(browser, site, path, ready):
