@@ -18,8 +18,10 @@ from django.conf import settings
 from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.cache import cache_control
 from django.views.generic import DetailView, TemplateView
 from django_filters.views import FilterView
 
@@ -163,6 +165,15 @@ class CreatorDetailView(DetailView):
             show_demo_banner=creator.is_demo,
         )
         return context
+
+
+@cache_control(max_age=86400, public=True)
+def creator_share_card(request: HttpRequest, slug: str) -> HttpResponse:
+    """`/creators/<slug>/card.png`: the profile's og:image, drawn by us (directory.share_cards)."""
+    from .share_cards import share_card_png
+
+    creator = get_object_or_404(Creator.objects.listed(), slug=slug)
+    return HttpResponse(share_card_png(creator), content_type="image/png")
 
 
 def breakdown_for_display(data: Any) -> dict[str, Any]:

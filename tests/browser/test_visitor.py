@@ -115,7 +115,8 @@ def test_dark_theme_has_no_axe_violations(browser, site, width):
     for path in ["/", "/?q=zzzz-no-match", PROFILE, "/help/", "/about/scoring/"]:
         page.goto(site + path)
         assert (
-            page.evaluate("getComputedStyle(document.documentElement).backgroundColor") != "rgb(250, 248, 244)"
+            page.evaluate("getComputedStyle(document.documentElement).backgroundColor")
+            != "rgb(250, 248, 244)"
         )
         results = Axe().run(
             page,

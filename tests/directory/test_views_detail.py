@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
 
@@ -297,3 +298,19 @@ def test_profile_carries_schema_org_json_ld_that_cannot_break_out(client):
 def test_demo_profiles_have_no_json_ld(client):
     CreatorFactory(slug="demo-ld", is_demo=True)
     assert "application/ld+json" not in detail(client, "demo-ld").content.decode()
+
+
+@override_settings(SITE_URL="https://voices.example")
+def test_profile_has_an_og_image_share_card_we_draw(client):
+    from io import BytesIO
+
+    from PIL import Image
+
+    CreatorFactory(slug="card-me", name="Card Person", interactivity_score=64)
+    html = detail(client, "card-me").content.decode()
+    card = "https://voices.example/creators/card-me/card.png"
+    assert f'<meta property="og:image" content="{card}">' in html
+    response = client.get("/creators/card-me/card.png")
+    assert response["Content-Type"] == "image/png"
+    assert Image.open(BytesIO(response.content)).size == (1200, 630)
+    assert client.get("/creators/nobody/card.png").status_code == 404
