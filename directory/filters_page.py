@@ -14,7 +14,7 @@ from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
-from .filters import CreatorFilter
+from .filters import DEFAULT_ORDERING, CreatorFilter
 from .models import Creator, Language, Topic
 
 # Parameters that never narrow the result: a chip for them would remove nothing.
@@ -94,7 +94,8 @@ def query_without(data: QueryDict, *names: str, keep_page: bool = False) -> str:
     for key, values in data.lists():
         if key in names or (key == "page" and not keep_page):
             continue
-        values = [v for v in values if v.strip()]
+        # Empty values, and the default order, say nothing: a short URL leaves them out.
+        values = [v for v in values if v.strip() and (key, v) != ("ordering", DEFAULT_ORDERING)]
         if values:
             kept.setlist(key, values)
     return kept.urlencode()

@@ -19,6 +19,7 @@ from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
+from django.utils.cache import patch_vary_headers
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import cache_control
@@ -55,11 +56,24 @@ class CreatorListView(FilterView):
         return kwargs
 
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        short_url = request.path
+        if query := filters_page.query_without(request.GET, keep_page=True):
+            short_url += f"?{query}"
+        if request.headers.get("HX-Request"):
+            # htmx sends every field; it shows the results in place and records the short URL.
+            response = self._render_list()
+            response["HX-Push-Url"] = short_url
+            patch_vary_headers(response, ["HX-Request"])
+            return response
         if filters_page.has_empty_parameters(request.GET):
             # A shareable address carries only what is set (`?q=isla`, not `?q=isla&platform=&…`).
             # The browser keeps the form's `#results` fragment across this redirect.
-            query = filters_page.query_without(request.GET, keep_page=True)
-            return HttpResponseRedirect(request.path + (f"?{query}" if query else ""))
+            return HttpResponseRedirect(short_url)
+        response = self._render_list()
+        patch_vary_headers(response, ["HX-Request"])  # a cache must not mix the two answers
+        return response
+
+    def _render_list(self) -> HttpResponse:
         self.filterset = self.get_filterset(self.get_filterset_class())
         valid = not self.filterset.is_bound or self.filterset.is_valid()
         errors = [] if valid else self._filter_errors()

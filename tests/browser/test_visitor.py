@@ -76,13 +76,27 @@ def test_filters_work_without_javascript_and_share_short_urls(browser, site):
     context.close()
 
 
-def test_with_javascript_empty_fields_are_left_out_of_the_url(browser, site):
+def test_with_javascript_filters_update_the_results_in_place_with_a_short_url(browser, site):
     page = browser.new_page(viewport=WIDTHS["desktop"])
     page.goto(site + "/")
+    page.evaluate("window.__sameDocument = true")
     page.select_option("#id_language", "en")
-    with page.expect_navigation():
-        page.click("button[type=submit]")
-    assert "q=" not in page.url and "language=en" in page.url
+    page.wait_for_url(lambda url: "language=en" in url)
+    page.locator(".chip", has_text="Language").wait_for()
+    # No reload (the marker survives), and the address carries only what is set.
+    assert page.evaluate("window.__sameDocument") is True
+    assert "q=" not in page.url and "ordering=" not in page.url
+    assert page.locator("#filter-count").inner_text().strip() == "· 1 active"
+
+
+def test_with_javascript_a_value_to_fix_is_shown_in_place(browser, site):
+    page = browser.new_page(viewport=WIDTHS["desktop"])
+    page.goto(site + "/")
+    page.fill("#id_min_followers", "1000")
+    page.fill("#id_max_followers", "10")
+    page.keyboard.press("Enter")
+    page.locator(".error-summary").wait_for()
+    assert "below the fewest" in page.locator(".error-summary").inner_text()
 
 
 def test_keyboard_path_from_a_filter_to_a_profile(browser, site):
@@ -90,9 +104,9 @@ def test_keyboard_path_from_a_filter_to_a_profile(browser, site):
     page.goto(site + "/")
     page.locator("#id_q").focus()
     page.keyboard.type("Bulk")
-    with page.expect_navigation():
-        page.keyboard.press("Enter")
-    assert "q=Bulk" in page.url
+    page.keyboard.press("Enter")
+    page.wait_for_url(lambda url: "q=Bulk" in url)
+    page.locator(".chip").first.wait_for()
     # From the results, Tab reaches the first card's link; Enter opens the profile.
     page.locator(".chip").first.focus()
     for _ in range(10):

@@ -100,3 +100,24 @@ def test_filter_form_and_pagination_land_on_the_results(client):
 def test_filter_panel_opens_by_itself_when_a_value_needs_changing(client):
     html = client.get(LIST_URL, {"min_score": "lots"}).content.decode()
     assert '<details class="filter-panel" id="filters" open>' in html
+
+
+def test_htmx_requests_get_the_results_and_the_short_url_to_show(client):
+    CreatorFactory(country="GB")
+    response = client.get(
+        LIST_URL + "?q=&country=GB&ordering=interactivity&platform=", HTTP_HX_REQUEST="true"
+    )
+    assert response.status_code == 200
+    assert response["HX-Push-Url"] == "/?country=GB"
+    assert "HX-Request" in response["Vary"]
+
+
+def test_the_default_order_is_left_out_of_a_short_url(client):
+    response = client.get(LIST_URL + "?q=&ordering=interactivity&topic=grief")
+    assert response["Location"] == "/?topic=grief"
+
+
+def test_the_list_loads_htmx_from_our_own_static_files_without_inline_styles(client):
+    html = client.get(LIST_URL).content.decode()
+    assert '<script src="/static/js/vendor/htmx-2.0.11.min.js" defer></script>' in html
+    assert '"includeIndicatorStyles": false' in html and '"allowEval": false' in html
