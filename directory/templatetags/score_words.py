@@ -77,3 +77,17 @@ def card_why(breakdown: Any) -> str:
     line (e.g. "No statistics yet") when nothing conversational was measured."""
     stored = breakdown.get("why") if isinstance(breakdown, dict) else ""
     return strengths(breakdown) or str(stored or "")
+
+
+@register.filter
+def initials(name: str) -> str:
+    """'Isla Fictley' -> 'IF', 'Harbour Lights Demo Circle' -> 'HL': the avatar shown when no
+    picture of the creator is stored."""
+    words = [w for w in str(name).split() if w[:1].isalnum()]
+    return "".join(w[0] for w in words[:2]).upper() or "?"
+
+
+@register.filter
+def avatar_tone(name: str) -> int:
+    """A stable 0-5 colour choice per name (not hash(), which changes between processes)."""
+    return sum(map(ord, str(name))) % 6

@@ -45,3 +45,11 @@ def test_confidence_follows_the_scorer_when_evidence_was_measured():
     assert score_words.evidence_label(creator(0.9, activity=0.4, outreach=0.5)) == "high"
     assert score_words.evidence_label(creator(0.9, True, activity=0.4, outreach=0.5)) == "medium"
     assert score_words.evidence_label(creator(0.1, activity=0.4, outreach=0.5)) == "low"
+
+
+def test_initials_avatar_text_and_a_stable_tone():
+    assert score_words.initials("Isla Fictley") == "IF"
+    assert score_words.initials("Harbour Lights Demo Circle") == "HL"
+    assert score_words.initials("  ") == "?"
+    assert score_words.avatar_tone("Isla Fictley") == score_words.avatar_tone("Isla Fictley")
+    assert 0 <= score_words.avatar_tone("Isla Fictley") < 6
