@@ -403,3 +403,6 @@ class ScoreHistory(models.Model):
 
     def __str__(self) -> str:
         return f"{self.creator} {self.date}: {self.score:.1f}"
+
+
+from .models_avatars import CreatorAvatar  # noqa: E402, F401 - registered with the app

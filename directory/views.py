@@ -16,7 +16,7 @@ from typing import Any
 import markdown
 from django.conf import settings
 from django.core.paginator import Page, Paginator
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.utils.cache import patch_vary_headers
@@ -30,6 +30,7 @@ from . import filters_page
 from .filters import EMERGING_MAX_FOLLOWERS
 from .filters_page import CreatorPageFilter
 from .models import Creator
+from .models_avatars import CreatorAvatar
 
 # How many days of score history the profile chart shows.
 HISTORY_POINTS = 180
@@ -45,7 +46,7 @@ class CreatorListView(FilterView):
     emerging = False
 
     def get_queryset(self) -> QuerySet[Creator]:
-        return Creator.objects.listed().with_listing_data()
+        return with_avatar_flag(Creator.objects.listed().with_listing_data())
 
     def get_filterset_kwargs(self, filterset_class: type) -> dict[str, Any]:
         kwargs = super().get_filterset_kwargs(filterset_class)
@@ -163,7 +164,7 @@ class CreatorDetailView(DetailView):
     context_object_name = "creator"
 
     def get_queryset(self) -> QuerySet[Creator]:
-        return Creator.objects.listed().with_listing_data()
+        return with_avatar_flag(Creator.objects.listed().with_listing_data())
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
@@ -179,6 +180,22 @@ class CreatorDetailView(DetailView):
             show_demo_banner=creator.is_demo,
         )
         return context
+
+
+def with_avatar_flag(queryset: QuerySet[Creator]) -> QuerySet[Creator]:
+    """`has_avatar` on each creator, without loading the pictures themselves."""
+    return queryset.annotate(
+        has_avatar=Exists(CreatorAvatar.objects.filter(creator=OuterRef("pk")))
+    )
+
+
+@cache_control(max_age=86400, public=True)
+def creator_avatar(request: HttpRequest, slug: str) -> HttpResponse:
+    """`/creators/<slug>/avatar.png`: the stored picture, served from our own origin."""
+    avatar = get_object_or_404(
+        CreatorAvatar.objects.filter(creator__in=Creator.objects.listed()), creator__slug=slug
+    )
+    return HttpResponse(bytes(avatar.image), content_type="image/png")
 
 
 @cache_control(max_age=86400, public=True)
