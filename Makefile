@@ -49,7 +49,10 @@ run: deps .env
 	@mkdir -p var
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py seed_demo --if-empty
-	$(PY) manage.py runstack --port $(PORT)
+	@# SITE_URL follows PORT unless it is set (in the environment or .env): canonical links,
+	@# feeds and the sitemap then point at the server actually running.
+	site="$${SITE_URL:-$$(sed -n 's/^SITE_URL=//p' .env | tail -1)}"; \
+	SITE_URL="$${site:-http://127.0.0.1:$(PORT)}" $(PY) manage.py runstack --port $(PORT)
 
 test: dev-deps
 	$(VENV)/bin/pytest $(PYTEST_ARGS)

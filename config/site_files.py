@@ -18,12 +18,16 @@ Disallow: /api/docs/
 Allow: /
 Allow: /api/creators/
 """
+# The sitemap's address is absolute (from SITE_URL), added in robots_txt().
 
 
 @require_safe
 @cache_control(max_age=86400, public=True)
 def robots_txt(request: HttpRequest) -> HttpResponse:
-    return HttpResponse(ROBOTS_TXT, content_type="text/plain; charset=utf-8")
+    from django.conf import settings
+
+    body = f"{ROBOTS_TXT}Sitemap: {settings.SITE_URL}/sitemap.xml\n"
+    return HttpResponse(body, content_type="text/plain; charset=utf-8")
 
 
 @require_safe

@@ -21,6 +21,7 @@ import random
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.utils.text import slugify
 
 from .models import PLATFORMS_WITHOUT_API, CreatorStatus, CreatorType, Platform
@@ -29,7 +30,10 @@ from .services.import_validation import FORMAT
 SEED = 20250601
 SNAPSHOT_EVERY = dt.timedelta(days=14)
 SNAPSHOT_COUNT = 13  # about six months
-WINDOW_DAYS = 30
+# The archetypes below describe 30 days of behaviour; snapshots cover the scorer's own window
+# (settings.SCORING_WINDOW_DAYS, the one source of truth), with counts scaled to its length, so a
+# demo profile never says "last 30 days" beside a method that says 90.
+ARCHETYPE_DAYS = 30
 
 FIRST_NAMES = (
     "Ada", "Bea", "Cal", "Dev", "Eli", "Fen", "Gus", "Hana", "Ines", "Jun", "Kai", "Lior",
@@ -100,7 +104,7 @@ COUNTRIES = (
 
 @dataclass(frozen=True)
 class Archetype:
-    """How a kind of account behaves over a 30-day window."""
+    """How a kind of account behaves over 30 days (scaled to the scoring window)."""
 
     name: str
     count: int
@@ -115,11 +119,14 @@ class Archetype:
 ARCHETYPES = (
     Archetype("large_silent", 6, (100_000, 650_000), (15, 40), (20, 120), (0.0, 0.05), (0, 2)),
     # Large accounts that do answer their community: the score must not read "anti-followers".
-    Archetype("large_responsive", 4, (100_000, 400_000), (10, 30), (15, 80), (0.6, 0.9), (5, 30)),
-    Archetype("small_responsive", 11, (200, 1_500), (4, 12), (2, 9), (0.85, 1.0), (8, 40)),
+    # They reply nearly everywhere and join others' threads, so they rank near the top: the demo
+    # shows that a big audience that converses ranks high, not that small is better.
+    Archetype("large_responsive", 5, (100_000, 400_000), (12, 30), (15, 60), (0.85, 1.0), (20, 45)),
+    Archetype("small_responsive", 9, (200, 1_500), (4, 12), (2, 9), (0.85, 1.0), (8, 40)),
     # Small accounts that post but rarely reply: being small earns nothing by itself.
     Archetype("small_quiet", 5, (300, 1_600), (4, 15), (1, 5), (0.0, 0.15), (0, 2)),
-    Archetype("medium", 18, (5_000, 60_000), (6, 20), (4, 25), (0.1, 0.85), (1, 20)),
+    Archetype("medium", 16, (5_000, 60_000), (6, 20), (4, 25), (0.1, 0.85), (1, 20)),
+    Archetype("medium_responsive", 3, (5_000, 60_000), (8, 20), (5, 20), (0.85, 1.0), (15, 40)),
     Archetype("inactive", 6, (800, 30_000), (2, 8), (1, 6), (0.2, 0.6), (0, 5), (100, 170)),
     Archetype("on_break", 4, (600, 15_000), (3, 10), (2, 8), (0.6, 0.95), (2, 12), (40, 75)),
     Archetype("self_reported", 6, (2_000, 120_000), (8, 25), (5, 40), (0.1, 0.8), (0, 10)),
@@ -179,18 +186,24 @@ class _Builder:
         chosen += self.rng.sample(pool, count - 1)
         return chosen
 
-    def snapshots(self, archetype: Archetype, platform: str, index: int) -> list[dict[str, Any]]:
+    def snapshots(
+        self, archetype: Archetype, platform: str, index: int, *, first: bool
+    ) -> list[dict[str, Any]]:
         rng = self.rng
         no_api = platform in PLATFORMS_WITHOUT_API
         source = "self_reported" if no_api and index % 4 else ("moderator" if no_api else "api")
         followers = rng.randint(*archetype.followers)
         growth = rng.uniform(-0.002, 0.02)
-        hide_followers = platform == "youtube" and index % 3 == 0  # hidden subscriber count
+        # A hidden subscriber count, never on a creator's first link: every demo person keeps a
+        # known audience size, so the size-based lists (Emerging voices) stay consistent.
+        hide_followers = not first and platform == "youtube" and index % 3 == 0
         has_following = platform in {"mastodon", "bluesky", "x", "threads", "instagram", "tiktok"}
         count = 4 if archetype.name == "self_reported" else SNAPSHOT_COUNT
         every = SNAPSHOT_EVERY * (3 if archetype.name == "self_reported" else 1)
         last_post = self.now - dt.timedelta(days=rng.randint(*archetype.days_since_post))
-        window = dt.timedelta(days=WINDOW_DAYS)
+        window_days = settings.SCORING_WINDOW_DAYS
+        scale = window_days / ARCHETYPE_DAYS
+        window = dt.timedelta(days=window_days)
         result = []
         for step in range(count):
             captured = self.now - every * (count - 1 - step) - dt.timedelta(hours=1 + index % 5)
@@ -200,7 +213,9 @@ class _Builder:
             else:  # still posting at the time of this snapshot
                 post_at = captured - dt.timedelta(hours=rng.randint(2, 120))
             # Nothing posted inside the window once the last post is older than the window.
-            posts = rng.randint(*archetype.posts) if captured - post_at <= window else 0
+            posts = (
+                round(rng.randint(*archetype.posts) * scale) if captured - post_at <= window else 0
+            )
             commented = min(posts, round(posts * rng.uniform(0.7, 1.0)))
             comments = round(posts * rng.uniform(*archetype.comments_per_post))
             with_reply = min(commented, round(commented * rng.uniform(*archetype.reply_share)))
@@ -211,7 +226,7 @@ class _Builder:
                 "followers": None if hide_followers else followers,
                 "following": rng.randint(50, 900) if has_following else None,
                 "posts_total": 40 + step * 10 + posts,
-                "window_days": WINDOW_DAYS,
+                "window_days": window_days,
                 "posts_in_window": posts,
                 "comments_in_window": comments,
                 "unique_commenters_in_window": (
@@ -221,7 +236,9 @@ class _Builder:
                 "creator_replies_in_window": replies,
                 "posts_with_creator_reply": with_reply,
                 "replies_to_others_in_window": (
-                    None if no_api or not posts else rng.randint(*archetype.replies_to_others)
+                    None
+                    if no_api or not posts
+                    else round(rng.randint(*archetype.replies_to_others) * scale)
                 ),
                 "likes_in_window": None if index % 7 == 0 else posts * rng.randint(5, 400),
                 "shares_in_window": None if no_api else posts * rng.randint(0, 20),
@@ -243,15 +260,17 @@ class _Builder:
                 + [CreatorType.PEER_SUPPORTER, CreatorType.PROFESSIONAL]
             )
         )
-        topics = rng.sample(sorted(TOPIC_PHRASES), rng.randint(1, 3))
+        # One or two topics, and the bio and content notes say exactly those: a profile never
+        # writes about one subject under another subject's content note.
+        topics = rng.sample(sorted(TOPIC_PHRASES), rng.randint(1, 2))
         country, languages = rng.choice(COUNTRIES)
         slug = slugify(name)
         data: dict[str, Any] = {
             "name": name,
             "slug": slug,
-            "bio": BIOS[creator_type].format(phrase=TOPIC_PHRASES[topics[0]]),
+            "bio": BIOS[creator_type].format(phrase=" and ".join(TOPIC_PHRASES[t] for t in topics)),
             "about": ABOUT,
-            "content_notes": next((CONTENT_NOTES[t] for t in topics if t in CONTENT_NOTES), ""),
+            "content_notes": "; ".join(CONTENT_NOTES[t] for t in topics if t in CONTENT_NOTES),
             "creator_type": creator_type.value,
             "topics": topics,
             "languages": languages,
@@ -263,7 +282,7 @@ class _Builder:
                     "platform": platform,
                     "url": demo_url(platform, slug),
                     "verified": rng.random() < 0.3,
-                    "snapshots": self.snapshots(archetype, platform, index + n),
+                    "snapshots": self.snapshots(archetype, platform, index + n, first=n == 0),
                 }
                 for n, platform in enumerate(self.platforms_for(archetype))
             ],

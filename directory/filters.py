@@ -11,6 +11,7 @@ import datetime as dt
 from typing import Any
 
 import django_filters
+from django import forms
 from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -42,15 +43,50 @@ DEFAULT_ORDERING = "interactivity"
 _CASE_FOLDED = {"country": str.upper, "language": str.lower}
 
 
+class CreatorFilterForm(forms.Form):
+    """Checks that need two fields at once."""
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        low, high = data.get("min_followers"), data.get("max_followers")
+        if low is not None and high is not None and low > high:
+            # Said, not silently answered with nothing: no creator can match this.
+            self.add_error(
+                "max_followers",
+                forms.ValidationError(
+                    _(
+                        "The most followers (%(high)s) is below the fewest (%(low)s), so no one "
+                        "can match: swap them or clear one."
+                    ),
+                    code="min_above_max",
+                    params={"high": f"{high:,.0f}", "low": f"{low:,.0f}"},
+                ),
+            )
+        return data
+
+
+def _platforms_named(term: str) -> list[str]:
+    term = term.lower()
+    return [value for value, label in Platform.choices if term in str(label).lower()]
+
+
+def _countries_named(term: str) -> list[str]:
+    term = term.lower()
+    return [code for code, name in countries if term in str(name).lower()]
+
+
 class CreatorFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(
         label=_("Search"),
         method="filter_search",
         max_length=200,
-        help_text=_("Name, bio or topic"),
+        help_text=_("Name, bio, topic, country or platform"),
     )
     platform = django_filters.ChoiceFilter(
-        label=_("Platform"), choices=Platform.choices, method="filter_platform"
+        label=_("Platform"),
+        choices=Platform.choices,
+        method="filter_platform",
+        empty_label=_("Any platform"),
     )
     topic = django_filters.ModelChoiceFilter(
         label=_("Topic"),
@@ -59,7 +95,9 @@ class CreatorFilter(django_filters.FilterSet):
         queryset=Topic.objects.all(),
         error_messages={"invalid_choice": _("Unknown topic: choose one from the list.")},
     )
-    creator_type = django_filters.ChoiceFilter(label=_("Creator type"), choices=CreatorType.choices)
+    creator_type = django_filters.ChoiceFilter(
+        label=_("Creator type"), choices=CreatorType.choices, empty_label=_("Any type")
+    )
     language = django_filters.ModelChoiceFilter(
         label=_("Language"),
         field_name="languages",
@@ -67,7 +105,9 @@ class CreatorFilter(django_filters.FilterSet):
         queryset=Language.objects.all(),
         error_messages={"invalid_choice": _("Unknown language code.")},
     )
-    country = django_filters.ChoiceFilter(label=_("Country"), choices=lambda: list(countries))
+    country = django_filters.ChoiceFilter(
+        label=_("Country"), choices=lambda: list(countries), empty_label=_("Any country")
+    )
     min_followers = IntegerFilter(
         label=_("At least this many followers"),
         field_name="followers_total",
@@ -109,6 +149,7 @@ class CreatorFilter(django_filters.FilterSet):
     class Meta:
         model = Creator
         fields: list[str] = []
+        form = CreatorFilterForm
 
     def __init__(self, data: Any = None, *args: Any, **kwargs: Any) -> None:
         # Codes are case-insensitive to people (`gb`, `EN`), as they are in the import format;
@@ -119,15 +160,30 @@ class CreatorFilter(django_filters.FilterSet):
                 if data.get(key):
                     data[key] = fold(data[key].strip())
         super().__init__(data, *args, **kwargs)
+        for filt in self.filters.values():
+            # A filter builds its form field once and caches it (`_field`). drf-spectacular reads
+            # `.field` on the class-level filters while generating /api/schema/; the cached field
+            # was then deep-copied into every later FilterSet, so the HTML form's labels and
+            # per-request choices were ignored for the rest of the process. Each instance builds
+            # its own fields from its own filters.
+            filt.__dict__.pop("_field", None)
 
     def filter_search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        """Every word must match something the card shows: name, bio, a topic, the country's
+        name or a platform's name."""
         for term in value.split()[:8]:
             topic_match = Topic.objects.filter(
                 creators=OuterRef("pk"), name__icontains=term
             ).values("pk")
-            queryset = queryset.filter(
-                Q(name__icontains=term) | Q(bio__icontains=term) | Exists(topic_match)
-            )
+            match = Q(name__icontains=term) | Q(bio__icontains=term) | Exists(topic_match)
+            if codes := _countries_named(term):
+                match |= Q(country__in=codes)
+            if platforms := _platforms_named(term):
+                links = PlatformLink.objects.public().filter(
+                    creator=OuterRef("pk"), platform__in=platforms
+                )
+                match |= Exists(links)
+            queryset = queryset.filter(match)
         return queryset
 
     def filter_platform(self, queryset: QuerySet, name: str, value: str) -> QuerySet:

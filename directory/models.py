@@ -427,6 +427,7 @@ class ScoreHistory(models.Model):
 
 # Submissions, contact and removal (directory/submission_models.py), re-exported for callers.
 # Moderation's own models live in their own module; imported here so Django registers them.
+from .models_avatars import CreatorAvatar  # noqa: E402, F401 - registered with the app
 from .models_moderation import (  # noqa: E402, F401
     AuditAction,
     AuditEntry,

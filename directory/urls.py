@@ -3,7 +3,7 @@
 from django.urls import path
 from django.views.generic import RedirectView
 
-from . import reports_views, views, views_submit
+from . import feeds, reports_views, views, views_submit
 
 app_name = "directory"
 
@@ -23,9 +23,6 @@ urlpatterns = [
         reports_views.report_thanks,
         name="report_thanks",
     ),
-    path("help/", views.HelpView.as_view(), name="help"),
-    path("about/", views.AboutView.as_view(), name="about"),
-    path("about/scoring/", views.ScoringMethodView.as_view(), name="scoring"),
     # Submitting, contact and removal (views_submit.py).
     path("submit/", views_submit.SubmitView.as_view(), name="submit"),
     path(
@@ -40,4 +37,12 @@ urlpatterns = [
         views_submit.RemovalRequestView.as_view(),
         name="creator_removal_request",
     ),
+    path("creators/<slug:slug>/avatar.png", views.creator_avatar, name="creator_avatar"),
+    path("creators/<slug:slug>/card.png", views.creator_share_card, name="creator_card"),
+    path("help/", views.HelpView.as_view(), name="help"),
+    path("about/", views.AboutView.as_view(), name="about"),
+    path("feeds/new/", feeds.NewCreatorsFeed(), name="feed_new"),
+    path("feeds/topics/<slug:slug>/", feeds.TopicCreatorsFeed(), name="feed_topic"),
+    path("about/scoring/", views.RankingView.as_view(), name="scoring"),
+    path("about/scoring/method/", views.ScoringMethodView.as_view(), name="scoring_method"),
 ]

@@ -7,84 +7,45 @@ the JSON API uses.
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import math
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import django_filters
 import markdown
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
 from django.core.paginator import Page, Paginator
-from django.db.models import QuerySet
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect
-from django.shortcuts import render
+from django.db.models import Exists, OuterRef, QuerySet
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponsePermanentRedirect,
+    HttpResponseRedirect,
+)
+from django.shortcuts import get_object_or_404, render
+from django.utils.cache import patch_vary_headers
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.cache import cache_control
 from django.views.generic import DetailView, TemplateView
 from django_filters.views import FilterView
 
-from .filters import EMERGING_MAX_FOLLOWERS, CreatorFilter
-from .models import Creator, Language, Topic
+from . import filters_page
+from .filters import EMERGING_MAX_FOLLOWERS
+from .filters_page import CreatorPageFilter
+from .models import Creator
+from .models_avatars import CreatorAvatar
 from .params import parse_request_int
 from .services.removal import slug_is_tombstoned
 from .views_submit import about_context
 
 # How many days of score history the profile chart shows.
 HISTORY_POINTS = 180
-EMPTY_LABELS = {
-    "platform": _("Any platform"),
-    "topic": _("Any topic"),
-    "creator_type": _("Any type"),
-    "language": _("Any language"),
-    "country": _("Any country"),
-}
-
-
-class CreatorPageFilter(CreatorFilter):
-    """CreatorFilter for the HTML form, with the same parameters and meaning.
-
-    The API's ModelChoiceFilters run one query to render their options and another to validate a
-    submitted value; for a rendered form that is four queries for topic and language alone. Here
-    the options are loaded once per request and validated against that list in memory, which
-    keeps the list page within its query budget.
-    """
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.filters["topic"] = _slug_choice_filter(
-            label=CreatorFilter.base_filters["topic"].label,
-            choices=list(Topic.objects.values_list("slug", "name")),
-            lookup="topics__slug",
-            message=_("Unknown topic: choose one from the list."),
-        )
-        self.filters["language"] = _slug_choice_filter(
-            label=CreatorFilter.base_filters["language"].label,
-            choices=list(Language.objects.values_list("code", "name")),
-            lookup="languages__code",
-            message=_("Unknown language code."),
-        )
-        for name, filt in self.filters.items():
-            filt.parent = self
-            if name in EMPTY_LABELS:
-                filt.extra["empty_label"] = EMPTY_LABELS[name]
-        # Built after the filters above are final. Labels render without Django's trailing colon.
-        self.form.label_suffix = ""
-
-
-def _slug_choice_filter(
-    *, label: Any, choices: list, lookup: str, message: Any
-) -> django_filters.ChoiceFilter:
-    # Replacing the entry in self.filters keeps the declared order, hence the form's field order.
-    return django_filters.ChoiceFilter(
-        label=label,
-        choices=choices,
-        field_name=lookup,
-        error_messages={"invalid_choice": message},
-    )
 
 
 class CreatorListView(FilterView):
@@ -97,7 +58,7 @@ class CreatorListView(FilterView):
     emerging = False
 
     def get_queryset(self) -> QuerySet[Creator]:
-        return Creator.objects.listed().with_listing_data()
+        return with_avatar_flag(Creator.objects.listed().with_listing_data())
 
     def get_filterset_kwargs(self, filterset_class: type) -> dict[str, Any]:
         kwargs = super().get_filterset_kwargs(filterset_class)
@@ -108,6 +69,24 @@ class CreatorListView(FilterView):
         return kwargs
 
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        short_url = request.path
+        if query := filters_page.query_without(request.GET, keep_page=True):
+            short_url += f"?{query}"
+        if request.headers.get("HX-Request"):
+            # htmx sends every field; it shows the results in place and records the short URL.
+            response = self._render_list()
+            response["HX-Push-Url"] = short_url
+            patch_vary_headers(response, ["HX-Request"])
+            return response
+        if filters_page.has_empty_parameters(request.GET):
+            # A shareable address carries only what is set (`?q=isla`, not `?q=isla&platform=&…`).
+            # The browser keeps the form's `#results` fragment across this redirect.
+            return HttpResponseRedirect(short_url)
+        response = self._render_list()
+        patch_vary_headers(response, ["HX-Request"])  # a cache must not mix the two answers
+        return response
+
+    def _render_list(self) -> HttpResponse:
         self.filterset = self.get_filterset(self.get_filterset_class())
         valid = not self.filterset.is_bound or self.filterset.is_valid()
         errors = [] if valid else self._filter_errors()
@@ -166,16 +145,27 @@ class CreatorListView(FilterView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
-        data = self.filterset.data or {}
+        fixed = {"emerging"} if self.emerging else set()
+        chips = filters_page.active_filters(self.filterset, fixed=fixed)
+        result_count = context["paginator"].count if context.get("paginator") else 0
+        if chips and not result_count and not kwargs.get("filter_errors"):
+            chips = filters_page.with_counts_without(
+                chips,
+                data=self.request.GET,
+                queryset=self.get_queryset(),
+                extra={"emerging": "on"} if self.emerging else {},
+            )
         context.update(
             is_emerging_view=self.emerging,
             emerging_max_followers=EMERGING_MAX_FOLLOWERS,
             show_demo_banner=any(c.is_demo for c in context["object_list"]),
-            filters_applied=any(
-                data.get(name) for name in self.filterset.filters if name != "ordering"
-            )
-            and not self.emerging,
-            result_count=context["paginator"].count if context.get("paginator") else 0,
+            active_filters=chips,
+            # A valid topic filter also offers that topic's feed in the page's <head>.
+            topic_feed=self.filterset.form.cleaned_data["topic"]
+            if any(c.name == "topic" for c in chips)
+            else "",
+            filters_applied=bool(chips),
+            result_count=result_count,
         )
         return context
 
@@ -187,7 +177,7 @@ class CreatorDetailView(DetailView):
     context_object_name = "creator"
 
     def get_queryset(self) -> QuerySet[Creator]:
-        return Creator.objects.listed().with_listing_data()
+        return with_avatar_flag(Creator.objects.listed().with_listing_data())
 
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         try:
@@ -216,6 +206,31 @@ class CreatorDetailView(DetailView):
             show_demo_banner=creator.is_demo,
         )
         return context
+
+
+def with_avatar_flag(queryset: QuerySet[Creator]) -> QuerySet[Creator]:
+    """`has_avatar` on each creator, without loading the pictures themselves."""
+    return queryset.annotate(
+        has_avatar=Exists(CreatorAvatar.objects.filter(creator=OuterRef("pk")))
+    )
+
+
+@cache_control(max_age=86400, public=True)
+def creator_avatar(request: HttpRequest, slug: str) -> HttpResponse:
+    """`/creators/<slug>/avatar.png`: the stored picture, served from our own origin."""
+    avatar = get_object_or_404(
+        CreatorAvatar.objects.filter(creator__in=Creator.objects.listed()), creator__slug=slug
+    )
+    return HttpResponse(bytes(avatar.image), content_type="image/png")
+
+
+@cache_control(max_age=86400, public=True)
+def creator_share_card(request: HttpRequest, slug: str) -> HttpResponse:
+    """`/creators/<slug>/card.png`: the profile's og:image, drawn by us (directory.share_cards)."""
+    from .share_cards import share_card_png
+
+    creator = get_object_or_404(Creator.objects.listed(), slug=slug)
+    return HttpResponse(share_card_png(creator), content_type="image/png")
 
 
 def breakdown_for_display(data: Any) -> dict[str, Any]:
@@ -269,6 +284,11 @@ def _number(value: Any) -> float | None:
     return number if math.isfinite(number) and abs(number) <= _DISPLAY_LIMIT else None
 
 
+# When the crisis page's numbers were last checked against each service's published details.
+# Whoever re-checks them updates this date; the page shows it.
+HELPLINES_CHECKED_ON = dt.date(2026, 12, 1)
+
+
 class HelpView(TemplateView):
     """The crisis page must answer while the database, cache or broker is down: it is rendered
     as a signed-out visitor, so that nothing on it loads a session or a user."""
@@ -278,6 +298,11 @@ class HelpView(TemplateView):
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         request.user = AnonymousUser()
         return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context["helplines_checked"] = HELPLINES_CHECKED_ON
+        return context
 
 
 class AboutView(TemplateView):
@@ -327,6 +352,29 @@ def scoring_method_html(path: Path = SCORING_DOC) -> RenderedDocument | None:
     except FileNotFoundError:
         return None
     return _render_markdown(path, mtime)
+
+
+class RankingView(TemplateView):
+    """`/about/scoring/`: how ranking works, for visitors; the full method is one link deeper."""
+
+    template_name = "pages/ranking.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        from directory.scoring import MAX_REACH_WEIGHT, merge_weights
+
+        context = super().get_context_data(**kwargs)
+        weights = merge_weights(settings.SCORING_WEIGHTS)
+        context.update(
+            window_days=settings.SCORING_WINDOW_DAYS,
+            reach_weight=weights["reach"],
+            reach_max=MAX_REACH_WEIGHT,
+            chart_points=list(
+                Creator.objects.listed()
+                .filter(followers_total__isnull=False, interactivity_score__isnull=False)
+                .values_list("followers_total", "interactivity_score")
+            ),
+        )
+        return context
 
 
 class ScoringMethodView(TemplateView):

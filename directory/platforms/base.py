@@ -62,6 +62,7 @@ class FetchResult:
     handle: str = ""
     external_id: str = ""
     display_name: str = ""
+    avatar_url: str = ""  # the account's public picture, if the platform exposes one (stored by us)
     # False when the account asks not to be indexed (Mastodon noindex/discoverable, Bluesky label).
     is_public: bool = True
     # Why some measurements are unknown ("comments disabled", "no API key: feed only").

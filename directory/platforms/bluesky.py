@@ -156,6 +156,7 @@ class BlueskyAdapter:
             handle=str(profile.get("handle") or ""),
             external_id=did,
             display_name=str(profile.get("displayName") or ""),
+            avatar_url=str(profile.get("avatar") or ""),
             is_public=not _opted_out(profile),
             notes=tuple(notes),
         )

@@ -308,6 +308,7 @@ class MastodonAdapter:
             handle=f"{account.get('username') or account.get('acct')}@{home}",
             external_id=account_key(account, host),
             display_name=str(account.get("display_name") or ""),
+            avatar_url=str(account.get("avatar_static") or ""),
             is_public=_is_public(account),
             notes=tuple(notes),
         )
@@ -353,6 +354,7 @@ class MastodonAdapter:
             handle=f"{name}@{home}",
             external_id=account_key(account, home) if account else "",
             display_name=str(account.get("display_name") or ""),
+            avatar_url=str(account.get("avatar_static") or ""),
             is_public=_is_public(account) if account else True,
             notes=(f"{fallback.reason}: activity only, from the public feed",),
         )

@@ -184,6 +184,7 @@ class YouTubeAdapter:
             handle=str(snippet.get("customUrl") or ""),
             external_id=channel_id,
             display_name=str(snippet.get("title") or ""),
+            avatar_url=str((snippet.get("thumbnails") or {}).get("default", {}).get("url") or ""),
             notes=tuple(notes),
         )
 

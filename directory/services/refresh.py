@@ -46,6 +46,7 @@ from directory.models import (
     StatsSnapshot,
 )
 from directory.platforms.base import FetchError, FetchResult, LinkRef, Measurements
+from directory.services import avatars
 
 if TYPE_CHECKING:
     from directory.platforms.base import Adapter
@@ -317,6 +318,8 @@ def _record_success(
     except Exception:
         # The snapshot is safely stored; the daily recompute_scores task will catch up.
         logger.exception("score recompute failed for creator %s", link.creator_id)
+    if result.avatar_url:
+        avatars.avatar_refresh(creator_id=link.creator_id, url=result.avatar_url)
     shown = snapshot or link.latest_snapshot
     return RefreshOutcome(
         link_id=link.pk,

@@ -81,32 +81,16 @@ def out_of_100(value: float | None) -> str:
 
 @register.simple_tag
 def score_delta(delta: float | None) -> SafeString:
-    """Movement since last week: a visible arrow and number plus words for screen readers."""
+    """Movement since last week in words, the same for every reader: a calm neutral line, not a
+    red/green arrow beside a person's name."""
     if delta is None:
         return mark_safe("")
     points = round(float(delta))
     if points == 0:
-        return format_html(
-            '<span class="delta delta-same"><span aria-hidden="true">→</span>'
-            '<span class="visually-hidden">{}</span></span>',
-            "unchanged since last week",
-        )
-    unit = "point" if abs(points) == 1 else "points"
-    if points > 0:
-        return format_html(
-            '<span class="delta delta-up"><span aria-hidden="true">↑{}</span>'
-            '<span class="visually-hidden">up {} {} since last week</span></span>',
-            points,
-            points,
-            unit,
-        )
-    return format_html(
-        '<span class="delta delta-down"><span aria-hidden="true">↓{}</span>'
-        '<span class="visually-hidden">down {} {} since last week</span></span>',
-        -points,
-        -points,
-        unit,
-    )
+        text = "same as last week"
+    else:
+        text = f"{'up' if points > 0 else 'down'} {abs(points)} since last week"
+    return format_html('<span class="delta">{}</span>', text)
 
 
 @register.simple_tag

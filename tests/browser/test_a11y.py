@@ -43,6 +43,7 @@ PAGES = [
     "/help/",
     "/about/",
     "/about/scoring/",
+    "/about/scoring/method/",
     "/no-such-page/",
     "/submit/",
     "/removal/",
@@ -160,15 +161,14 @@ def test_tab_reaches_filters_then_results_then_pagination_with_visible_focus(bro
     assert invisible == [], "focus is not visible on these stops"
 
 
-def test_skip_to_results_link_on_a_phone_moves_past_the_filters(browser, site):
+def test_on_a_phone_the_filters_are_one_control_and_the_next_stop_is_a_result(browser, site):
+    # Issue #12 item 1: results first; the whole form sits behind "Filter and sort".
     page = browser.new_page(viewport=WIDTHS["mobile"])
     page.goto(site + "/")
-    link = page.locator(".skip-results")
-    link.focus()
+    page.locator(".filter-panel > summary").focus()
     assert page.evaluate(FOCUSED)["outline"] >= 2
-    page.keyboard.press("Enter")
+    assert not page.locator("#id_q").is_visible()
     page.keyboard.press("Tab")
-    # The next Tab starts after the results heading: the first card, not the filter form.
     assert page.evaluate(FOCUSED)["card"]
 
 
@@ -189,7 +189,7 @@ def test_error_summary_link_moves_focus_to_the_bad_field(browser, site):
 
 def test_wide_scoring_tables_scroll_with_the_keyboard_on_a_phone(browser, site):
     page = browser.new_page(viewport=WIDTHS["mobile"])
-    page.goto(site + "/about/scoring/")
+    page.goto(site + "/about/scoring/method/")
     box = page.locator(".table-scroll").first
     assert box.evaluate("e => e.scrollWidth > e.clientWidth"), "table fits: test proves nothing"
     box.focus()

@@ -82,6 +82,9 @@ def open_page(browser, url: str, ready: str, site: str):
         ("/help/", "main h1"),
         ("/about/", "main h1"),
         ("/submit/", "main h1"),
+        ("/about/scoring/", ".thesis-chart"),
+        ("/about/scoring/method/", "main h1"),
+        ("/?q=zzzz-no-match", ".empty-state"),
     ],
 )
 def test_site_pages_have_no_csp_violations(browser, site, path, ready):

@@ -59,8 +59,15 @@ def browser(site, chromium):
 
 
 PAGES = [
-    *("/", "/emerging/", "/creators/bulk-001/", "/help/", "/about/", "/about/scoring/"),
-    *("/submit/", "/removal/"),
+    "/",
+    "/emerging/",
+    "/creators/bulk-001/",
+    "/help/",
+    "/about/",
+    "/about/scoring/",
+    "/about/scoring/method/",
+    "/submit/",
+    "/removal/",
 ]
 
 
@@ -102,7 +109,9 @@ def test_filter_form_submits_and_pagination_keeps_filters(browser, site):
     page.select_option("#id_language", "en")
     page.select_option("#id_ordering", "name")
     page.click("button[type=submit]")
-    assert "language=en" in page.url
+    # With JavaScript the results are replaced in place (htmx): wait for the new address.
+    page.wait_for_url(lambda url: "language=en" in url and "ordering=name" in url)
+    page.locator("a[rel=next][href*='ordering=name']").wait_for()
     page.click("a[rel=next]")
     assert "language=en" in page.url and "ordering=name" in page.url and "page=2" in page.url
     assert page.locator(".card").count() == 6

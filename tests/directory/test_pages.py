@@ -65,11 +65,11 @@ def test_help_page_lists_international_directories_and_national_lines(client):
     assert "https://findahelpline.com/" in html
     assert "https://www.iasp.info/" in html
     assert "988 Suicide &amp; Crisis Lifeline" in html and 'href="tel:988"' in html
-    assert "Samaritans" in html and 'href="tel:116123">116 123<' in html
-    assert "Lifeline" in html and 'href="tel:131114">13 11 14<' in html
+    assert "Samaritans" in html and 'href="tel:116123">call 116 123<' in html
+    assert "Lifeline" in html and 'href="tel:131114">call 13 11 14<' in html
     assert "Canada" in html
     for emergency in ("112", "911", "999"):
-        assert f"<strong>{emergency}</strong>" in html
+        assert f'href="tel:{emergency}">Call {emergency}</a>' in html
 
 
 def test_about_page_explains_ranking_advice_and_removal(client):
@@ -94,7 +94,7 @@ def test_scoring_page_renders_the_markdown_document(client, tmp_path, monkeypatc
     )
     monkeypatch.setattr(views, "SCORING_DOC", doc)
     monkeypatch.setattr(views.scoring_method_html, "__defaults__", (doc,))
-    html = client.get(reverse("directory:scoring")).content.decode()
+    html = client.get(reverse("directory:scoring_method")).content.decode()
     assert "<strong>open</strong>" in html
     assert "<table>" in html
     # The document's title becomes the page's only <h1>.
@@ -123,7 +123,7 @@ def test_scoring_page_rerenders_when_the_document_changes(tmp_path):
 def test_scoring_page_without_the_document_still_explains(client, monkeypatch):
     missing = Path("/nonexistent/scoring.md")
     monkeypatch.setattr(views.scoring_method_html, "__defaults__", (missing,))
-    response = client.get(reverse("directory:scoring"))
+    response = client.get(reverse("directory:scoring_method"))
     assert response.status_code == 200
     assert "rewards replying" in response.content.decode()
 
@@ -145,3 +145,34 @@ def test_server_error_renders_the_500_page(client, monkeypatch):
     response = client.get(reverse("directory:help"))
     assert response.status_code == 500
     assert "Something went wrong on our side" in response.content.decode()
+
+
+def test_crisis_page_numbers_can_be_called_texted_and_emailed(client):
+    # Issue #12 item 8: on a phone every number is a link, and the page says when they were checked.
+    html = client.get(reverse("directory:help")).content.decode()
+    hrefs = ["tel:112", "tel:911", "tel:999", "tel:000", "tel:988", "sms:988", "tel:116123"]
+    hrefs += ["mailto:jo@samaritans.org", "tel:131114", "sms:0477131114", "sms:1737"]
+    for href in hrefs:
+        assert f'href="{href}"' in html, href
+    assert "Numbers last checked on <time" in html
+
+
+def test_how_ranking_works_is_plain_language_with_the_method_one_link_deeper(client):
+    # Issue #12 item 3: for visitors; the window comes from the one setting.
+    CreatorFactory(followers_total=120, interactivity_score=70)
+    CreatorFactory(followers_total=90_000, interactivity_score=30)
+    html = client.get(reverse("directory:scoring")).content.decode()
+    for heading in ("What counts", "What does not count", "Why followers barely matter",
+                    "How to read confidence", "How to be listed, and how to appeal"):  # fmt: skip
+        assert heading in html
+    assert f'href="{reverse("directory:scoring_method")}"' in html
+    assert "SCORING_WINDOW_DAYS" not in html and "directory/" not in html
+    assert '<svg xmlns="http://www.w3.org/2000/svg" class="thesis-chart" role="img"' in html
+    assert "2 creators." in html
+
+
+@pytest.mark.parametrize("days", [30, 120])
+def test_the_window_shown_to_visitors_is_the_setting(client, settings, days):
+    settings.SCORING_WINDOW_DAYS = days
+    html = client.get(reverse("directory:scoring")).content.decode()
+    assert f"over the last <strong>{days} days</strong>" in html

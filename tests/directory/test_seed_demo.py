@@ -206,3 +206,27 @@ def test_new_demo_creators_get_weeks_of_score_history_and_movement(seeded):
     moved = Creator.objects.listed().exclude(score_week_delta=None)
     assert moved.count() == Creator.objects.listed().count()
     assert moved.exclude(score_week_delta=0).exists()
+
+
+def test_each_demo_persons_bio_topics_and_content_notes_agree(seeded):
+    # Issue #12 item 9: no bio about one subject under another subject's content note or topic.
+    from directory.demo import CONTENT_NOTES, TOPIC_PHRASES
+
+    for creator in Creator.objects.prefetch_related("topics"):
+        slugs = {t.slug for t in creator.topics.all()}
+        assert all(TOPIC_PHRASES[s] in creator.bio for s in slugs), creator.slug
+        notes = {n for n in creator.content_notes.split("; ") if n}
+        assert notes == {CONTENT_NOTES[s] for s in slugs if s in CONTENT_NOTES}, creator.slug
+
+
+def test_demo_snapshots_cover_the_scoring_window(seeded):
+    windows = set(StatsSnapshot.objects.values_list("window_days", flat=True))
+    assert windows == {settings.SCORING_WINDOW_DAYS}
+
+
+def test_large_accounts_that_converse_rank_among_the_top_ten(seeded):
+    kinds = demo_archetypes(NOW)
+    top = Creator.objects.listed().order_by("-interactivity_score")[:10]
+    assert sum(kinds[c.slug] == "large_responsive" for c in top) >= 2
+    # Emerging voices (under 5,000 followers) is not a copy of the top of the directory.
+    assert sum((c.followers_total or 0) < 5_000 for c in top) <= 6

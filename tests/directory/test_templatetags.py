@@ -66,12 +66,13 @@ def test_out_of_100():
 
 
 def test_score_delta_up_down_same_and_none():
+    # Issue #12 item 2: the same calm words for everyone, no arrows.
     up = tags.score_delta(3.2)
-    assert '<span aria-hidden="true">↑3</span>' in up and "up 3 points since last week" in up
+    assert up == '<span class="delta">up 3 since last week</span>'
     down = tags.score_delta(-1.0)
-    assert "↓1" in down and "down 1 point since last week" in down
+    assert "down 1 since last week" in down and "↓" not in down
     same = tags.score_delta(0.3)
-    assert "unchanged since last week" in same
+    assert "same as last week" in same
     assert tags.score_delta(None) == ""
 
 
@@ -145,4 +146,4 @@ def test_tags_load_in_a_template():
         "{% load directory_tags %}{{ c|confidence_label }}|{{ s|score_number }}|{% score_delta d %}"
     ).render(Context({"c": 0.8, "s": 71.6, "d": 2}))
     assert rendered.startswith("high|72|")
-    assert "↑2" in rendered
+    assert "up 2 since last week" in rendered

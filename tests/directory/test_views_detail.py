@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
 
@@ -103,14 +104,14 @@ def test_fetched_stats_are_not_labelled_unverified(client):
     StatsSnapshotFactory(link=link, source=SnapshotSource.API)
     html = detail(client, "api").content.decode()
     assert "Unverified" not in html
-    assert "Fetched from the platform." in html
+    assert "Fetched from Mastodon’s public data on" in html
 
 
 def test_last_fetched_time_is_shown(client):
     fetched = dt.datetime(2026, 3, 4, 9, 30, tzinfo=dt.UTC)
     PlatformLinkFactory(creator=CreatorFactory(slug="f"), last_fetched_at=fetched)
     PlatformLinkFactory(creator=CreatorFactory(slug="never"))
-    assert "Last fetched" in detail(client, "f").content.decode()
+    assert "Last checked" in detail(client, "f").content.decode()
     assert "4 March 2026, 09:30 UTC" in detail(client, "f").content.decode()
     assert "Not fetched yet" in detail(client, "never").content.decode()
 
@@ -140,7 +141,7 @@ def test_score_confidence_and_each_component_are_shown(client):
     assert "Replied in 11 of 12 conversations in the last 90 days" in html
     assert ">91<" in html  # value 0.91 on the 0-100 scale
     assert "30%" in html and "33% after unknowns left out" in html
-    assert "Reciprocity" in html and "not available" in html
+    assert "Reciprocity" in html and "not measured" in html
     assert reverse("directory:scoring") in html
 
 
@@ -211,7 +212,7 @@ def test_per_link_score_from_the_breakdown_is_shown(client):
         "links": [{"link_id": link.pk, "platform": "blog", "score": 80.1, "source": "api"}],
     }
     creator.save()
-    assert "Score on this platform: 80." in detail(client, "per-link").content.decode()
+    assert "Score on this platform: 80 out of 100." in detail(client, "per-link").content.decode()
 
 
 def test_stale_and_break_notices(client):
@@ -237,7 +238,8 @@ def test_score_history_chart_is_an_accessible_svg(client):
     assert '<svg xmlns="http://www.w3.org/2000/svg" class="score-chart" role="img"' in html
     assert '<title id="score-history-title">Interactivity score over time</title>' in html
     assert "3 points from" in html and "(40) to" in html and "(60)" in html
-    assert "<script" not in html
+    chart = html.split('class="score-chart"')[1].split("</svg>")[0]
+    assert "<script" not in chart  # the page's only script is the JSON-LD data block
 
 
 def test_no_history_means_no_chart(client):
@@ -252,15 +254,18 @@ def test_demo_creator_shows_the_demo_banner(client):
     assert "Demo data — fictional creators" not in detail(client, "real").content.decode()
 
 
-def test_demo_links_say_they_are_never_fetched_rather_than_not_recorded(client):
+def test_demo_links_say_their_figures_are_made_up_and_nothing_else(client):
     demo = CreatorFactory(slug="demo", is_demo=True)
     StatsSnapshotFactory(link=PlatformLinkFactory(creator=demo, fetch_state="disabled"))
     real = CreatorFactory(slug="real")
     StatsSnapshotFactory(link=PlatformLinkFactory(creator=real))
-    assert "Demo statistics: never fetched" in detail(client, "demo").content.decode()
+    # One honest line per link (issue #12 item 7): never "fetched" and "never fetched" at once.
+    demo_page = detail(client, "demo").content.decode()
+    assert "Made-up demo figures, dated" in demo_page
+    assert "Fetched from" not in demo_page
     page = detail(client, "real").content.decode()
-    assert "Demo statistics" not in page
-    assert "Last fetched: not recorded" in page
+    assert "Made-up demo figures" not in page
+    assert "public data on" in page
 
 
 def test_history_caption_names_the_period_it_covers(client):
@@ -277,3 +282,58 @@ def test_detail_query_count_is_bounded(client, django_assert_max_num_queries):
         response = detail(client, "bulk-005")
     assert response.status_code == 200
     assert response.content.decode().count('class="link-card"') == 4
+
+
+def test_components_are_a_list_that_says_what_was_left_out(client):
+    # Issue #12 item 5: no three-column table squeezing words; an unknown says so in one place.
+    creator = CreatorFactory(slug="parts", interactivity_score=60, score_breakdown=breakdown(60))
+    html = detail(client, creator.slug).content.decode()
+    assert '<table class="components">' not in html
+    assert '<ul class="components">' in html
+    assert "not measured" in html
+    assert "Weight 10%, left out because it was not measured" in html
+
+
+def test_demo_links_are_never_shown_as_verified(client):
+    demo = CreatorFactory(slug="demo-v", is_demo=True)
+    PlatformLinkFactory(creator=demo, verified=True)
+    real = CreatorFactory(slug="real-v")
+    PlatformLinkFactory(creator=real, verified=True)
+    assert ">Verified<" not in detail(client, "demo-v").content.decode()
+    assert ">Verified<" in detail(client, "real-v").content.decode()
+
+
+def test_profile_carries_schema_org_json_ld_that_cannot_break_out(client):
+    import json
+    import re
+
+    creator = CreatorFactory(slug="ld", name="Ada </script><b>", bio="Talks & listens")
+    PlatformLinkFactory(creator=creator, url="https://ld.example.org/")
+    html = detail(client, "ld").content.decode()
+    block = re.search(r'<script type="application/ld\+json">(.*?)</script>', html, re.S)
+    assert block and "</script><b>" not in block.group(1)
+    data = json.loads(block.group(1))
+    assert data["@type"] == "ProfilePage"
+    assert data["mainEntity"]["name"] == "Ada </script><b>"
+    assert "https://ld.example.org/" in data["mainEntity"]["sameAs"]
+
+
+def test_demo_profiles_have_no_json_ld(client):
+    CreatorFactory(slug="demo-ld", is_demo=True)
+    assert "application/ld+json" not in detail(client, "demo-ld").content.decode()
+
+
+@override_settings(SITE_URL="https://voices.example")
+def test_profile_has_an_og_image_share_card_we_draw(client):
+    from io import BytesIO
+
+    from PIL import Image
+
+    CreatorFactory(slug="card-me", name="Card Person", interactivity_score=64)
+    html = detail(client, "card-me").content.decode()
+    card = "https://voices.example/creators/card-me/card.png"
+    assert f'<meta property="og:image" content="{card}">' in html
+    response = client.get("/creators/card-me/card.png")
+    assert response["Content-Type"] == "image/png"
+    assert Image.open(BytesIO(response.content)).size == (1200, 630)
+    assert client.get("/creators/nobody/card.png").status_code == 404

@@ -204,7 +204,7 @@ def test_filters_combine_and_survive_pagination(client):
     first = client.get(LIST_URL, params)
     assert listed_slugs(first) == [f"match-{i:02d}" for i in range(24)]
     html = first.content.decode()
-    next_link = "?topic=anxiety&amp;creator_type=professional&amp;ordering=name&amp;page=2"
+    next_link = "?topic=anxiety&amp;creator_type=professional&amp;ordering=name&amp;page=2#results"
     assert f'href="{next_link}"' in html
     second = client.get(LIST_URL, {**params, "page": 2})
     assert listed_slugs(second) == [f"match-{i:02d}" for i in range(24, 30)]
@@ -257,11 +257,12 @@ def test_card_shows_score_confidence_movement_and_why(client):
     html = client.get(LIST_URL).content.decode()
     assert '<span class="score-number">72</span>' in html
     assert "high confidence" in html and "low confidence" in html
-    assert '<span aria-hidden="true">↑3</span>' in html
-    assert "up 3 points since last week" in html
-    assert '<span aria-hidden="true">↓2</span>' in html
-    assert "down 2 points since last week" in html
-    assert "Replies in most conversations" in html
+    assert '<span class="score-scale"> out of 100</span>' in html
+    assert "up 3 since last week" in html
+    assert "down 2 since last week" in html
+    assert "↑" not in html and "↓" not in html
+    # The why line names what is distinctive, with a number (issue #12 item 2).
+    assert "Strongest: replies to comments 91/100" in html
 
 
 def test_card_shows_type_topics_platforms_and_status_tags(client):
@@ -311,8 +312,8 @@ def test_empty_result_offers_to_clear_filters(client):
     CreatorFactory(country="GB")
     response = client.get(LIST_URL, {"country": "FR"})
     html = response.content.decode()
-    assert "No creators match these filters." in html
-    assert 'href="/">Clear filters</a> to see everyone' in html
+    assert "No creators match all of these filters." in html
+    assert 'href="/#results">Clear all filters</a> to see everyone' in html
 
 
 def test_every_filter_field_has_a_label(client):

@@ -58,7 +58,8 @@ def test_every_page_links_the_svg_icon(client):
         ("/emerging/", "Emerging voices", "Smaller creators who talk with their community"),
         ("/help/", "Need help now? Crisis resources", "Free, confidential helplines"),
         ("/about/", "About Mental Health Voices", "Why this directory exists"),
-        ("/about/scoring/", "How the interactivity score works", "How creators are ranked"),
+        ("/about/scoring/", "How ranking works", "How creators are ranked"),
+        ("/about/scoring/method/", "The scoring method in full", "The full interactivity scoring"),
     ],
 )
 def test_pages_have_their_own_description_canonical_and_open_graph(

@@ -1,0 +1,150 @@
+"""The HTML list's view of `CreatorFilter`: same parameters and meaning, plus what a visitor needs
+around the form: choices loaded once per request (countries only where someone is listed, with
+counts), the active filters as removable chips, and, when nothing matches, which filter to drop.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import django_filters
+from django.db.models import Count, QuerySet
+from django.http import QueryDict
+from django.utils.translation import gettext_lazy as _
+from django_countries import countries
+
+from .filters import DEFAULT_ORDERING, CreatorFilter
+from .models import Creator, Language, Topic
+
+# Parameters that never narrow the result: a chip for them would remove nothing.
+NOT_A_FILTER = {"ordering", "page"}
+
+
+@dataclass(frozen=True)
+class ActiveFilter:
+    """One applied filter, shown as a chip whose link removes it."""
+
+    name: str
+    label: str
+    value: str
+    remove_query: str
+    count_without: int | None = None
+
+
+class CreatorPageFilter(CreatorFilter):
+    """CreatorFilter for the HTML form, with the same parameters and meaning.
+
+    The API's ModelChoiceFilters run one query to render their options and another to validate a
+    submitted value; for a rendered form that is four queries for topic and language alone. Here
+    the options are loaded once per request and validated against that list in memory, which
+    keeps the list page within its query budget.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        selected_country = self.data.get("country") if self.data else None
+        replacements = [
+            ("topic", list(Topic.objects.values_list("slug", "name")), "topics__slug",
+             _("Unknown topic: choose one from the list."), _("Any topic")),
+            ("language", list(Language.objects.values_list("code", "name")), "languages__code",
+             _("Unknown language code."), _("Any language")),
+            ("country", _country_choices(selected_country), "country",
+             _("Unknown country code: choose one from the list."), _("Any country")),
+        ]  # fmt: skip
+        for name, choices, lookup, message, empty_label in replacements:
+            # Replacing the entry in self.filters keeps the declared order (the form's order).
+            self.filters[name] = django_filters.ChoiceFilter(
+                label=CreatorFilter.base_filters[name].label,
+                choices=choices,
+                field_name=lookup,
+                error_messages={"invalid_choice": message},
+                empty_label=empty_label,
+            )
+        for filt in self.filters.values():
+            filt.parent = self
+        # Built after the filters above are final. Labels render without Django's trailing colon.
+        self.form.label_suffix = ""
+
+
+def _country_choices(selected: str | None) -> list[tuple[str, str]]:
+    """Countries where at least one listed creator is, named with their count.
+
+    A valid country nobody is listed in stays accepted when asked for (a shared link keeps
+    working after its last creator leaves); it then shows "(0)".
+    """
+    counts = dict(
+        Creator.objects.listed()
+        .exclude(country="")
+        .values_list("country")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    selected = (selected or "").strip().upper()
+    if selected and selected in countries and selected not in counts:
+        counts[selected] = 0
+    named = sorted(((code, countries.name(code)) for code in counts), key=lambda c: c[1])
+    return [(code, f"{name} ({counts[code]})") for code, name in named]
+
+
+def query_without(data: QueryDict, *names: str, keep_page: bool = False) -> str:
+    """The query string of `data` minus `names`, every empty parameter and (unless kept) `page`:
+    a changed filter starts again at page 1."""
+    kept = QueryDict(mutable=True)
+    for key, values in data.lists():
+        if key in names or (key == "page" and not keep_page):
+            continue
+        # Empty values, and the default order, say nothing: a short URL leaves them out.
+        values = [v for v in values if v.strip() and (key, v) != ("ordering", DEFAULT_ORDERING)]
+        if values:
+            kept.setlist(key, values)
+    return kept.urlencode()
+
+
+def has_empty_parameters(data: QueryDict) -> bool:
+    return any(not value.strip() for _key, values in data.lists() for value in values)
+
+
+def active_filters(filterset: CreatorPageFilter, *, fixed: set[str]) -> list[ActiveFilter]:
+    """The applied, valid filters in form order; `fixed` ones belong to the page (Emerging)."""
+    form = filterset.form
+    if not filterset.is_bound or not form.is_valid():
+        return []
+    chips = []
+    for name, field in form.fields.items():
+        value = form.cleaned_data.get(name)
+        if name in NOT_A_FILTER or name in fixed or value in (None, "", False):
+            continue
+        shown = str(dict(getattr(field, "choices", [])).get(str(value), value))
+        if isinstance(value, bool):
+            shown = str(_("yes"))
+        elif hasattr(value, "normalize"):  # Decimal: 5000, not 5000.0
+            shown = f"{value.normalize():f}"
+        chips.append(
+            ActiveFilter(
+                name=name,
+                label=str(field.label),
+                value=shown,
+                remove_query=query_without(filterset.data, name),
+            )
+        )
+    return chips
+
+
+def with_counts_without(
+    chips: list[ActiveFilter], *, data: QueryDict, queryset: QuerySet[Creator], extra: dict
+) -> list[ActiveFilter]:
+    """Each chip with how many creators match once it alone is removed, most results first.
+
+    Only computed when nothing matches, to tell the visitor which filter to drop.
+    """
+    counted = []
+    for chip in chips:
+        without = data.copy()
+        without.pop(chip.name, None)
+        without.update(extra)
+        count = CreatorPageFilter(without, queryset=queryset).qs.count()
+        counted.append(
+            ActiveFilter(**{**chip.__dict__, "count_without": count})  # frozen: rebuild
+        )
+    return sorted(counted, key=lambda c: -(c.count_without or 0))
