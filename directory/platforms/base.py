@@ -16,7 +16,15 @@ from directory.measurements import Measurements
 if TYPE_CHECKING:
     import httpx
 
-__all__ = ["Adapter", "FetchError", "FetchResult", "LinkRef", "Measurements", "UnsupportedURL"]
+__all__ = [
+    "Adapter",
+    "FetchError",
+    "FetchResult",
+    "LinkRef",
+    "Measurements",
+    "RateLimitWait",
+    "UnsupportedURL",
+]
 
 
 class FetchError(Exception):
@@ -38,6 +46,20 @@ class FetchError(Exception):
 
     def __str__(self) -> str:
         return self.message
+
+
+class RateLimitWait(FetchError):
+    """Our own per-host bucket for the host about to be called is empty: nothing was sent.
+
+    Raised by the HTTP client before a request (the one layer that takes rate-limit tokens, for
+    the host actually called). Callers treat it as a deferral, not as the link's failure.
+    """
+
+    def __init__(self, host: str, retry_after: float) -> None:
+        super().__init__(
+            f"waiting for the rate limit of {host}", permanent=False, retry_after=retry_after
+        )
+        self.host = host
 
 
 class UnsupportedURL(ValueError):

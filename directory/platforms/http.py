@@ -26,14 +26,13 @@ import socket
 import time
 from collections.abc import Iterable, Mapping
 from typing import Any
-from urllib.parse import urlsplit
 
 import httpcore
 import httpx
 from django.conf import settings
 
 from . import ratelimit
-from .base import FetchError, UnsupportedURL
+from .base import FetchError, RateLimitWait, UnsupportedURL
 from .urls import check_public_url, is_public_address
 
 MAX_REDIRECTS = 5
@@ -170,11 +169,10 @@ class SafeClient(httpx.Client):
         except UnsupportedURL as exc:
             raise BlockedAddress(f"refused to fetch {url.host or url}: {exc}") from None
         if self.rate_limit:
+            # Every hop, redirects included, pays for the host it is about to call.
             wait = ratelimit.acquire(url.host)
             if wait > 0:
-                raise FetchError(
-                    f"rate limit for {url.host} reached", permanent=False, retry_after=wait
-                )
+                raise RateLimitWait(url.host, wait)
 
     def _send_one(self, request: httpx.Request, *, auth: Any) -> httpx.Response:
         try:
@@ -329,8 +327,3 @@ def get_json(
         raise FetchError(
             f"{url} did not return JSON", permanent=False, status_code=response.status_code
         ) from exc
-
-
-def host_key(url: str) -> str:
-    """The host a URL's requests count against in the rate limiter."""
-    return (urlsplit(url).hostname or "").lower()
