@@ -36,10 +36,12 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import re
+from dataclasses import dataclass
 from typing import Any, ClassVar
 from urllib.parse import parse_qs, urlsplit
 
 import httpx
+from django.conf import settings
 
 from . import apicalls, canonical, feeds
 from .base import FetchError, FetchResult, LinkRef, Measurements, UnsupportedURL
@@ -51,8 +53,10 @@ STATUS_PAGE_SIZE = 40  # the API's maximum
 
 _USER = r"[A-Za-z0-9_][A-Za-z0-9_.-]{0,63}"
 _HOST = r"[A-Za-z0-9.-]+\.[A-Za-z]{2,63}"
-_AT_PATH = re.compile(rf"^/(?:web/)?@(?P<user>{_USER})(?:@(?P<home>{_HOST}))?(?:/\d+)?/?$")
-_USERS_PATH = re.compile(rf"^/users/(?P<user>{_USER})/?$")
+# Profile paths: /@user, /@user@home, /web/@user and their tabs and posts (/@user/123,
+# /@user/with_replies), /users/user. The one parser of Mastodon URLs: detection uses it too.
+_AT_PATH = re.compile(rf"^/(?:web/)?@(?P<user>{_USER})(?:@(?P<home>{_HOST}))?(?:/[^@]*)?$")
+_USERS_PATH = re.compile(rf"^/users/(?P<user>{_USER})(?:/[^@]*)?$")
 
 # Sites outside canonical's host table that also use "/@name" or "/users/name" paths.
 _NOT_MASTODON = ("github.com", "stackoverflow.com", "linktr.ee", "vimeo.com", "soundcloud.com")
@@ -67,14 +71,47 @@ class _UseFeed(Exception):
         self.account = account
 
 
-def parse_profile_url(url: str) -> tuple[str, str]:
-    """(username, home host) for a pasted Mastodon profile URL; raises UnsupportedURL."""
+@dataclass(frozen=True, slots=True)
+class Profile:
+    """A Mastodon account as pasted: its user name on its home server."""
+
+    user: str
+    home: str  # the home server's host (with its port when one is kept, see `origin_of`)
+    origin: str  # scheme://home: where the account's API and feed are
+
+    @property
+    def url(self) -> str:
+        return f"{self.origin}/@{self.user}"
+
+
+def origin_of(url: str) -> str:
+    """`https://host` for a URL's server, or its own scheme and port for a development server.
+
+    Production refuses non-standard ports and local hosts anyway, so there the origin is always
+    https on the standard port. With FETCH_ALLOW_PRIVATE_HOSTS a local instance
+    (`http://127.0.0.1:3000`, Mastodon's development server) keeps its scheme and port, or it
+    could not be fetched at all.
+    """
+    parts = urlsplit(url)
+    host = host_of(url)
+    netloc = f"[{host}]" if ":" in host else host
+    try:
+        check_public_url(url, allow_private=False)
+    except UnsupportedURL:
+        if settings.FETCH_ALLOW_PRIVATE_HOSTS:
+            port = f":{parts.port}" if parts.port is not None else ""
+            return f"{parts.scheme.lower()}://{netloc}{port}"
+    return f"https://{netloc}"
+
+
+def parse_profile_url(url: str) -> Profile:
+    """The account a pasted Mastodon profile or post URL names; raises UnsupportedURL."""
     try:
         parts = urlsplit(url.strip())
     except ValueError:
         raise UnsupportedURL("not a valid http(s) URL") from None
     host = host_of(url)
-    if parts.scheme not in ("http", "https") or not host:
+    if parts.scheme.lower() not in ("http", "https") or not host:
         raise UnsupportedURL("not a valid http(s) URL")
     if canonical.detect_by_host(url) or any(
         host == name or host.endswith("." + name) for name in _NOT_MASTODON
@@ -86,8 +123,13 @@ def parse_profile_url(url: str) -> tuple[str, str]:
             "not a Mastodon profile URL: use the form https://server/@name or "
             "https://server/@name@home-server"
         )
-    home = (match.groupdict().get("home") or host).lower()
-    return match["user"].lower(), home
+    user = match["user"].lower()
+    remote = match.groupdict().get("home")
+    if remote:
+        # A remote account seen from another server: its home server is the canonical place.
+        return Profile(user=user, home=remote.lower(), origin=f"https://{remote.lower()}")
+    origin = origin_of(url)
+    return Profile(user=user, home=urlsplit(origin).netloc, origin=origin)
 
 
 class MastodonAdapter:
@@ -101,37 +143,38 @@ class MastodonAdapter:
         return True
 
     def normalise(self, url: str) -> str:
-        url = check_public_url(url)
-        user, home = parse_profile_url(url)
-        check_public_url(f"https://{home}/")
-        return canonical_url(f"https://{home}/@{user}")
+        profile = parse_profile_url(check_public_url(url))
+        check_public_url(f"{profile.origin}/")
+        return canonical_url(profile.url)
 
     def fetch(self, link: LinkRef, client: httpx.Client, *, window_days: int) -> FetchResult:
-        user, home = parse_profile_url(link.url)
+        profile = parse_profile_url(link.url)
         start = apicalls.window_start(window_days)
         try:
-            api_host, account = self._find_account(client, user, home)
+            api, account = self._find_account(client, profile)
             if account.get("suspended"):
                 raise FetchError("Mastodon: the account is suspended", permanent=True)
             moved = account.get("moved")
             if moved:
                 target = moved.get("acct", "another account") if isinstance(moved, dict) else ""
                 raise FetchError(f"Mastodon: the account has moved to {target}", permanent=True)
-            statuses, covered = self._statuses(client, api_host, account, start)
+            statuses, covered = self._statuses(client, api, account, start)
         except _UseFeed as fallback:
-            return self._from_feed(client, user, home, window_days, fallback)
-        return self._measure(client, api_host, home, account, statuses, covered, start, window_days)
+            return self._from_feed(client, profile, window_days, fallback)
+        return self._measure(
+            client, api, profile.home, account, statuses, covered, start, window_days
+        )
 
     # --- finding the account --------------------------------------------------------------
 
     def _lookup(
-        self, client: httpx.Client, host: str, user: str
+        self, client: httpx.Client, origin: str, user: str
     ) -> tuple[dict[str, Any] | None, httpx.Response]:
         response = apicalls.get(
             client,
-            f"https://{host}/api/v1/accounts/lookup",
+            f"{origin}/api/v1/accounts/lookup",
             params={"acct": user},
-            what=f"Mastodon lookup on {host}",
+            what=f"Mastodon lookup on {host_of(origin)}",
         )
         if response.status_code == 200 and apicalls.looks_like_json(response):
             data = apicalls.json_body(response, what="Mastodon lookup")
@@ -139,12 +182,12 @@ class MastodonAdapter:
                 return data, response
         return None, response
 
-    def _find_account(
-        self, client: httpx.Client, user: str, home: str
-    ) -> tuple[str, dict[str, Any]]:
-        account, response = self._lookup(client, home, user)
+    def _find_account(self, client: httpx.Client, profile: Profile) -> tuple[str, dict[str, Any]]:
+        """(origin of the server that answered, account)."""
+        user, home = profile.user, profile.home
+        account, response = self._lookup(client, profile.origin, user)
         if account is not None:
-            return home, account
+            return profile.origin, account
         status = response.status_code
         if status == 401:
             raise _UseFeed("the server requires sign-in for its API")
@@ -159,8 +202,8 @@ class MastodonAdapter:
                 status_code=status,
             )
         # Not a Mastodon API here: perhaps a custom domain that delegates via WebFinger.
-        server, username = self._webfinger(client, user, home)
-        if server and server != home:
+        server, username = self._webfinger(client, profile)
+        if server and server != profile.origin:
             account, response = self._lookup(client, server, username)
             if account is not None:
                 return server, account
@@ -169,10 +212,12 @@ class MastodonAdapter:
             apicalls.raise_for_status(response, what=f"Mastodon lookup on {server}")
         raise _UseFeed("the server does not offer the Mastodon API")
 
-    def _webfinger(self, client: httpx.Client, user: str, domain: str) -> tuple[str, str]:
+    def _webfinger(self, client: httpx.Client, profile: Profile) -> tuple[str, str]:
+        """(origin of the account's real server, its user name there), or ("", user)."""
+        user, domain = profile.user, host_of(profile.origin)
         response = apicalls.get(
             client,
-            f"https://{domain}/.well-known/webfinger",
+            f"{profile.origin}/.well-known/webfinger",
             params={"resource": f"acct:{user}@{domain}"},
             what=f"WebFinger on {domain}",
         )
@@ -191,11 +236,10 @@ class MastodonAdapter:
                 and item.get("href")
             ):
                 href = str(item["href"])
-                server = host_of(href)
                 # The actor URL ends in the server's own username (`/users/alice`).
                 name = urlsplit(href).path.rstrip("/").rsplit("/", 1)[-1].lstrip("@") or user
                 try:
-                    check_public_url(f"https://{server}/")
+                    server = origin_of(check_public_url(href))
                 except UnsupportedURL:
                     return "", user
                 return server, name.lower()
@@ -204,10 +248,10 @@ class MastodonAdapter:
     # --- statuses and threads -------------------------------------------------------------
 
     def _statuses(
-        self, client: httpx.Client, host: str, account: dict[str, Any], start: dt.datetime
+        self, client: httpx.Client, api: str, account: dict[str, Any], start: dt.datetime
     ) -> tuple[list[dict[str, Any]], bool]:
         """The account's statuses back to `start` and whether the window was fully covered."""
-        url = f"https://{host}/api/v1/accounts/{account['id']}/statuses"
+        url = f"{api}/api/v1/accounts/{account['id']}/statuses"
         params: dict[str, Any] = {"limit": STATUS_PAGE_SIZE, "exclude_reblogs": "true"}
         collected: list[dict[str, Any]] = []
         for _ in range(MAX_STATUS_PAGES):
@@ -231,7 +275,7 @@ class MastodonAdapter:
     def _measure(
         self,
         client: httpx.Client,
-        host: str,
+        api: str,
         home: str,
         account: dict[str, Any],
         statuses: list[dict[str, Any]],
@@ -258,7 +302,7 @@ class MastodonAdapter:
         read_ids: set[str] = set()
         thread_figures = _ThreadFigures()
         for post in read:
-            descendants = self._descendants(client, host, str(post["id"]))
+            descendants = self._descendants(client, api, str(post["id"]))
             if descendants is None:
                 continue
             read_ids.add(str(post["id"]))
@@ -306,17 +350,17 @@ class MastodonAdapter:
         return FetchResult(
             measurements=measurements,
             handle=f"{account.get('username') or account.get('acct')}@{home}",
-            external_id=account_key(account, host),
+            external_id=account_key(account, host_of(api)),
             display_name=str(account.get("display_name") or ""),
             is_public=_is_public(account),
             notes=tuple(notes),
         )
 
     def _descendants(
-        self, client: httpx.Client, host: str, status_id: str
+        self, client: httpx.Client, api: str, status_id: str
     ) -> list[dict[str, Any]] | None:
         response = apicalls.get(
-            client, f"https://{host}/api/v1/statuses/{status_id}/context", what="Mastodon thread"
+            client, f"{api}/api/v1/statuses/{status_id}/context", what="Mastodon thread"
         )
         if response.status_code in (401, 403, 404, 410):
             return None  # deleted since, or threads need sign-in here: leave it unread
@@ -332,15 +376,15 @@ class MastodonAdapter:
     def _from_feed(
         self,
         client: httpx.Client,
-        user: str,
-        home: str,
+        profile: Profile,
         window_days: int,
         fallback: _UseFeed,
     ) -> FetchResult:
         account = fallback.account or {}
-        name = account.get("username") or user
+        name = account.get("username") or profile.user
+        home = profile.home
         feed = feeds.fetch_feed(
-            client, f"https://{home}/@{name}.rss", window_days=window_days, discover=False
+            client, f"{profile.origin}/@{name}.rss", window_days=window_days, discover=False
         )
         measurements = dataclasses.replace(
             feed.measurements,
