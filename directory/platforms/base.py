@@ -95,17 +95,10 @@ class FetchResult:
 
 
 class Adapter(Protocol):
-    """One per platform module; registered in `directory.platforms.registry`."""
+    """One per platform with a public API; listed in `directory.platforms.registry.PLATFORMS`
+    (which also names each platform's URL normaliser)."""
 
     platform: ClassVar[str]
-
-    def matches(self, url: str) -> bool:
-        """True if this adapter recognises the pasted URL."""
-        ...
-
-    def normalise(self, url: str) -> str:
-        """The canonical URL for this account (raises UnsupportedURL with a clear message)."""
-        ...
 
     def fetch(self, link: LinkRef, client: httpx.Client, *, window_days: int) -> FetchResult:
         """Fetch public statistics. Raises FetchError."""

@@ -24,9 +24,9 @@ from urllib.parse import urljoin, urlsplit
 import feedparser
 from django.utils import timezone
 
-from . import canonical
 from .base import FetchError, FetchResult, LinkRef, Measurements
 from .http import raise_for_status
+from .payload import to_int
 
 if TYPE_CHECKING:
     import httpx
@@ -78,17 +78,6 @@ def _entry_time(entry: Any) -> dt.datetime | None:
     return dt.datetime.fromtimestamp(calendar.timegm(stamp), dt.UTC)
 
 
-def _slash_comments(entry: Any) -> int | None:
-    value = entry.get("slash_comments")
-    if value is None:
-        return None
-    try:
-        count = int(str(value).strip())
-    except ValueError:
-        return None
-    return count if count >= 0 else None
-
-
 def measure_feed(
     parsed: Any, *, window_days: int, now: dt.datetime | None = None
 ) -> tuple[Measurements, tuple[str, ...]]:
@@ -101,7 +90,7 @@ def measure_feed(
     if dated and len(dated) == len(parsed.entries) and min(w for w, _ in dated) >= cutoff:
         notes.append(f"the feed lists only its latest {len(dated)} posts; there may be more")
 
-    counts = [_slash_comments(entry) for entry in in_window]
+    counts = [to_int(entry.get("slash_comments")) for entry in in_window]
     known = [c for c in counts if c is not None]
     comments = sum(known) if known else None
     with_comments = sum(1 for c in known if c > 0) if known else None
@@ -210,13 +199,6 @@ class FeedAdapter:
 
     platform: ClassVar[str] = "blog"
 
-    def matches(self, url: str) -> bool:
-        detected = canonical.detect_by_host(url)
-        return detected == self.platform or (self.platform == "blog" and detected is None)
-
-    def normalise(self, url: str) -> str:
-        return canonical.NORMALISERS[self.platform](url)
-
     def feed_url(self, link: LinkRef) -> str:
         """Where to start: the feed found last time, else the platform's feed URL."""
         return link.external_id if link.external_id.startswith("http") else link.url
@@ -280,4 +262,7 @@ class MediumAdapter(FeedAdapter):
         return path.split("/")[0] if path.startswith("@") else super().handle(link)
 
 
-ADAPTERS = (FeedAdapter(), PodcastAdapter(), SubstackAdapter(), MediumAdapter())
+BLOG = FeedAdapter()
+PODCAST = PodcastAdapter()
+SUBSTACK = SubstackAdapter()
+MEDIUM = MediumAdapter()

@@ -45,6 +45,8 @@ from django.conf import settings
 
 from . import apicalls, canonical, feeds
 from .base import FetchError, FetchResult, LinkRef, Measurements, UnsupportedURL
+from .discussion import ThreadTally
+from .payload import parse_datetime, to_int
 from .urls import canonical_url, check_public_url, host_of
 
 MAX_STATUS_PAGES = 10  # 400 statuses: months of activity for all but the busiest accounts
@@ -263,7 +265,7 @@ class MastodonAdapter:
             if not isinstance(page, list) or not page:
                 return collected, True
             collected.extend(s for s in page if isinstance(s, dict))
-            dates = [d for d in (apicalls.parse_datetime(s.get("created_at")) for s in page) if d]
+            dates = [d for d in (parse_datetime(s.get("created_at")) for s in page) if d]
             if dates and min(dates) < start:
                 return collected, True
             max_id = _next_max_id(response)
@@ -289,29 +291,32 @@ class MastodonAdapter:
             notes.append(f"only the latest {len(statuses)} posts were read")
         own: list[tuple[dt.datetime, dict[str, Any]]] = []
         for status in statuses:
-            created = apicalls.parse_datetime(status.get("created_at"))
+            created = parse_datetime(status.get("created_at"))
             if created is None or status.get("reblog"):
                 continue
             own.append((created, status))
         in_window = [(c, s) for c, s in own if c >= start]
         posts = [s for _, s in in_window if not s.get("in_reply_to_id")]
 
-        commented = [s for s in posts if (apicalls.to_int(s.get("replies_count")) or 0) > 0]
+        commented = [s for s in posts if (to_int(s.get("replies_count")) or 0) > 0]
         read = commented[:MAX_CONTEXT_CALLS]
         comments = 0
         read_ids: set[str] = set()
-        thread_figures = _ThreadFigures()
+        threads = ThreadTally()
+        creator_reply_ids: set[str] = set()
         for post in read:
             descendants = self._descendants(client, api, str(post["id"]))
             if descendants is None:
                 continue
             read_ids.add(str(post["id"]))
-            thread_figures.add(descendants, self_id)
+            commenters, answers = _classify(descendants, self_id)
+            creator_reply_ids.update(answers)
+            threads.add_thread(commenters=commenters, creator_replies=len(answers))
         for post in posts:
             if str(post["id"]) in read_ids:
                 continue
-            comments += apicalls.to_int(post.get("replies_count")) or 0
-        comments += thread_figures.comments
+            comments += to_int(post.get("replies_count")) or 0
+        comments += threads.comments
         if len(read_ids) < len(commented):
             notes.append(
                 f"conversations read on {len(read_ids)} of {len(commented)} commented posts"
@@ -322,26 +327,23 @@ class MastodonAdapter:
             other = status.get("in_reply_to_account_id")
             if other is None or str(other) == self_id:
                 continue
-            if str(status.get("id")) in thread_figures.creator_reply_ids:
+            if str(status.get("id")) in creator_reply_ids:
                 continue  # answering a commenter in their own thread, not outreach
             conversations.add((str(other), created.date()))
 
         newest = max((c for c, _ in own), default=None)
         if newest is None:
             last_status = account.get("last_status_at")
-            newest = apicalls.parse_datetime(last_status) if last_status else None
+            newest = parse_datetime(last_status) if last_status else None
 
         measurements = Measurements(
-            followers=apicalls.to_int(account.get("followers_count")),
-            following=apicalls.to_int(account.get("following_count")),
-            posts_total=apicalls.to_int(account.get("statuses_count")),
+            followers=to_int(account.get("followers_count")),
+            following=to_int(account.get("following_count")),
+            posts_total=to_int(account.get("statuses_count")),
             window_days=window_days,
             posts_in_window=len(posts),
             comments_in_window=comments,
-            unique_commenters_in_window=len(thread_figures.commenters),
-            posts_with_comments=thread_figures.posts_with_comments,
-            creator_replies_in_window=len(thread_figures.creator_reply_ids),
-            posts_with_creator_reply=thread_figures.posts_with_creator_reply,
+            **threads.figures(),
             replies_to_others_in_window=len(conversations),
             likes_in_window=_sum_count(posts, "favourites_count"),
             shares_in_window=_sum_count(posts, "reblogs_count"),
@@ -388,9 +390,9 @@ class MastodonAdapter:
         )
         measurements = dataclasses.replace(
             feed.measurements,
-            followers=apicalls.to_int(account.get("followers_count")),
-            following=apicalls.to_int(account.get("following_count")),
-            posts_total=apicalls.to_int(account.get("statuses_count")),
+            followers=to_int(account.get("followers_count")),
+            following=to_int(account.get("following_count")),
+            posts_total=to_int(account.get("statuses_count")),
         )
         return FetchResult(
             measurements=measurements,
@@ -402,35 +404,20 @@ class MastodonAdapter:
         )
 
 
-class _ThreadFigures:
-    """Accumulates what the read threads show."""
-
-    def __init__(self) -> None:
-        self.comments = 0
-        self.commenters: set[str] = set()
-        self.creator_reply_ids: set[str] = set()
-        self.posts_with_comments = 0
-        self.posts_with_creator_reply = 0
-
-    def add(self, descendants: list[dict[str, Any]], self_id: str) -> None:
-        others = 0
-        replied = False
-        for status in descendants:
-            author = str((status.get("account") or {}).get("id", ""))
-            if author == self_id:
-                # A reply to themselves continues the thread; a reply to someone is an answer.
-                target = status.get("in_reply_to_account_id")
-                if target is not None and str(target) != self_id:
-                    self.creator_reply_ids.add(str(status.get("id")))
-                    replied = True
-            elif author:
-                others += 1
-                self.commenters.add(author)
-        self.comments += others
-        if others:
-            self.posts_with_comments += 1
-            if replied:
-                self.posts_with_creator_reply += 1
+def _classify(descendants: list[dict[str, Any]], self_id: str) -> tuple[list[str], list[str]]:
+    """(the account id of each comment by someone else, the ids of the creator's answers)."""
+    commenters: list[str] = []
+    answers: list[str] = []
+    for status in descendants:
+        author = str((status.get("account") or {}).get("id", ""))
+        if author == self_id:
+            # A reply to themselves continues the thread; a reply to someone is an answer.
+            target = status.get("in_reply_to_account_id")
+            if target is not None and str(target) != self_id:
+                answers.append(str(status.get("id")))
+        elif author:
+            commenters.append(author)
+    return commenters, answers
 
 
 def account_key(account: dict[str, Any], api_host: str) -> str:
@@ -458,7 +445,7 @@ def _next_max_id(response: httpx.Response) -> str:
 def _sum_count(posts: list[dict[str, Any]], key: str) -> int | None:
     if not posts:
         return 0
-    return apicalls.sum_known([apicalls.to_int(p.get(key)) for p in posts])
+    return apicalls.sum_known([to_int(p.get(key)) for p in posts])
 
 
 def _is_public(account: dict[str, Any]) -> bool:
@@ -477,4 +464,3 @@ def _error_text(response: httpx.Response) -> str:
 
 
 ADAPTER = MastodonAdapter()
-ADAPTERS = (ADAPTER,)  # picked up by directory.platforms.registry
