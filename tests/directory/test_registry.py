@@ -174,9 +174,9 @@ def test_an_unknown_platform_is_a_permanent_fetch_error():
 def test_the_table_is_the_one_list_of_platforms():
     # The model's choices and the no-API set are built from the table, in its order.
     assert Platform.values == list(registry.PLATFORMS)
-    assert PLATFORMS_WITHOUT_API == {
+    assert {
         name for name, entry in registry.PLATFORMS.items() if entry.adapter is None
-    }
+    } == PLATFORMS_WITHOUT_API
     for name, entry in registry.PLATFORMS.items():
         if entry.adapter is not None:
             assert entry.adapter.platform == name
