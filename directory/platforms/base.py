@@ -78,6 +78,20 @@ class LinkRef:
     last_modified: str = ""
 
 
+# What a listing that stopped at a cap before reaching the window's start undercounts.
+WINDOW_COUNTS: tuple[str, ...] = (
+    "posts_in_window",
+    "comments_in_window",
+    "unique_commenters_in_window",
+    "posts_with_comments",
+    "creator_replies_in_window",
+    "posts_with_creator_reply",
+    "replies_to_others_in_window",
+    "likes_in_window",
+    "shares_in_window",
+)
+
+
 @dataclass(frozen=True, slots=True)
 class FetchResult:
     measurements: Measurements
@@ -86,8 +100,11 @@ class FetchResult:
     display_name: str = ""
     # False when the account asks not to be indexed (Mastodon noindex/discoverable, Bluesky label).
     is_public: bool = True
-    # Why some measurements are unknown ("comments disabled", "no API key: feed only").
+    # Why some measurements are unknown or partial ("comments disabled", "no API key: feed
+    # only"). Every cap and fallback leaves one.
     notes: tuple[str, ...] = field(default_factory=tuple)
+    # Measurements that are lower bounds ("at least N"): a cap stopped the reading early.
+    lower_bounds: tuple[str, ...] = field(default_factory=tuple)
     # Conditional-request validators to store for next time; not_modified means "nothing new".
     etag: str = ""
     last_modified: str = ""

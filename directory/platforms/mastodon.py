@@ -7,7 +7,8 @@ Pasted forms: `https://host/@user`, `https://host/@user@otherhost` (a remote acc
 Fetching, all unauthenticated and on the account's home server:
 1. `GET /api/v1/accounts/lookup?acct=user`. A host that does not answer like Mastodon (HTML 404,
    no JSON) may be a custom domain: `/.well-known/webfinger?resource=acct:user@host` names the
-   real server in `links[rel=self]`, and the lookup is repeated there.
+   real server and the user name there (`mastodon_account.read_webfinger`), and the lookup is
+   repeated there, or `GET /api/v1/accounts/:id` when only the numeric actor id is known.
 2. `GET /api/v1/accounts/:id/statuses?limit=40&exclude_reblogs=true`, following the `Link`
    header's `max_id` until the window is covered (at most `MAX_STATUS_PAGES` pages).
 3. `GET /api/v1/statuses/:id/context` for the creator's own posts in the window that have
@@ -17,7 +18,9 @@ Fetching, all unauthenticated and on the account's home server:
 So one fetch makes at most 3 + MAX_STATUS_PAGES + MAX_CONTEXT_CALLS requests.
 
 Measurements: posts are the creator's top-level public statuses in the window (boosts excluded;
-thread continuations, i.e. replies to themselves, are not extra posts). Comments count others'
+thread continuations, i.e. replies to themselves, are not extra posts). A status is a reply when
+either `in_reply_to_id` or `in_reply_to_account_id` is set: a reply whose parent was deleted
+keeps only the account. Comments count others'
 descendants where the thread was read and the post's `replies_count` otherwise. Thread-level
 figures (unique commenters, creator replies, posts with comments / with a creator reply) come
 from the threads read; when the cap leaves commented posts unread a note says so. Replies to
@@ -35,33 +38,21 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import re
-from dataclasses import dataclass
 from typing import Any, ClassVar
 from urllib.parse import parse_qs, urlsplit
 
 import httpx
-from django.conf import settings
 
-from . import apicalls, canonical, feeds
-from .base import FetchError, FetchResult, LinkRef, Measurements, UnsupportedURL
+from . import apicalls, feeds
+from .base import WINDOW_COUNTS, FetchError, FetchResult, LinkRef, Measurements, UnsupportedURL
 from .discussion import ThreadTally
+from .mastodon_account import Delegation, Profile, parse_profile_url, read_webfinger
 from .payload import parse_datetime, to_int
 from .urls import canonical_url, check_public_url, host_of
 
 MAX_STATUS_PAGES = 10  # 400 statuses: months of activity for all but the busiest accounts
 MAX_CONTEXT_CALLS = 30
 STATUS_PAGE_SIZE = 40  # the API's maximum
-
-_USER = r"[A-Za-z0-9_][A-Za-z0-9_.-]{0,63}"
-_HOST = r"[A-Za-z0-9.-]+\.[A-Za-z]{2,63}"
-# Profile paths: /@user, /@user@home, /web/@user and their tabs and posts (/@user/123,
-# /@user/with_replies), /users/user. The one parser of Mastodon URLs: detection uses it too.
-_AT_PATH = re.compile(rf"^/(?:web/)?@(?P<user>{_USER})(?:@(?P<home>{_HOST}))?(?:/[^@]*)?$")
-_USERS_PATH = re.compile(rf"^/users/(?P<user>{_USER})(?:/[^@]*)?$")
-
-# Sites outside canonical's host table that also use "/@name" or "/users/name" paths.
-_NOT_MASTODON = ("github.com", "stackoverflow.com", "linktr.ee", "vimeo.com", "soundcloud.com")
 
 
 class _UseFeed(Exception):
@@ -71,67 +62,6 @@ class _UseFeed(Exception):
         super().__init__(reason)
         self.reason = reason
         self.account = account
-
-
-@dataclass(frozen=True, slots=True)
-class Profile:
-    """A Mastodon account as pasted: its user name on its home server."""
-
-    user: str
-    home: str  # the home server's host (with its port when one is kept, see `origin_of`)
-    origin: str  # scheme://home: where the account's API and feed are
-
-    @property
-    def url(self) -> str:
-        return f"{self.origin}/@{self.user}"
-
-
-def origin_of(url: str) -> str:
-    """`https://host` for a URL's server, or its own scheme and port for a development server.
-
-    Production refuses non-standard ports and local hosts anyway, so there the origin is always
-    https on the standard port. With FETCH_ALLOW_PRIVATE_HOSTS a local instance
-    (`http://127.0.0.1:3000`, Mastodon's development server) keeps its scheme and port, or it
-    could not be fetched at all.
-    """
-    parts = urlsplit(url)
-    host = host_of(url)
-    netloc = f"[{host}]" if ":" in host else host
-    try:
-        check_public_url(url, allow_private=False)
-    except UnsupportedURL:
-        if settings.FETCH_ALLOW_PRIVATE_HOSTS:
-            port = f":{parts.port}" if parts.port is not None else ""
-            return f"{parts.scheme.lower()}://{netloc}{port}"
-    return f"https://{netloc}"
-
-
-def parse_profile_url(url: str) -> Profile:
-    """The account a pasted Mastodon profile or post URL names; raises UnsupportedURL."""
-    try:
-        parts = urlsplit(url.strip())
-    except ValueError:
-        raise UnsupportedURL("not a valid http(s) URL") from None
-    host = host_of(url)
-    if parts.scheme.lower() not in ("http", "https") or not host:
-        raise UnsupportedURL("not a valid http(s) URL")
-    if canonical.detect_by_host(url) or any(
-        host == name or host.endswith("." + name) for name in _NOT_MASTODON
-    ):
-        raise UnsupportedURL("not a Mastodon profile URL")
-    match = _AT_PATH.match(parts.path) or _USERS_PATH.match(parts.path)
-    if not match:
-        raise UnsupportedURL(
-            "not a Mastodon profile URL: use the form https://server/@name or "
-            "https://server/@name@home-server"
-        )
-    user = match["user"].lower()
-    remote = match.groupdict().get("home")
-    if remote:
-        # A remote account seen from another server: its home server is the canonical place.
-        return Profile(user=user, home=remote.lower(), origin=f"https://{remote.lower()}")
-    origin = origin_of(url)
-    return Profile(user=user, home=urlsplit(origin).netloc, origin=origin)
 
 
 class MastodonAdapter:
@@ -204,48 +134,52 @@ class MastodonAdapter:
                 status_code=status,
             )
         # Not a Mastodon API here: perhaps a custom domain that delegates via WebFinger.
-        server, username = self._webfinger(client, profile)
-        if server and server != profile.origin:
-            account, response = self._lookup(client, server, username)
+        found = self._webfinger(client, profile)
+        if found is not None and found.origin != profile.origin:
+            server = found.origin
+            account, response = None, None
+            if found.user:
+                account, response = self._lookup(client, server, found.user)
+            if account is None and found.actor_id:
+                # Mastodon 4.4+ actors are /ap/users/<id>: the same id as the REST API's.
+                account, response = self._by_id(client, server, found.actor_id)
             if account is not None:
                 return server, account
-            if response.status_code == 401:
-                raise _UseFeed("the server requires sign-in for its API")
-            apicalls.raise_for_status(response, what=f"Mastodon lookup on {server}")
+            if response is not None:
+                if response.status_code == 401:
+                    raise _UseFeed("the server requires sign-in for its API")
+                apicalls.raise_for_status(response, what=f"Mastodon lookup on {server}")
         raise _UseFeed("the server does not offer the Mastodon API")
 
-    def _webfinger(self, client: httpx.Client, profile: Profile) -> tuple[str, str]:
-        """(origin of the account's real server, its user name there), or ("", user)."""
-        user, domain = profile.user, host_of(profile.origin)
+    def _by_id(
+        self, client: httpx.Client, origin: str, account_id: str
+    ) -> tuple[dict[str, Any] | None, httpx.Response]:
+        response = apicalls.get(
+            client,
+            f"{origin}/api/v1/accounts/{account_id}",
+            what=f"Mastodon account on {host_of(origin)}",
+        )
+        if response.status_code == 200 and apicalls.looks_like_json(response):
+            data = apicalls.json_body(response, what="Mastodon account")
+            if isinstance(data, dict) and data.get("id"):
+                return data, response
+        return None, response
+
+    def _webfinger(self, client: httpx.Client, profile: Profile) -> Delegation | None:
+        """Where a custom domain's WebFinger says the account lives, or None."""
+        domain = host_of(profile.origin)
         response = apicalls.get(
             client,
             f"{profile.origin}/.well-known/webfinger",
-            params={"resource": f"acct:{user}@{domain}"},
+            params={"resource": f"acct:{profile.user}@{domain}"},
             what=f"WebFinger on {domain}",
         )
         if response.status_code != 200:
-            return "", user
+            return None
         try:
-            data = response.json()
+            return read_webfinger(response.json())
         except ValueError:
-            return "", user
-        for item in data.get("links", []) if isinstance(data, dict) else []:
-            kind = str(item.get("type", "")) if isinstance(item, dict) else ""
-            if (
-                isinstance(item, dict)
-                and item.get("rel") == "self"
-                and ("activity+json" in kind or "ld+json" in kind)
-                and item.get("href")
-            ):
-                href = str(item["href"])
-                # The actor URL ends in the server's own username (`/users/alice`).
-                name = urlsplit(href).path.rstrip("/").rsplit("/", 1)[-1].lstrip("@") or user
-                try:
-                    server = origin_of(check_public_url(href))
-                except UnsupportedURL:
-                    return "", user
-                return server, name.lower()
-        return "", user
+            return None
 
     # --- statuses and threads -------------------------------------------------------------
 
@@ -296,7 +230,7 @@ class MastodonAdapter:
                 continue
             own.append((created, status))
         in_window = [(c, s) for c, s in own if c >= start]
-        posts = [s for _, s in in_window if not s.get("in_reply_to_id")]
+        posts = [s for _, s in in_window if not _is_reply(s)]
 
         commented = [s for s in posts if (to_int(s.get("replies_count")) or 0) > 0]
         read = commented[:MAX_CONTEXT_CALLS]
@@ -317,7 +251,8 @@ class MastodonAdapter:
                 continue
             comments += to_int(post.get("replies_count")) or 0
         comments += threads.comments
-        if len(read_ids) < len(commented):
+        unread = len(commented) - len(read_ids)
+        if unread:
             notes.append(
                 f"conversations read on {len(read_ids)} of {len(commented)} commented posts"
             )
@@ -343,7 +278,7 @@ class MastodonAdapter:
             window_days=window_days,
             posts_in_window=len(posts),
             comments_in_window=comments,
-            **threads.figures(),
+            **threads.figures(unread=unread),
             replies_to_others_in_window=len(conversations),
             likes_in_window=_sum_count(posts, "favourites_count"),
             shares_in_window=_sum_count(posts, "reblogs_count"),
@@ -356,6 +291,7 @@ class MastodonAdapter:
             display_name=str(account.get("display_name") or ""),
             is_public=_is_public(account),
             notes=tuple(notes),
+            lower_bounds=WINDOW_COUNTS if not covered else threads.lower_bounds(unread=unread),
         )
 
     def _descendants(
@@ -432,6 +368,10 @@ def account_key(account: dict[str, Any], api_host: str) -> str:
         return uri[:200]
     account_id = str(account.get("id") or "")
     return f"{account_id}@{api_host}" if account_id else ""
+
+
+def _is_reply(status: dict[str, Any]) -> bool:
+    return bool(status.get("in_reply_to_id") or status.get("in_reply_to_account_id"))
 
 
 def _next_max_id(response: httpx.Response) -> str:
