@@ -100,12 +100,14 @@ class MastodonAdapter:
     # --- finding the account --------------------------------------------------------------
 
     def _lookup(
-        self, client: httpx.Client, origin: str, user: str
+        self, client: httpx.Client, origin: str, user: str = "", *, account_id: str = ""
     ) -> tuple[dict[str, Any] | None, httpx.Response]:
+        """The account by user name, or by id (`GET /api/v1/accounts/:id`) when one is given."""
+        path = f"/{account_id}" if account_id else "/lookup"
         response = apicalls.get(
             client,
-            f"{origin}/api/v1/accounts/lookup",
-            params={"acct": user},
+            f"{origin}/api/v1/accounts{path}",
+            params=None if account_id else {"acct": user},
             what=f"Mastodon lookup on {host_of(origin)}",
         )
         if response.status_code == 200 and apicalls.looks_like_json(response):
@@ -142,7 +144,7 @@ class MastodonAdapter:
                 account, response = self._lookup(client, server, found.user)
             if account is None and found.actor_id:
                 # Mastodon 4.4+ actors are /ap/users/<id>: the same id as the REST API's.
-                account, response = self._by_id(client, server, found.actor_id)
+                account, response = self._lookup(client, server, account_id=found.actor_id)
             if account is not None:
                 return server, account
             if response is not None:
@@ -150,20 +152,6 @@ class MastodonAdapter:
                     raise _UseFeed("the server requires sign-in for its API")
                 apicalls.raise_for_status(response, what=f"Mastodon lookup on {server}")
         raise _UseFeed("the server does not offer the Mastodon API")
-
-    def _by_id(
-        self, client: httpx.Client, origin: str, account_id: str
-    ) -> tuple[dict[str, Any] | None, httpx.Response]:
-        response = apicalls.get(
-            client,
-            f"{origin}/api/v1/accounts/{account_id}",
-            what=f"Mastodon account on {host_of(origin)}",
-        )
-        if response.status_code == 200 and apicalls.looks_like_json(response):
-            data = apicalls.json_body(response, what="Mastodon account")
-            if isinstance(data, dict) and data.get("id"):
-                return data, response
-        return None, response
 
     def _webfinger(self, client: httpx.Client, profile: Profile) -> Delegation | None:
         """Where a custom domain's WebFinger says the account lives, or None."""
