@@ -10,7 +10,9 @@ Fetching, against `settings.BLUESKY_APPVIEW_URL` (`/xrpc/<method>`):
    DID; the AppView resolves handles itself, so `com.atproto.identity.resolveHandle` is not
    needed). Counts are optional in the lexicon: missing ones stay unknown.
 2. `app.bsky.feed.getAuthorFeed?filter=posts_with_replies&limit=100`, following `cursor` until
-   the window is covered or there is no cursor (at most `MAX_FEED_PAGES` pages).
+   the window is covered or there is no cursor (at most `MAX_FEED_PAGES` pages; stopping at
+   the cap leaves a note and marks the window counts as lower bounds). A repost's place in the
+   feed is its own time (`reason.indexedAt`), not the reposted post's `createdAt`.
 3. `app.bsky.feed.getPostThread?uri=&depth=` for the creator's own posts in the window with
    `replyCount > 0`, newest first (at most `MAX_THREAD_CALLS`).
 
@@ -44,7 +46,7 @@ import httpx
 from django.conf import settings
 
 from . import apicalls, canonical
-from .base import FetchError, FetchResult, LinkRef, Measurements, UnsupportedURL
+from .base import WINDOW_COUNTS, FetchError, FetchResult, LinkRef, Measurements, UnsupportedURL
 from .discussion import ThreadTally
 from .payload import parse_datetime, to_int
 from .urls import check_public_url, host_of
@@ -96,7 +98,10 @@ class BlueskyAdapter:
 
         notes: list[str] = []
         if not covered:
-            notes.append(f"only the latest {len(items)} feed items were read")
+            notes.append(
+                f"paging stopped at the cap of {MAX_FEED_PAGES} pages: only the latest "
+                f"{len(items)} feed items were read; window counts are at least these"
+            )
         own: list[tuple[dt.datetime, dict[str, Any]]] = []
         for item in items:
             post = item.get("post") or {}
@@ -129,7 +134,8 @@ class BlueskyAdapter:
             comments += to_int(post.get("replyCount")) or 0
         comments += threads.comments
         read = threads.threads_read
-        if read < len(commented):
+        unread = len(commented) - read
+        if unread:
             notes.append(f"conversations read on {read} of {len(commented)} commented posts")
 
         likes = _sum(posts, "likeCount")
@@ -142,7 +148,7 @@ class BlueskyAdapter:
             window_days=window_days,
             posts_in_window=len(posts),
             comments_in_window=comments,
-            **threads.figures(),
+            **threads.figures(unread=unread),
             replies_to_others_in_window=len(conversations),
             likes_in_window=likes,
             shares_in_window=shares,
@@ -155,6 +161,7 @@ class BlueskyAdapter:
             display_name=str(profile.get("displayName") or ""),
             is_public=not _opted_out(profile),
             notes=tuple(notes),
+            lower_bounds=WINDOW_COUNTS if not covered else threads.lower_bounds(unread=unread),
         )
 
     # --- calls ----------------------------------------------------------------------------
@@ -189,7 +196,7 @@ class BlueskyAdapter:
             data = self._call(client, "app.bsky.feed.getAuthorFeed", params)
             page = [i for i in data.get("feed") or [] if isinstance(i, dict)]
             items.extend(page)
-            dates = [d for d in (_created(i.get("post") or {}) for i in page) if d]
+            dates = [d for d in (_item_time(i) for i in page) if d]
             cursor = data.get("cursor")
             if not page or not cursor or (dates and min(dates) < start):
                 return items, True
@@ -244,6 +251,15 @@ def _author(post: dict[str, Any]) -> str:
 def _created(post: dict[str, Any]) -> dt.datetime | None:
     record = post.get("record") or {}
     return parse_datetime(record.get("createdAt")) or parse_datetime(post.get("indexedAt"))
+
+
+def _item_time(item: dict[str, Any]) -> dt.datetime | None:
+    """When an item entered the creator's feed: a repost's own time (`reason.indexedAt`), not
+    the reposted post's, which may be years old and would end the paging too early."""
+    reason = item.get("reason")
+    if _type(reason) == REPOST:
+        return parse_datetime(reason.get("indexedAt"))
+    return _created(item.get("post") or {})
 
 
 def _is_reply(item: dict[str, Any]) -> bool:
