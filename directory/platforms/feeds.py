@@ -1,9 +1,10 @@
 """RSS and Atom feeds: blogs, Substack, Medium and podcasts.
 
 A feed measures activity: how many posts fall inside the window and when the last one was
-published. Where a feed carries `slash:comments` (WordPress and some others do) it also gives
-comment counts per post. Feeds carry no follower counts and rarely say who commented, so those
-measurements stay unknown (None), never 0.
+published. Where a feed carries comment counts per post (RSS `slash:comments`, Atom
+`thr:total` or a `rel="replies"` link's `thr:count`) it also gives those. Feeds carry no
+follower counts and rarely say who commented, so those measurements stay unknown (None),
+never 0.
 
 Bytes are fetched with our own client (timeouts, size limit, SSRF checks) and only then handed
 to feedparser, which never touches the network itself. Conditional requests (ETag /
@@ -78,6 +79,21 @@ def _entry_time(entry: Any) -> dt.datetime | None:
     return dt.datetime.fromtimestamp(calendar.timegm(stamp), dt.UTC)
 
 
+def comment_count(entry: Any) -> int | None:
+    """A post's comment count as the feed states it: RSS `slash:comments`, Atom (RFC 4685)
+    `thr:total`, or the `thr:count` of its `rel="replies"` link (Blogger and WordPress Atom
+    feeds); None when the feed does not say."""
+    for value in (entry.get("slash_comments"), entry.get("thr_total")):
+        if to_int(value) is not None:
+            return to_int(value)
+    for link in entry.get("links") or []:
+        if link.get("rel") == "replies":
+            count = to_int(link.get("thr:count", link.get("count")))
+            if count is not None:
+                return count
+    return None
+
+
 def measure_feed(
     parsed: Any, *, window_days: int, now: dt.datetime | None = None
 ) -> tuple[Measurements, tuple[str, ...]]:
@@ -90,7 +106,7 @@ def measure_feed(
     if dated and len(dated) == len(parsed.entries) and min(w for w, _ in dated) >= cutoff:
         notes.append(f"the feed lists only its latest {len(dated)} posts; there may be more")
 
-    counts = [to_int(entry.get("slash_comments")) for entry in in_window]
+    counts = [comment_count(entry) for entry in in_window]
     known = [c for c in counts if c is not None]
     comments = sum(known) if known else None
     with_comments = sum(1 for c in known if c > 0) if known else None
@@ -159,7 +175,10 @@ def fetch_feed(
     if parsed.bozo:
         if not parsed.entries and not parsed.feed.get("title"):
             raise FetchError(f"the feed at {url} could not be read", permanent=False)
-        notes = ("the feed is not well-formed; read what could be read",)
+        # feedparser also sets bozo for harmless warnings (a UTF-8 feed served as bare
+        # text/xml is CharacterEncodingOverride); only a real parse failure is worth a note.
+        if not isinstance(parsed.bozo_exception, feedparser.ThingsNobodyCaresAboutButMe):
+            notes = ("the feed is not well-formed; read what could be read",)
     measurements, measure_notes = measure_feed(parsed, window_days=window_days)
     return FetchResult(
         measurements=measurements,

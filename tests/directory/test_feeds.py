@@ -262,3 +262,56 @@ def test_timeout_is_temporary(client):
 def test_feed_adapters_are_registered():
     for platform in ("blog", "podcast", "substack", "medium"):
         assert get_adapter(platform).platform == platform
+
+
+# --- issue #8: what real servers send ------------------------------------------------------
+
+# Blogger's Atom feed (/feeds/posts/default, fixtures/rss/blogger_atom.xml) as it documents it:
+# thr:total per entry and a rel="replies" link to the post's comment feed. WordPress's Atom
+# feed (/feed/atom/, wordpress_atom.xml): the count may only be on the replies link.
+
+ATOM = {"Content-Type": "application/atom+xml; charset=UTF-8"}
+
+
+@respx.mock
+def test_blogger_atom_comment_counts_come_from_thr_total(client):
+    respx.get("https://steadydays.blogspot.com/feeds/posts/default").respond(
+        content=fixture("rss/blogger_atom.xml"), headers=ATOM
+    )
+    result = fetch_feed(
+        client, "https://steadydays.blogspot.com/feeds/posts/default", window_days=90
+    )
+    assert (result.measurements.comments_in_window, result.measurements.posts_with_comments) == (
+        4,
+        1,
+    )
+    assert "the feed does not say how many comments posts have" not in result.notes
+
+
+@respx.mock
+def test_wordpress_atom_comment_counts_come_from_the_replies_link(client):
+    respx.get("https://quietharbour.example/feed/atom/").respond(
+        content=fixture("rss/wordpress_atom.xml"), headers=ATOM
+    )
+    result = fetch_feed(client, "https://quietharbour.example/feed/atom/", window_days=90)
+    assert result.measurements.comments_in_window == 5
+    assert result.measurements.posts_with_comments == 2
+
+
+@respx.mock
+def test_a_utf8_feed_served_as_bare_text_xml_is_not_called_badly_formed(client):
+    # Bare text/xml means us-ascii (RFC 3023): feedparser warns when it reads UTF-8 instead.
+    feed = fixture("rss/wordpress_feed.xml").replace(b"</title>", " — café</title>".encode(), 1)
+    respx.get("https://quietharbour.example/feed/").respond(
+        content=feed, headers={"Content-Type": "text/xml"}
+    )
+    result = fetch_feed(client, "https://quietharbour.example/feed/", window_days=90)
+    assert not any("not well-formed" in note for note in result.notes)
+
+
+@respx.mock
+def test_a_feed_that_breaks_off_is_called_badly_formed(client):
+    broken = fixture("rss/wordpress_feed.xml").rsplit(b"</item>", 1)[0]
+    respx.get("https://quietharbour.example/feed/").respond(content=broken, headers=RSS)
+    result = fetch_feed(client, "https://quietharbour.example/feed/", window_days=90)
+    assert "the feed is not well-formed; read what could be read" in result.notes
