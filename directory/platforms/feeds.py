@@ -96,15 +96,21 @@ def comment_count(entry: Any) -> int | None:
 
 def measure_feed(
     parsed: Any, *, window_days: int, now: dt.datetime | None = None
-) -> tuple[Measurements, tuple[str, ...]]:
-    """Measurements from a parsed feed, and notes on what is unknown and why."""
+) -> tuple[Measurements, tuple[str, ...], tuple[str, ...]]:
+    """Measurements from a parsed feed, notes on what is unknown and why, and the
+    measurements that are lower bounds (a feed that lists only its latest posts)."""
     now = now or timezone.now()
     cutoff = now - dt.timedelta(days=window_days)
     dated = [(when, entry) for entry in parsed.entries if (when := _entry_time(entry))]
     in_window = [entry for when, entry in dated if cutoff <= when <= now + dt.timedelta(days=1)]
     notes: list[str] = ["feeds carry no follower counts"]
+    lower_bounds: tuple[str, ...] = ()
     if dated and len(dated) == len(parsed.entries) and min(w for w, _ in dated) >= cutoff:
-        notes.append(f"the feed lists only its latest {len(dated)} posts; there may be more")
+        notes.append(
+            f"the feed lists only its latest {len(dated)} posts: at least {len(in_window)} "
+            "in the window, there may be more"
+        )
+        lower_bounds = ("posts_in_window", "comments_in_window", "posts_with_comments")
 
     counts = [comment_count(entry) for entry in in_window]
     known = [c for c in counts if c is not None]
@@ -121,6 +127,7 @@ def measure_feed(
             last_post_at=max((w for w, _ in dated), default=None),
         ),
         tuple(notes),
+        lower_bounds,
     )
 
 
@@ -179,12 +186,13 @@ def fetch_feed(
         # text/xml is CharacterEncodingOverride); only a real parse failure is worth a note.
         if not isinstance(parsed.bozo_exception, feedparser.ThingsNobodyCaresAboutButMe):
             notes = ("the feed is not well-formed; read what could be read",)
-    measurements, measure_notes = measure_feed(parsed, window_days=window_days)
+    measurements, measure_notes, lower_bounds = measure_feed(parsed, window_days=window_days)
     return FetchResult(
         measurements=measurements,
         external_id=url,
         display_name=str(parsed.feed.get("title", ""))[:200],
         notes=notes + measure_notes,
+        lower_bounds=lower_bounds,
         etag=response.headers.get("ETag", ""),
         last_modified=response.headers.get("Last-Modified", ""),
     )

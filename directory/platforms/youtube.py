@@ -37,7 +37,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, ClassVar
 from urllib.parse import parse_qs, urlsplit
 
@@ -45,7 +45,7 @@ import httpx
 from django.conf import settings
 
 from . import apicalls, canonical, feeds, quota
-from .base import FetchError, FetchResult, LinkRef, Measurements, UnsupportedURL
+from .base import WINDOW_COUNTS, FetchError, FetchResult, LinkRef, Measurements, UnsupportedURL
 from .discussion import ThreadTally
 from .payload import parse_datetime, to_int
 from .urls import check_public_url, host_of
@@ -131,8 +131,11 @@ class YouTubeAdapter:
         if not covered:
             notes.append(f"only the latest {len(published)} uploads were read")
 
-        threads = ThreadTally()
-        budget = _ReplyBudget(MAX_REPLY_CALLS)
+        conversation = _Conversation(
+            channel_id=channel_id, start=start, reply_calls_left=MAX_REPLY_CALLS
+        )
+        threads = conversation.threads
+        partly_read = 0
         # Newest first, so the cap keeps the videos that matter most for a recent window.
         open_videos = [v for v in in_window if "commentCount" in statistics.get(v, {})]
         commented = [v for v in open_videos if to_int(statistics[v]["commentCount"])]
@@ -144,13 +147,23 @@ class YouTubeAdapter:
                 unread_videos += 1
                 continue
             try:
-                self._read_comments(client, video, channel_id, threads, budget)
+                partly_read += not self._read_comments(client, video, conversation)
             except _CommentsDisabled:
                 open_videos.remove(video)
                 continue
             read += 1
         if unread_videos:
             notes.append(f"comments read on {read} of {read + unread_videos} videos with comments")
+        if partly_read:
+            notes.append(
+                f"comments only partly read on {partly_read} videos (page or reply cap): "
+                "comment counts are at least these"
+            )
+        lower = set(threads.lower_bounds(unread=unread_videos))
+        if partly_read:
+            lower.update(("comments_in_window", *threads.figures()))
+        if not covered:
+            lower.update(WINDOW_COUNTS)
 
         comments_known = bool(open_videos) or not in_window
         if in_window and not open_videos:
@@ -164,7 +177,11 @@ class YouTubeAdapter:
             window_days=window_days,
             posts_in_window=len(in_window),
             comments_in_window=(threads.comments + unread_comments) if comments_known else None,
-            **(threads.figures() if comments_known else dict.fromkeys(threads.figures())),
+            **(
+                threads.figures(unread=unread_videos)
+                if comments_known
+                else dict.fromkeys(threads.figures())
+            ),
             replies_to_others_in_window=None,  # YouTube does not expose it
             likes_in_window=(
                 apicalls.sum_known(
@@ -182,6 +199,7 @@ class YouTubeAdapter:
             external_id=channel_id,
             display_name=str(snippet.get("title") or ""),
             notes=tuple(notes),
+            lower_bounds=tuple(name for name in WINDOW_COUNTS if name in lower),
         )
 
     # --- API calls ------------------------------------------------------------------------
@@ -273,10 +291,9 @@ class YouTubeAdapter:
         self,
         client: httpx.Client,
         video: str,
-        channel_id: str,
-        threads: ThreadTally,
-        budget: _ReplyBudget,
-    ) -> None:
+        conversation: _Conversation,
+    ) -> bool:
+        """Add one video's comments to the conversation; False when a cap left some unread."""
         params: dict[str, Any] = {
             "part": "snippet,replies",
             "videoId": video,
@@ -284,48 +301,56 @@ class YouTubeAdapter:
             "textFormat": "plainText",
         }
         items: list[dict[str, Any]] = []
+        complete = False
         for _ in range(MAX_THREAD_PAGES):
             data = self._api(client, "commentThreads", params)
             items.extend(t for t in data.get("items") or [] if isinstance(t, dict))
             token = data.get("nextPageToken")
             if not token:
+                complete = True
                 break
             params["pageToken"] = token
         commenters: list[str] = []
         answers = 0
         for thread in items:
             snippet = thread.get("snippet") or {}
-            if _author(snippet.get("topLevelComment") or {}) != channel_id:
-                commenters.append(_author(snippet.get("topLevelComment") or {}))
+            top = snippet.get("topLevelComment") or {}
+            if conversation.counts(top) and _author(top) != conversation.channel_id:
+                commenters.append(_author(top))
             replies = [
                 r
                 for r in (thread.get("replies") or {}).get("comments") or []
                 if isinstance(r, dict)
             ]
             total = to_int(snippet.get("totalReplyCount")) or 0
-            if total > len(replies) and budget.left > 0:
-                replies = self._all_replies(client, str(thread.get("id")), budget)
-            for reply in replies:
-                if _author(reply) == channel_id:
+            if total > len(replies):
+                # Only some replies are embedded; the rest cost calls from the fetch's budget.
+                paged, all_read = self._all_replies(client, str(thread.get("id")), conversation)
+                replies = paged if len(paged) > len(replies) else replies
+                complete = complete and all_read
+            for reply in filter(conversation.counts, replies):
+                if _author(reply) == conversation.channel_id:
                     answers += 1
                 else:
                     commenters.append(_author(reply))
-        threads.add_thread(commenters=commenters, creator_replies=answers)
+        conversation.threads.add_thread(commenters=commenters, creator_replies=answers)
+        return complete
 
     def _all_replies(
-        self, client: httpx.Client, parent: str, budget: _ReplyBudget
-    ) -> list[dict[str, Any]]:
+        self, client: httpx.Client, parent: str, conversation: _Conversation
+    ) -> tuple[list[dict[str, Any]], bool]:
+        """A thread's replies and whether all were read within the reply budget."""
         params: dict[str, Any] = {"part": "snippet", "parentId": parent, "maxResults": 100}
         replies: list[dict[str, Any]] = []
-        while budget.left > 0:
-            budget.left -= 1
+        while conversation.reply_calls_left > 0:
+            conversation.reply_calls_left -= 1
             data = self._api(client, "comments", params)
             replies.extend(r for r in data.get("items") or [] if isinstance(r, dict))
             token = data.get("nextPageToken")
             if not token:
-                break
+                return replies, True
             params["pageToken"] = token
-        return replies
+        return replies, False
 
     # --- no API key -----------------------------------------------------------------------
 
@@ -342,19 +367,38 @@ class YouTubeAdapter:
         feed = feeds.fetch_feed(
             client, f"{FEED_URL}?channel_id={value}", window_days=window_days, discover=False
         )
+        # The uploads feed lists only the latest 15 uploads: when all are in the window, the
+        # count is a lower bound and must say so.
+        truncated = (
+            (
+                "the uploads feed lists only the latest uploads: at least "
+                f"{feed.measurements.posts_in_window} in the window",
+            )
+            if feed.lower_bounds
+            else ()
+        )
         return FetchResult(
             measurements=feed.measurements,
             external_id=value,
             display_name=feed.display_name,
-            notes=("no YouTube API key: activity only",),
+            notes=("no YouTube API key: activity only", *truncated),
+            lower_bounds=feed.lower_bounds,
         )
 
 
 @dataclass
-class _ReplyBudget:
-    """`comments?parentId=` calls left for this fetch."""
+class _Conversation:
+    """What one fetch has read of the comments under the window's videos."""
 
-    left: int
+    channel_id: str
+    start: dt.datetime
+    threads: ThreadTally = field(default_factory=ThreadTally)
+    reply_calls_left: int = 0
+
+    def counts(self, comment: dict[str, Any]) -> bool:
+        """Comments older than the window do not count (a thread lists all of them)."""
+        published = parse_datetime((comment.get("snippet") or {}).get("publishedAt"))
+        return published is None or published >= self.start
 
 
 def _author(comment: dict[str, Any]) -> str:
