@@ -179,11 +179,15 @@ class WordPressAdapter:
             data = get_json(
                 client,
                 f"{base}/sites/{site_id}/posts/{post_id}/replies/",
-                {"number": 100, "page": page},
+                # The endpoint's default type is "any": pingbacks and trackbacks are links
+                # from other sites, not comments.
+                {"number": 100, "page": page, "type": "comment"},
             )
             batch = data.get("comments") or []
             for comment in batch:
                 if comment.get("status", "approved") != "approved":
+                    continue
+                if comment.get("type", "comment") != "comment":
                     continue
                 author = comment.get("author") or {}
                 comments.append((to_int(author.get("ID")) or 0, str(author.get("name") or "")))

@@ -331,3 +331,25 @@ def test_self_hosted_hidden_comments_are_unknown(client):
 
 def test_wordpress_adapter_is_registered():
     assert isinstance(get_adapter("wordpress"), WordPressAdapter)
+
+
+# --- issue #8 item 8: pingbacks and trackbacks are not comments ------------------------------
+
+
+def test_wpcom_asks_for_comments_only_and_skips_pings(client):
+    replies = load("wpcom_replies_101.json")
+    ping = {
+        **replies["comments"][0],
+        "ID": 777,
+        "author": {**replies["comments"][0]["author"], "ID": 0, "name": "Another Blog"},
+        "content": "<p>[&#8230;] a lovely post over at Hope [&#8230;]</p>\n",
+        "type": "pingback",
+    }
+    replies = {**replies, "found": replies["found"] + 1, "comments": [*replies["comments"], ping]}
+    with respx.mock(assert_all_called=False) as mock:
+        posts, r101, r99 = _wpcom_routes(mock)
+        r101.respond(200, json=replies)
+        result = WordPressAdapter().fetch(HOPE, client, window_days=90)
+    assert r101.calls[0].request.url.params["type"] == "comment"
+    assert result.measurements.comments_in_window == 4
+    assert result.measurements.unique_commenters_in_window == 3
