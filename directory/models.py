@@ -328,6 +328,13 @@ class StatsSnapshot(models.Model):
         blank=True,
         help_text=_("What the fetcher could not measure, e.g. 'comments disabled'."),
     )
+    # Measurement names whose value is a lower bound ("at least N"): a cap stopped the reading.
+    lower_bounds = models.JSONField(
+        _("lower bounds"),
+        default=list,
+        blank=True,
+        help_text=_("Measurements that are at least the value shown (a cap stopped the reading)."),
+    )
 
     class Meta:
         ordering = ["-captured_at"]

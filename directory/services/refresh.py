@@ -329,7 +329,12 @@ def _snapshot_for_bucket(
         # The savepoint keeps the outer transaction usable if a concurrent run won the race.
         with transaction.atomic():
             snapshot = StatsSnapshot.objects.create(
-                link=link, captured_at=bucket, source=SnapshotSource.API, notes=notes, **values
+                link=link,
+                captured_at=bucket,
+                source=SnapshotSource.API,
+                notes=notes,
+                lower_bounds=list(result.lower_bounds),
+                **values,
             )
             return snapshot, True
     except IntegrityError:
