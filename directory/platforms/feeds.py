@@ -26,16 +26,12 @@ import feedparser
 from django.utils import timezone
 
 from .base import FetchError, FetchResult, LinkRef, Measurements
+from .comment_feeds import ACCEPT, FEED_TYPES, follow_comment_feeds
 from .http import raise_for_status
 from .payload import to_int
 
 if TYPE_CHECKING:
     import httpx
-
-FEED_TYPES = ("application/rss+xml", "application/atom+xml", "application/feed+xml")
-ACCEPT = (
-    "application/rss+xml, application/atom+xml, application/xml;q=0.9, text/xml;q=0.9, */*;q=0.5"
-)
 
 
 class _AlternateLinks(HTMLParser):
@@ -94,6 +90,13 @@ def comment_count(entry: Any) -> int | None:
     return None
 
 
+def _in_window(parsed: Any, *, cutoff: dt.datetime, now: dt.datetime) -> list[Any]:
+    """The entries published in the window, newest first."""
+    dated = [(when, entry) for entry in parsed.entries if (when := _entry_time(entry))]
+    dated.sort(key=lambda pair: pair[0], reverse=True)
+    return [entry for when, entry in dated if cutoff <= when <= now + dt.timedelta(days=1)]
+
+
 def measure_feed(
     parsed: Any, *, window_days: int, now: dt.datetime | None = None
 ) -> tuple[Measurements, tuple[str, ...], tuple[str, ...]]:
@@ -102,7 +105,7 @@ def measure_feed(
     now = now or timezone.now()
     cutoff = now - dt.timedelta(days=window_days)
     dated = [(when, entry) for entry in parsed.entries if (when := _entry_time(entry))]
-    in_window = [entry for when, entry in dated if cutoff <= when <= now + dt.timedelta(days=1)]
+    in_window = _in_window(parsed, cutoff=cutoff, now=now)
     notes: list[str] = ["feeds carry no follower counts"]
     lower_bounds: tuple[str, ...] = ()
     if dated and len(dated) == len(parsed.entries) and min(w for w, _ in dated) >= cutoff:
@@ -148,8 +151,10 @@ def fetch_feed(
     etag: str = "",
     last_modified: str = "",
     discover: bool = True,
+    follow_comments: bool = False,
 ) -> FetchResult:
-    """Fetch and measure the feed at `url` (or the feed a page at `url` advertises).
+    """Fetch and measure the feed at `url` (or the feed a page at `url` advertises);
+    `follow_comments` also reads the posts' own comment feeds (see `comment_feeds`).
 
     The result's `external_id` is the feed URL actually read. Raises FetchError: a page with no
     feed is permanent; a feed that cannot be parsed at all is temporary (it may be mid-deploy).
@@ -169,7 +174,13 @@ def fetch_feed(
         if not candidates:
             raise FetchError(f"no RSS or Atom feed found at {url}", permanent=True)
         # The validators we hold were for `url`, not for the feed we just found.
-        return fetch_feed(client, candidates[0], window_days=window_days, discover=False)
+        return fetch_feed(
+            client,
+            candidates[0],
+            window_days=window_days,
+            discover=False,
+            follow_comments=follow_comments,
+        )
 
     parsed = feedparser.parse(
         response.content,
@@ -187,6 +198,12 @@ def fetch_feed(
         if not isinstance(parsed.bozo_exception, feedparser.ThingsNobodyCaresAboutButMe):
             notes = ("the feed is not well-formed; read what could be read",)
     measurements, measure_notes, lower_bounds = measure_feed(parsed, window_days=window_days)
+    if follow_comments:
+        measurements, more_notes, more_bounds = _with_conversations(
+            client, parsed, measurements, window_days=window_days
+        )
+        measure_notes += more_notes
+        lower_bounds = tuple(sorted({*lower_bounds, *more_bounds}))
     return FetchResult(
         measurements=measurements,
         external_id=url,
@@ -196,6 +213,22 @@ def fetch_feed(
         etag=response.headers.get("ETag", ""),
         last_modified=response.headers.get("Last-Modified", ""),
     )
+
+
+def _with_conversations(
+    client: httpx.Client, parsed: Any, measurements: Measurements, *, window_days: int
+) -> tuple[Measurements, tuple[str, ...], tuple[str, ...]]:
+    """The measurements with what the posts' comment feeds show, and their notes and bounds."""
+    now = timezone.now()
+    cutoff = now - dt.timedelta(days=window_days)
+    posts = [(entry, comment_count(entry)) for entry in _in_window(parsed, cutoff=cutoff, now=now)]
+    generator = str(parsed.feed.get("generator") or "").lower()
+    if "ghost" in generator:
+        # Ghost's comments need a signed-in member; its documented Content API has none.
+        return measurements, ("comments are not visible to us (Ghost)",), ()
+    found = follow_comment_feeds(client, posts, owner=parsed.feed, start=cutoff)
+    updates = found.measurement_updates(counts_known=measurements.comments_in_window is not None)
+    return replace(measurements, **updates), tuple(found.notes), found.lower_bounds()
 
 
 def fetch_link_feed(
@@ -217,6 +250,7 @@ def fetch_link_feed(
         window_days=window_days,
         etag=link.etag if known_feed else "",
         last_modified=link.last_modified if known_feed else "",
+        follow_comments=True,
     )
     return replace(result, handle=handle, notes=notes + result.notes)
 
@@ -225,6 +259,8 @@ class FeedAdapter:
     """Blogs and podcasts: the pasted URL is the feed or a page that advertises one."""
 
     platform: ClassVar[str] = "blog"
+    # Said before the feed's own notes on every fetch.
+    notes: ClassVar[tuple[str, ...]] = ()
 
     def feed_url(self, link: LinkRef) -> str:
         """Where to start: the feed found last time, else the platform's feed URL."""
@@ -242,6 +278,7 @@ class FeedAdapter:
             window_days=window_days,
             known_feed=start == link.external_id,
             handle=self.handle(link),
+            notes=self.notes,
         )
 
 
@@ -253,6 +290,8 @@ class SubstackAdapter(FeedAdapter):
     """Every Substack publication serves its posts at `/feed`."""
 
     platform: ClassVar[str] = "substack"
+    # Substack's comments are behind an undocumented API: say so rather than guess.
+    notes: ClassVar[tuple[str, ...]] = ("comments are not visible to us (Substack)",)
 
     def feed_url(self, link: LinkRef) -> str:
         if link.external_id.startswith("http"):
