@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
 from .measurements import COUNT_FIELDS, MEASUREMENT_FIELDS  # noqa: F401 - re-exported
+from .platforms.registry import PLATFORMS, PLATFORMS_WITHOUT_API  # noqa: F401 - re-exported
 from .platforms.urls import MAX_URL_LENGTH
 
 
@@ -206,35 +207,10 @@ class Creator(models.Model):
         return self.on_break_until is not None and self.on_break_until > timezone.now()
 
 
-class Platform(models.TextChoices):
-    BLOG = "blog", _("Blog / RSS")
-    WORDPRESS = "wordpress", _("WordPress")
-    SUBSTACK = "substack", _("Substack")
-    MEDIUM = "medium", _("Medium")
-    PODCAST = "podcast", _("Podcast")
-    YOUTUBE = "youtube", _("YouTube")
-    MASTODON = "mastodon", _("Mastodon")
-    BLUESKY = "bluesky", _("Bluesky")
-    INSTAGRAM = "instagram", _("Instagram")
-    TIKTOK = "tiktok", _("TikTok")
-    X = "x", _("X")
-    FACEBOOK = "facebook", _("Facebook")
-    THREADS = "threads", _("Threads")
-    REDDIT = "reddit", _("Reddit")
-    OTHER = "other", _("Other")
-
-
-# Platforms with no practical public API: stats are self-reported or moderator-entered only.
-PLATFORMS_WITHOUT_API = frozenset(
-    {
-        Platform.INSTAGRAM,
-        Platform.TIKTOK,
-        Platform.X,
-        Platform.FACEBOOK,
-        Platform.THREADS,
-        Platform.REDDIT,
-        Platform.OTHER,
-    }
+# The choices come from the one platform table, which also names each platform's adapter and
+# URL normaliser (and so which platforms have no public API): see directory.platforms.registry.
+Platform = models.TextChoices(
+    "Platform", [(name.upper(), (name, entry.label)) for name, entry in PLATFORMS.items()]
 )
 
 
@@ -371,6 +347,13 @@ class StatsSnapshot(models.Model):
         max_length=300,
         blank=True,
         help_text=_("What the fetcher could not measure, e.g. 'comments disabled'."),
+    )
+    # Measurement names whose value is a lower bound ("at least N"): a cap stopped the reading.
+    lower_bounds = models.JSONField(
+        _("lower bounds"),
+        default=list,
+        blank=True,
+        help_text=_("Measurements that are at least the value shown (a cap stopped the reading)."),
     )
 
     class Meta:

@@ -20,7 +20,8 @@ class SnapshotSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = StatsSnapshot
-        fields = ["captured_at", "source", *MEASUREMENT_FIELDS]
+        # `lower_bounds` names the measurements that are "at least" their value.
+        fields = ["captured_at", "source", *MEASUREMENT_FIELDS, "lower_bounds"]
         read_only_fields = fields
 
 

@@ -2,16 +2,15 @@
 
 They keep the adapters about their platform: one GET that turns network failures into
 temporary `FetchError`s even on a plain httpx.Client, the shared HTTP-status mapping of
-`directory.platforms.http` (429/5xx temporary with a retry time, 404/410 permanent), lenient
-ISO-8601 parsing, and the window cut-off. Platform-specific statuses
-(Bluesky's 400 error names, YouTube's 403 reasons, Mastodon's 401 on authorized-fetch servers)
-are handled by the adapter before the generic mapping applies.
+`directory.platforms.http` (429/5xx temporary with a retry time, 404/410 permanent), and the
+window cut-off (numbers and dates are read by `directory.platforms.payload`).
+Platform-specific statuses (Bluesky's 400 error names, YouTube's 403 reasons, Mastodon's 401
+on authorized-fetch servers) are handled by the adapter before the generic mapping applies.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import re
 from typing import Any
 
 import httpx
@@ -74,43 +73,11 @@ def looks_like_json(response: httpx.Response) -> bool:
     return "json" in response.headers.get("content-type", "").lower()
 
 
-def parse_datetime(value: Any) -> dt.datetime | None:
-    """An aware UTC datetime from an ISO-8601 string, or None when it cannot be read.
-
-    Platforms vary: "Z" or offsets, 0–9 fractional digits, sometimes a bare date.
-    """
-    if not isinstance(value, str) or not value:
-        return None
-    text = value.strip().replace("z", "Z")
-    if text.endswith("Z"):
-        text = text[:-1] + "+00:00"
-    # Python accepts at most 6 fractional digits; Bluesky records may carry more.
-    text = re.sub(r"(\.\d{6})\d+", r"\1", text)
-    try:
-        parsed = dt.datetime.fromisoformat(text)
-    except ValueError:
-        return None
-    if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=dt.UTC)
-    return parsed.astimezone(dt.UTC)
-
-
 def window_start(window_days: int, *, now: dt.datetime | None = None) -> dt.datetime:
     """The oldest moment that still counts as inside the window."""
     if window_days < 1:
         raise ValueError("window_days must be at least 1")
     return (now or timezone.now()) - dt.timedelta(days=window_days)
-
-
-def to_int(value: Any) -> int | None:
-    """An int from a JSON number or numeric string (YouTube sends strings); else None."""
-    if isinstance(value, bool) or value is None:
-        return None
-    if isinstance(value, int):
-        return value if value >= 0 else None
-    if isinstance(value, str) and value.strip().isdigit():
-        return int(value.strip())
-    return None
 
 
 def sum_known(values: list[int | None]) -> int | None:

@@ -10,7 +10,9 @@ Fetching, against `settings.BLUESKY_APPVIEW_URL` (`/xrpc/<method>`):
    DID; the AppView resolves handles itself, so `com.atproto.identity.resolveHandle` is not
    needed). Counts are optional in the lexicon: missing ones stay unknown.
 2. `app.bsky.feed.getAuthorFeed?filter=posts_with_replies&limit=100`, following `cursor` until
-   the window is covered or there is no cursor (at most `MAX_FEED_PAGES` pages).
+   the window is covered or there is no cursor (at most `MAX_FEED_PAGES` pages; stopping at
+   the cap leaves a note and marks the window counts as lower bounds). A repost's place in the
+   feed is its own time (`reason.indexedAt`), not the reposted post's `createdAt`.
 3. `app.bsky.feed.getPostThread?uri=&depth=` for the creator's own posts in the window with
    `replyCount > 0`, newest first (at most `MAX_THREAD_CALLS`).
 
@@ -44,7 +46,9 @@ import httpx
 from django.conf import settings
 
 from . import apicalls, canonical
-from .base import FetchError, FetchResult, LinkRef, Measurements, UnsupportedURL
+from .base import WINDOW_COUNTS, FetchError, FetchResult, LinkRef, Measurements, UnsupportedURL
+from .discussion import ThreadTally
+from .payload import parse_datetime, to_int
 from .urls import check_public_url, host_of
 
 MAX_FEED_PAGES = 5  # 500 feed items
@@ -94,7 +98,10 @@ class BlueskyAdapter:
 
         notes: list[str] = []
         if not covered:
-            notes.append(f"only the latest {len(items)} feed items were read")
+            notes.append(
+                f"paging stopped at the cap of {MAX_FEED_PAGES} pages: only the latest "
+                f"{len(items)} feed items were read; window counts are at least these"
+            )
         own: list[tuple[dt.datetime, dict[str, Any]]] = []
         for item in items:
             post = item.get("post") or {}
@@ -117,35 +124,31 @@ class BlueskyAdapter:
             if parent_author != did:
                 conversations.add(root_uri or str(item["post"].get("uri")))
 
-        commented = [p for p in posts if (apicalls.to_int(p.get("replyCount")) or 0) > 0]
-        figures = _ThreadFigures(did)
-        read = 0
+        commented = [p for p in posts if (to_int(p.get("replyCount")) or 0) > 0]
+        threads = ThreadTally()
         comments = 0
         for post in commented[:MAX_THREAD_CALLS]:
-            if self._read_thread(client, str(post.get("uri")), figures):
-                read += 1
-            else:
-                comments += apicalls.to_int(post.get("replyCount")) or 0
+            if not self._read_thread(client, str(post.get("uri")), did, threads):
+                comments += to_int(post.get("replyCount")) or 0
         for post in commented[MAX_THREAD_CALLS:]:
-            comments += apicalls.to_int(post.get("replyCount")) or 0
-        comments += figures.comments
-        if read < len(commented):
+            comments += to_int(post.get("replyCount")) or 0
+        comments += threads.comments
+        read = threads.threads_read
+        unread = len(commented) - read
+        if unread:
             notes.append(f"conversations read on {read} of {len(commented)} commented posts")
 
         likes = _sum(posts, "likeCount")
         reposts, quotes = _sum(posts, "repostCount"), _sum(posts, "quoteCount")
         shares = apicalls.sum_known([reposts, quotes])
         measurements = Measurements(
-            followers=apicalls.to_int(profile.get("followersCount")),
-            following=apicalls.to_int(profile.get("followsCount")),
-            posts_total=apicalls.to_int(profile.get("postsCount")),
+            followers=to_int(profile.get("followersCount")),
+            following=to_int(profile.get("followsCount")),
+            posts_total=to_int(profile.get("postsCount")),
             window_days=window_days,
             posts_in_window=len(posts),
             comments_in_window=comments,
-            unique_commenters_in_window=len(figures.commenters),
-            posts_with_comments=figures.posts_with_comments,
-            creator_replies_in_window=figures.creator_replies,
-            posts_with_creator_reply=figures.posts_with_creator_reply,
+            **threads.figures(unread=unread),
             replies_to_others_in_window=len(conversations),
             likes_in_window=likes,
             shares_in_window=shares,
@@ -159,6 +162,7 @@ class BlueskyAdapter:
             avatar_url=str(profile.get("avatar") or ""),
             is_public=not _opted_out(profile),
             notes=tuple(notes),
+            lower_bounds=WINDOW_COUNTS if not covered else threads.lower_bounds(unread=unread),
         )
 
     # --- calls ----------------------------------------------------------------------------
@@ -193,15 +197,15 @@ class BlueskyAdapter:
             data = self._call(client, "app.bsky.feed.getAuthorFeed", params)
             page = [i for i in data.get("feed") or [] if isinstance(i, dict)]
             items.extend(page)
-            dates = [d for d in (_created(i.get("post") or {}) for i in page) if d]
+            dates = [d for d in (_item_time(i) for i in page) if d]
             cursor = data.get("cursor")
             if not page or not cursor or (dates and min(dates) < start):
                 return items, True
             params["cursor"] = cursor
         return items, False
 
-    def _read_thread(self, client: httpx.Client, uri: str, figures: _ThreadFigures) -> bool:
-        """Add one thread to `figures`; False when it could not be read (deleted since)."""
+    def _read_thread(self, client: httpx.Client, uri: str, did: str, threads: ThreadTally) -> bool:
+        """Add one thread to `threads`; False when it could not be read (deleted since)."""
         try:
             data = self._call(
                 client,
@@ -215,39 +219,26 @@ class BlueskyAdapter:
         thread = data.get("thread") or {}
         if _type(thread) != THREAD_VIEW:
             return False
-        figures.add(thread)
+        commenters: list[str] = []
+        answers = _walk(thread, did, did, commenters)
+        threads.add_thread(commenters=commenters, creator_replies=answers)
         return True
 
 
-class _ThreadFigures:
-    def __init__(self, did: str) -> None:
-        self.did = did
-        self.comments = 0
-        self.commenters: set[str] = set()
-        self.creator_replies = 0
-        self.posts_with_comments = 0
-        self.posts_with_creator_reply = 0
-
-    def add(self, thread: dict[str, Any]) -> None:
-        others_before, replies_before = self.comments, self.creator_replies
-        self._walk(thread, self.did)
-        if self.comments > others_before:
-            self.posts_with_comments += 1
-            if self.creator_replies > replies_before:
-                self.posts_with_creator_reply += 1
-
-    def _walk(self, node: dict[str, Any], parent_author: str) -> None:
-        for reply in node.get("replies") or []:
-            if not isinstance(reply, dict) or _type(reply) != THREAD_VIEW:
-                continue  # notFoundPost / blockedPost: nothing to attribute
-            author = _author(reply.get("post") or {})
-            if author == self.did:
-                if parent_author != self.did:
-                    self.creator_replies += 1
-            elif author:
-                self.comments += 1
-                self.commenters.add(author)
-            self._walk(reply, author)
+def _walk(node: dict[str, Any], did: str, parent_author: str, commenters: list[str]) -> int:
+    """Collect the authors of others' replies below `node` (all depths) into `commenters`;
+    return how many of the creator's replies answer someone else."""
+    answers = 0
+    for reply in node.get("replies") or []:
+        if not isinstance(reply, dict) or _type(reply) != THREAD_VIEW:
+            continue  # notFoundPost / blockedPost: nothing to attribute
+        author = _author(reply.get("post") or {})
+        if author == did:
+            answers += parent_author != did
+        elif author:
+            commenters.append(author)
+        answers += _walk(reply, did, author, commenters)
+    return answers
 
 
 def _type(value: Any) -> str:
@@ -260,9 +251,16 @@ def _author(post: dict[str, Any]) -> str:
 
 def _created(post: dict[str, Any]) -> dt.datetime | None:
     record = post.get("record") or {}
-    return apicalls.parse_datetime(record.get("createdAt")) or apicalls.parse_datetime(
-        post.get("indexedAt")
-    )
+    return parse_datetime(record.get("createdAt")) or parse_datetime(post.get("indexedAt"))
+
+
+def _item_time(item: dict[str, Any]) -> dt.datetime | None:
+    """When an item entered the creator's feed: a repost's own time (`reason.indexedAt`), not
+    the reposted post's, which may be years old and would end the paging too early."""
+    reason = item.get("reason")
+    if _type(reason) == REPOST:
+        return parse_datetime(reason.get("indexedAt"))
+    return _created(item.get("post") or {})
 
 
 def _is_reply(item: dict[str, Any]) -> bool:
@@ -285,7 +283,7 @@ def _reply_end(item: dict[str, Any], end: str) -> tuple[str, str]:
 def _sum(posts: list[dict[str, Any]], key: str) -> int | None:
     if not posts:
         return 0
-    return apicalls.sum_known([apicalls.to_int(p.get(key)) for p in posts])
+    return apicalls.sum_known([to_int(p.get(key)) for p in posts])
 
 
 def _opted_out(profile: dict[str, Any]) -> bool:
@@ -306,4 +304,3 @@ def _xrpc_error(response: httpx.Response) -> tuple[str, str]:
 
 
 ADAPTER = BlueskyAdapter()
-ADAPTERS = (ADAPTER,)  # picked up by directory.platforms.registry

@@ -1,7 +1,8 @@
 """Recognising which platform a pasted URL belongs to, and its one canonical spelling.
 
-Pure functions, no network: the registry uses them to detect platforms, and adapters use them
-in `normalise` (adapters for Mastodon, Bluesky and YouTube may refine them). The aim is that the
+Pure functions, no network: the registry's table uses them to detect platforms and as the
+normalisers of the platforms whose adapters do not parse their own URLs (Mastodon's parser
+lives in `mastodon.py`, the one place that reads its profile paths). The aim is that the
 same account pasted two ways (with or without "www.", a post instead of the profile, tracking
 parameters, a trailing slash, upper case) ends up as the same URL, so it cannot be listed twice.
 """
@@ -56,17 +57,6 @@ _SUFFIXES: tuple[tuple[str, str], ...] = (
     (".libsyn.com", "podcast"),
     (".podbean.com", "podcast"),
 )
-# Platforms bound to their host: a URL elsewhere cannot be one of these.
-HOST_BOUND = frozenset(
-    {"youtube", "bluesky", "instagram", "tiktok", "x", "facebook", "threads", "reddit"}
-)
-
-# Fediverse profile paths: /@user, /@user@other.host, /users/user, /web/@user.
-_FEDI_PATH = re.compile(
-    r"^/(?:web/)?(?:@(?P<at>[\w.-]+)(?:@(?P<remote>[\w.-]+\.[a-z0-9-]+))?|users/(?P<users>[\w.-]+))"
-    r"(?:/.*)?$",
-    re.IGNORECASE,
-)
 
 
 def _bare_host(host: str) -> str:
@@ -85,10 +75,6 @@ def detect_by_host(url: str) -> str | None:
         if host.endswith(suffix):
             return platform
     return None
-
-
-def looks_like_fediverse_profile(url: str) -> bool:
-    return bool(_FEDI_PATH.match(urlsplit(url).path or "/"))
 
 
 def _segments(url: str) -> list[str]:
@@ -129,17 +115,6 @@ def youtube(url: str) -> str:
             "@handle (youtube.com/@name)."
         )
     raise _unsupported("This is not a YouTube channel address; paste the channel's page.")
-
-
-def mastodon(url: str) -> str:
-    match = _FEDI_PATH.match(urlsplit(url).path or "/")
-    if not match:
-        raise _unsupported(
-            "This is not a Mastodon profile address; use the form https://server/@name."
-        )
-    user = (match["at"] or match["users"]).lower()
-    host = (match["remote"] or host_of(url)).lower()
-    return f"https://{host}/@{user}"
 
 
 def bluesky(url: str) -> str:
@@ -254,22 +229,3 @@ def reddit(url: str) -> str:
     if len(segments) >= 2 and segments[0] == "r":
         return f"https://www.reddit.com/r/{segments[1].lower()}"
     raise _unsupported("Paste the Reddit profile (reddit.com/user/name) or community (/r/name).")
-
-
-NORMALISERS = {
-    "blog": generic,
-    "other": generic,
-    "wordpress": wordpress,
-    "substack": substack,
-    "medium": medium,
-    "podcast": podcast,
-    "youtube": youtube,
-    "mastodon": mastodon,
-    "bluesky": bluesky,
-    "instagram": instagram,
-    "tiktok": tiktok,
-    "x": x,
-    "facebook": facebook,
-    "threads": threads,
-    "reddit": reddit,
-}

@@ -11,9 +11,8 @@ None, not 0: closing comments for one's own safety is not silence.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
-from typing import Any
 
 from .base import Measurements
 
@@ -29,25 +28,49 @@ class Post:
     comments: list[tuple[int, str]] = field(default_factory=list)  # (author id, author name)
 
 
-def parse_time(value: Any) -> dt.datetime | None:
-    if not isinstance(value, str) or not value:
-        return None
-    try:
-        parsed = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    # wp/v2 `date_gmt` has no offset but is UTC by definition.
-    return (parsed if parsed.tzinfo else parsed.replace(tzinfo=dt.UTC)).astimezone(dt.UTC)
+@dataclass
+class ThreadTally:
+    """What the comment threads read show. One tally for every adapter that reads threads
+    (Mastodon contexts, Bluesky threads, YouTube comment threads, WordPress replies, blog
+    comment feeds); each adapter only decides who wrote a comment and whether it answers
+    someone."""
 
+    comments: int = 0
+    commenters: set[str] = field(default_factory=set)
+    creator_replies: int = 0
+    posts_with_comments: int = 0
+    posts_with_creator_reply: int = 0
+    threads_read: int = 0
 
-def to_int(value: Any) -> int | None:
-    if isinstance(value, bool) or value is None:
-        return None
-    try:
-        number = int(value)
-    except (TypeError, ValueError):
-        return None
-    return number if number >= 0 else None
+    def add_thread(self, *, commenters: Sequence[str], creator_replies: int) -> None:
+        """One post's thread: a key per comment by someone else ("" when the author is not
+        known), and how many comments by the creator answer someone in it."""
+        self.threads_read += 1
+        self.comments += len(commenters)
+        self.commenters.update(key for key in commenters if key)
+        self.creator_replies += creator_replies
+        if commenters:
+            self.posts_with_comments += 1
+            if creator_replies:
+                self.posts_with_creator_reply += 1
+
+    def figures(self, *, unread: int = 0) -> dict[str, int | None]:
+        """The thread-level measurements. When posts with comments were left unread (a cap,
+        a failed request) and no thread at all was read, they are unknown (None), not 0; when
+        some were read they are lower bounds (see `lower_bounds`)."""
+        known = self.threads_read > 0 or unread == 0
+        return {
+            "unique_commenters_in_window": len(self.commenters) if known else None,
+            "posts_with_comments": self.posts_with_comments if known else None,
+            "creator_replies_in_window": self.creator_replies if known else None,
+            "posts_with_creator_reply": self.posts_with_creator_reply if known else None,
+        }
+
+    def lower_bounds(self, *, unread: int) -> tuple[str, ...]:
+        """The thread-level measurements that undercount because `unread` threads were not read."""
+        if not unread or not self.threads_read:
+            return ()
+        return tuple(self.figures())
 
 
 def tally(
@@ -56,16 +79,14 @@ def tally(
     """Measurements from in-window posts whose comments have been read."""
     posts = list(posts)
     notes: list[str] = []
-    commenters: set[str] = set()
-    comments = creator_replies = with_comments = with_reply = 0
+    threads = ThreadTally()
     for post in posts:
         mine = [c for c in post.comments if c[0] and c[0] == post.author_id]
         others = [c for c in post.comments if not (c[0] and c[0] == post.author_id)]
-        comments += len(others)
-        creator_replies += len(mine)
-        with_comments += bool(others)
-        with_reply += bool(mine)
-        commenters.update(f"id:{a}" if a else f"name:{name.strip().lower()}" for a, name in others)
+        threads.add_thread(
+            commenters=[f"id:{a}" if a else f"name:{name.strip().lower()}" for a, name in others],
+            creator_replies=len(mine),
+        )
     applicable = not posts or any(p.comments_open or p.comments for p in posts)
     if not applicable:
         notes.append("comments are closed on these posts: not applicable")
@@ -73,20 +94,15 @@ def tally(
     if posts and not likes:
         notes.append("likes are not available")
 
-    def known(value: int) -> int | None:
-        return value if applicable else None
-
+    thread_figures = threads.figures() if applicable else dict.fromkeys(threads.figures())
     return (
         Measurements(
             followers=followers,
             posts_total=posts_total,
             window_days=window_days,
             posts_in_window=len(posts),
-            comments_in_window=known(comments),
-            unique_commenters_in_window=known(len(commenters)),
-            posts_with_comments=known(with_comments),
-            creator_replies_in_window=known(creator_replies),
-            posts_with_creator_reply=known(with_reply),
+            comments_in_window=threads.comments if applicable else None,
+            **thread_figures,
             likes_in_window=sum(likes) if likes else None,
             last_post_at=max((p.published for p in posts), default=None),
         ),

@@ -1,9 +1,10 @@
 """RSS and Atom feeds: blogs, Substack, Medium and podcasts.
 
 A feed measures activity: how many posts fall inside the window and when the last one was
-published. Where a feed carries `slash:comments` (WordPress and some others do) it also gives
-comment counts per post. Feeds carry no follower counts and rarely say who commented, so those
-measurements stay unknown (None), never 0.
+published. Where a feed carries comment counts per post (RSS `slash:comments`, Atom
+`thr:total` or a `rel="replies"` link's `thr:count`) it also gives those. Feeds carry no
+follower counts and rarely say who commented, so those measurements stay unknown (None),
+never 0.
 
 Bytes are fetched with our own client (timeouts, size limit, SSRF checks) and only then handed
 to feedparser, which never touches the network itself. Conditional requests (ETag /
@@ -24,17 +25,13 @@ from urllib.parse import urljoin, urlsplit
 import feedparser
 from django.utils import timezone
 
-from . import canonical
 from .base import FetchError, FetchResult, LinkRef, Measurements
+from .comment_feeds import ACCEPT, FEED_TYPES, follow_comment_feeds
 from .http import raise_for_status
+from .payload import to_int
 
 if TYPE_CHECKING:
     import httpx
-
-FEED_TYPES = ("application/rss+xml", "application/atom+xml", "application/feed+xml")
-ACCEPT = (
-    "application/rss+xml, application/atom+xml, application/xml;q=0.9, text/xml;q=0.9, */*;q=0.5"
-)
 
 
 class _AlternateLinks(HTMLParser):
@@ -78,30 +75,47 @@ def _entry_time(entry: Any) -> dt.datetime | None:
     return dt.datetime.fromtimestamp(calendar.timegm(stamp), dt.UTC)
 
 
-def _slash_comments(entry: Any) -> int | None:
-    value = entry.get("slash_comments")
-    if value is None:
-        return None
-    try:
-        count = int(str(value).strip())
-    except ValueError:
-        return None
-    return count if count >= 0 else None
+def comment_count(entry: Any) -> int | None:
+    """A post's comment count as the feed states it: RSS `slash:comments`, Atom (RFC 4685)
+    `thr:total`, or the `thr:count` of its `rel="replies"` link (Blogger and WordPress Atom
+    feeds); None when the feed does not say."""
+    for value in (entry.get("slash_comments"), entry.get("thr_total")):
+        if to_int(value) is not None:
+            return to_int(value)
+    for link in entry.get("links") or []:
+        if link.get("rel") == "replies":
+            count = to_int(link.get("thr:count", link.get("count")))
+            if count is not None:
+                return count
+    return None
+
+
+def _in_window(parsed: Any, *, cutoff: dt.datetime, now: dt.datetime) -> list[Any]:
+    """The entries published in the window, newest first."""
+    dated = [(when, entry) for entry in parsed.entries if (when := _entry_time(entry))]
+    dated.sort(key=lambda pair: pair[0], reverse=True)
+    return [entry for when, entry in dated if cutoff <= when <= now + dt.timedelta(days=1)]
 
 
 def measure_feed(
     parsed: Any, *, window_days: int, now: dt.datetime | None = None
-) -> tuple[Measurements, tuple[str, ...]]:
-    """Measurements from a parsed feed, and notes on what is unknown and why."""
+) -> tuple[Measurements, tuple[str, ...], tuple[str, ...]]:
+    """Measurements from a parsed feed, notes on what is unknown and why, and the
+    measurements that are lower bounds (a feed that lists only its latest posts)."""
     now = now or timezone.now()
     cutoff = now - dt.timedelta(days=window_days)
     dated = [(when, entry) for entry in parsed.entries if (when := _entry_time(entry))]
-    in_window = [entry for when, entry in dated if cutoff <= when <= now + dt.timedelta(days=1)]
+    in_window = _in_window(parsed, cutoff=cutoff, now=now)
     notes: list[str] = ["feeds carry no follower counts"]
+    lower_bounds: tuple[str, ...] = ()
     if dated and len(dated) == len(parsed.entries) and min(w for w, _ in dated) >= cutoff:
-        notes.append(f"the feed lists only its latest {len(dated)} posts; there may be more")
+        notes.append(
+            f"the feed lists only its latest {len(dated)} posts: at least {len(in_window)} "
+            "in the window, there may be more"
+        )
+        lower_bounds = ("posts_in_window", "comments_in_window", "posts_with_comments")
 
-    counts = [_slash_comments(entry) for entry in in_window]
+    counts = [comment_count(entry) for entry in in_window]
     known = [c for c in counts if c is not None]
     comments = sum(known) if known else None
     with_comments = sum(1 for c in known if c > 0) if known else None
@@ -116,6 +130,7 @@ def measure_feed(
             last_post_at=max((w for w, _ in dated), default=None),
         ),
         tuple(notes),
+        lower_bounds,
     )
 
 
@@ -136,8 +151,10 @@ def fetch_feed(
     etag: str = "",
     last_modified: str = "",
     discover: bool = True,
+    follow_comments: bool = False,
 ) -> FetchResult:
-    """Fetch and measure the feed at `url` (or the feed a page at `url` advertises).
+    """Fetch and measure the feed at `url` (or the feed a page at `url` advertises);
+    `follow_comments` also reads the posts' own comment feeds (see `comment_feeds`).
 
     The result's `external_id` is the feed URL actually read. Raises FetchError: a page with no
     feed is permanent; a feed that cannot be parsed at all is temporary (it may be mid-deploy).
@@ -157,7 +174,13 @@ def fetch_feed(
         if not candidates:
             raise FetchError(f"no RSS or Atom feed found at {url}", permanent=True)
         # The validators we hold were for `url`, not for the feed we just found.
-        return fetch_feed(client, candidates[0], window_days=window_days, discover=False)
+        return fetch_feed(
+            client,
+            candidates[0],
+            window_days=window_days,
+            discover=False,
+            follow_comments=follow_comments,
+        )
 
     parsed = feedparser.parse(
         response.content,
@@ -170,16 +193,42 @@ def fetch_feed(
     if parsed.bozo:
         if not parsed.entries and not parsed.feed.get("title"):
             raise FetchError(f"the feed at {url} could not be read", permanent=False)
-        notes = ("the feed is not well-formed; read what could be read",)
-    measurements, measure_notes = measure_feed(parsed, window_days=window_days)
+        # feedparser also sets bozo for harmless warnings (a UTF-8 feed served as bare
+        # text/xml is CharacterEncodingOverride); only a real parse failure is worth a note.
+        if not isinstance(parsed.bozo_exception, feedparser.ThingsNobodyCaresAboutButMe):
+            notes = ("the feed is not well-formed; read what could be read",)
+    measurements, measure_notes, lower_bounds = measure_feed(parsed, window_days=window_days)
+    if follow_comments:
+        measurements, more_notes, more_bounds = _with_conversations(
+            client, parsed, measurements, window_days=window_days
+        )
+        measure_notes += more_notes
+        lower_bounds = tuple(sorted({*lower_bounds, *more_bounds}))
     return FetchResult(
         measurements=measurements,
         external_id=url,
         display_name=str(parsed.feed.get("title", ""))[:200],
         notes=notes + measure_notes,
+        lower_bounds=lower_bounds,
         etag=response.headers.get("ETag", ""),
         last_modified=response.headers.get("Last-Modified", ""),
     )
+
+
+def _with_conversations(
+    client: httpx.Client, parsed: Any, measurements: Measurements, *, window_days: int
+) -> tuple[Measurements, tuple[str, ...], tuple[str, ...]]:
+    """The measurements with what the posts' comment feeds show, and their notes and bounds."""
+    now = timezone.now()
+    cutoff = now - dt.timedelta(days=window_days)
+    posts = [(entry, comment_count(entry)) for entry in _in_window(parsed, cutoff=cutoff, now=now)]
+    generator = str(parsed.feed.get("generator") or "").lower()
+    if "ghost" in generator:
+        # Ghost's comments need a signed-in member; its documented Content API has none.
+        return measurements, ("comments are not visible to us (Ghost)",), ()
+    found = follow_comment_feeds(client, posts, owner=parsed.feed, start=cutoff)
+    updates = found.measurement_updates(counts_known=measurements.comments_in_window is not None)
+    return replace(measurements, **updates), tuple(found.notes), found.lower_bounds()
 
 
 def fetch_link_feed(
@@ -201,6 +250,7 @@ def fetch_link_feed(
         window_days=window_days,
         etag=link.etag if known_feed else "",
         last_modified=link.last_modified if known_feed else "",
+        follow_comments=True,
     )
     return replace(result, handle=handle, notes=notes + result.notes)
 
@@ -209,13 +259,8 @@ class FeedAdapter:
     """Blogs and podcasts: the pasted URL is the feed or a page that advertises one."""
 
     platform: ClassVar[str] = "blog"
-
-    def matches(self, url: str) -> bool:
-        detected = canonical.detect_by_host(url)
-        return detected == self.platform or (self.platform == "blog" and detected is None)
-
-    def normalise(self, url: str) -> str:
-        return canonical.NORMALISERS[self.platform](url)
+    # Said before the feed's own notes on every fetch.
+    notes: ClassVar[tuple[str, ...]] = ()
 
     def feed_url(self, link: LinkRef) -> str:
         """Where to start: the feed found last time, else the platform's feed URL."""
@@ -233,6 +278,7 @@ class FeedAdapter:
             window_days=window_days,
             known_feed=start == link.external_id,
             handle=self.handle(link),
+            notes=self.notes,
         )
 
 
@@ -244,6 +290,8 @@ class SubstackAdapter(FeedAdapter):
     """Every Substack publication serves its posts at `/feed`."""
 
     platform: ClassVar[str] = "substack"
+    # Substack's comments are behind an undocumented API: say so rather than guess.
+    notes: ClassVar[tuple[str, ...]] = ("comments are not visible to us (Substack)",)
 
     def feed_url(self, link: LinkRef) -> str:
         if link.external_id.startswith("http"):
@@ -280,4 +328,7 @@ class MediumAdapter(FeedAdapter):
         return path.split("/")[0] if path.startswith("@") else super().handle(link)
 
 
-ADAPTERS = (FeedAdapter(), PodcastAdapter(), SubstackAdapter(), MediumAdapter())
+BLOG = FeedAdapter()
+PODCAST = PodcastAdapter()
+SUBSTACK = SubstackAdapter()
+MEDIUM = MediumAdapter()

@@ -9,7 +9,9 @@
   if any resolved address is not globally routable, and connects to the validated address.
   The check lives in the network backend underneath httpcore, so TLS still uses the real host
   name for SNI and certificate checks, the Host header is untouched, and DNS cannot change its
-  answer between check and connect. respx mocks the connection pool above the backend, so
+  answer between check and connect. Only public interfaces are used: httpcore's connection
+  pool takes the backend as a constructor argument, and `GuardedTransport` is an
+  `httpx.BaseTransport` over that pool. respx mocks the connection pool above the backend, so
   adapter tests run unchanged; the backend itself is tested against a real local server.
 - Errors become `FetchError`: timeouts, connection failures, 5xx and 429 are temporary (429 and
   503 carry `retry_after`), 404/410 and refused addresses are permanent.
@@ -24,16 +26,16 @@ import datetime as dt
 import email.utils
 import socket
 import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from typing import Any
-from urllib.parse import urlsplit
 
 import httpcore
 import httpx
 from django.conf import settings
 
 from . import ratelimit
-from .base import FetchError, UnsupportedURL
+from .base import FetchError, RateLimitWait, UnsupportedURL
 from .urls import check_public_url, is_public_address
 
 MAX_REDIRECTS = 5
@@ -89,18 +91,90 @@ class _GuardedBackend(httpcore.SyncBackend):
         raise last_error
 
 
-class GuardedTransport(httpx.HTTPTransport):
-    """httpx's own transport over a connection pool whose network backend is guarded."""
+# httpcore's exceptions as httpx names them, most specific first (httpx's own transport maps
+# them the same way, but privately).
+_ERRORS: tuple[tuple[type[Exception], type[httpx.TransportError]], ...] = (
+    (httpcore.ConnectTimeout, httpx.ConnectTimeout),
+    (httpcore.ReadTimeout, httpx.ReadTimeout),
+    (httpcore.WriteTimeout, httpx.WriteTimeout),
+    (httpcore.PoolTimeout, httpx.PoolTimeout),
+    (httpcore.TimeoutException, httpx.TimeoutException),
+    (httpcore.ConnectError, httpx.ConnectError),
+    (httpcore.ReadError, httpx.ReadError),
+    (httpcore.WriteError, httpx.WriteError),
+    (httpcore.NetworkError, httpx.NetworkError),
+    (httpcore.UnsupportedProtocol, httpx.UnsupportedProtocol),
+    (httpcore.RemoteProtocolError, httpx.RemoteProtocolError),
+    (httpcore.LocalProtocolError, httpx.LocalProtocolError),
+    (httpcore.ProtocolError, httpx.ProtocolError),
+    (httpcore.ProxyError, httpx.ProxyError),
+)
+
+
+@contextmanager
+def _httpx_errors() -> Iterator[None]:
+    try:
+        yield
+    except Exception as exc:
+        mapped = next((mine for core, mine in _ERRORS if isinstance(exc, core)), None)
+        if mapped is None:
+            raise  # ours (BlockedAddress) or not a network failure: as it is
+        raise mapped(str(exc)) from exc
+
+
+class _ResponseStream(httpx.SyncByteStream):
+    def __init__(self, stream: Iterable[bytes]) -> None:
+        self._stream = stream
+
+    def __iter__(self) -> Iterator[bytes]:
+        with _httpx_errors():
+            yield from self._stream
+
+    def close(self) -> None:
+        close = getattr(self._stream, "close", None)
+        if close is not None:
+            close()
+
+
+class GuardedTransport(httpx.BaseTransport):
+    """An httpx transport (the public `BaseTransport` interface) over httpcore's connection
+    pool, built with the guarded network backend through httpcore's public constructor."""
 
     def __init__(self, *, allow_private: bool) -> None:
-        super().__init__(trust_env=False, retries=0)
-        self._pool = httpcore.ConnectionPool(
+        self._connections = httpcore.ConnectionPool(
             ssl_context=httpx.create_ssl_context(trust_env=False),
             max_connections=20,
             max_keepalive_connections=10,
             keepalive_expiry=5.0,
             network_backend=_GuardedBackend(allow_private=allow_private),
         )
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        assert isinstance(request.stream, Iterable)
+        core_request = httpcore.Request(
+            method=request.method,
+            url=httpcore.URL(
+                scheme=request.url.raw_scheme,
+                host=request.url.raw_host,
+                port=request.url.port,
+                target=request.url.raw_path,
+            ),
+            headers=request.headers.raw,
+            content=request.stream,
+            extensions=request.extensions,
+        )
+        with _httpx_errors():
+            core_response = self._connections.handle_request(core_request)
+        assert isinstance(core_response.stream, Iterable)
+        return httpx.Response(
+            status_code=core_response.status,
+            headers=core_response.headers,
+            stream=_ResponseStream(core_response.stream),
+            extensions=core_response.extensions,
+        )
+
+    def close(self) -> None:
+        self._connections.close()
 
 
 class SafeClient(httpx.Client):
@@ -160,9 +234,9 @@ class SafeClient(httpx.Client):
                 request = response.next_request
                 continue
             response.history = history
-            if not stream:
-                self._read_limited(response, deadline)
-            return response
+            if stream:
+                return response
+            return self._read_limited(response, deadline)
 
     def _check(self, url: httpx.URL) -> None:
         try:
@@ -170,11 +244,10 @@ class SafeClient(httpx.Client):
         except UnsupportedURL as exc:
             raise BlockedAddress(f"refused to fetch {url.host or url}: {exc}") from None
         if self.rate_limit:
+            # Every hop, redirects included, pays for the host it is about to call.
             wait = ratelimit.acquire(url.host)
             if wait > 0:
-                raise FetchError(
-                    f"rate limit for {url.host} reached", permanent=False, retry_after=wait
-                )
+                raise RateLimitWait(url.host, wait)
 
     def _send_one(self, request: httpx.Request, *, auth: Any) -> httpx.Response:
         try:
@@ -188,7 +261,12 @@ class SafeClient(httpx.Client):
                 f"could not fetch {request.url}: {type(exc).__name__}", permanent=False
             ) from exc
 
-    def _read_limited(self, response: httpx.Response, deadline: float) -> None:
+    def _read_limited(self, response: httpx.Response, deadline: float) -> httpx.Response:
+        """The response with its whole body, read within the size limit and the deadline.
+
+        The size is counted on the decoded bytes (a small gzip bomb cannot slip past), so the
+        response handed back carries the decoded body and no Content-Encoding.
+        """
         try:
             declared = int(response.headers.get("Content-Length", "0") or 0)
         except ValueError:
@@ -213,8 +291,19 @@ class SafeClient(httpx.Client):
             ) from exc
         finally:
             response.close()
-        # httpx's own read() stores the body the same way; we only add the size check.
-        response._content = b"".join(chunks)
+        headers = [
+            (name, value)
+            for name, value in response.headers.multi_items()
+            if name.lower() not in ("content-encoding", "content-length", "transfer-encoding")
+        ]
+        return httpx.Response(
+            status_code=response.status_code,
+            headers=headers,
+            content=b"".join(chunks),
+            request=response.request,
+            extensions=response.extensions,
+            history=response.history,
+        )
 
     def _too_large(self, response: httpx.Response) -> str:
         return f"{response.url} sent more than {self.max_bytes} bytes"
@@ -329,8 +418,3 @@ def get_json(
         raise FetchError(
             f"{url} did not return JSON", permanent=False, status_code=response.status_code
         ) from exc
-
-
-def host_key(url: str) -> str:
-    """The host a URL's requests count against in the rate limiter."""
-    return (urlsplit(url).hostname or "").lower()

@@ -7,7 +7,8 @@ Pasted forms: `https://host/@user`, `https://host/@user@otherhost` (a remote acc
 Fetching, all unauthenticated and on the account's home server:
 1. `GET /api/v1/accounts/lookup?acct=user`. A host that does not answer like Mastodon (HTML 404,
    no JSON) may be a custom domain: `/.well-known/webfinger?resource=acct:user@host` names the
-   real server in `links[rel=self]`, and the lookup is repeated there.
+   real server and the user name there (`mastodon_account.read_webfinger`), and the lookup is
+   repeated there, or `GET /api/v1/accounts/:id` when only the numeric actor id is known.
 2. `GET /api/v1/accounts/:id/statuses?limit=40&exclude_reblogs=true`, following the `Link`
    header's `max_id` until the window is covered (at most `MAX_STATUS_PAGES` pages).
 3. `GET /api/v1/statuses/:id/context` for the creator's own posts in the window that have
@@ -17,7 +18,9 @@ Fetching, all unauthenticated and on the account's home server:
 So one fetch makes at most 3 + MAX_STATUS_PAGES + MAX_CONTEXT_CALLS requests.
 
 Measurements: posts are the creator's top-level public statuses in the window (boosts excluded;
-thread continuations, i.e. replies to themselves, are not extra posts). Comments count others'
+thread continuations, i.e. replies to themselves, are not extra posts). A status is a reply when
+either `in_reply_to_id` or `in_reply_to_account_id` is set: a reply whose parent was deleted
+keeps only the account. Comments count others'
 descendants where the thread was read and the post's `replies_count` otherwise. Thread-level
 figures (unique commenters, creator replies, posts with comments / with a creator reply) come
 from the threads read; when the cap leaves commented posts unread a note says so. Replies to
@@ -35,27 +38,21 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import re
 from typing import Any, ClassVar
 from urllib.parse import parse_qs, urlsplit
 
 import httpx
 
-from . import apicalls, canonical, feeds
-from .base import FetchError, FetchResult, LinkRef, Measurements, UnsupportedURL
+from . import apicalls, feeds
+from .base import WINDOW_COUNTS, FetchError, FetchResult, LinkRef, Measurements, UnsupportedURL
+from .discussion import ThreadTally
+from .mastodon_account import Delegation, Profile, parse_profile_url, read_webfinger
+from .payload import parse_datetime, to_int
 from .urls import canonical_url, check_public_url, host_of
 
 MAX_STATUS_PAGES = 10  # 400 statuses: months of activity for all but the busiest accounts
 MAX_CONTEXT_CALLS = 30
 STATUS_PAGE_SIZE = 40  # the API's maximum
-
-_USER = r"[A-Za-z0-9_][A-Za-z0-9_.-]{0,63}"
-_HOST = r"[A-Za-z0-9.-]+\.[A-Za-z]{2,63}"
-_AT_PATH = re.compile(rf"^/(?:web/)?@(?P<user>{_USER})(?:@(?P<home>{_HOST}))?(?:/\d+)?/?$")
-_USERS_PATH = re.compile(rf"^/users/(?P<user>{_USER})/?$")
-
-# Sites outside canonical's host table that also use "/@name" or "/users/name" paths.
-_NOT_MASTODON = ("github.com", "stackoverflow.com", "linktr.ee", "vimeo.com", "soundcloud.com")
 
 
 class _UseFeed(Exception):
@@ -65,29 +62,6 @@ class _UseFeed(Exception):
         super().__init__(reason)
         self.reason = reason
         self.account = account
-
-
-def parse_profile_url(url: str) -> tuple[str, str]:
-    """(username, home host) for a pasted Mastodon profile URL; raises UnsupportedURL."""
-    try:
-        parts = urlsplit(url.strip())
-    except ValueError:
-        raise UnsupportedURL("not a valid http(s) URL") from None
-    host = host_of(url)
-    if parts.scheme not in ("http", "https") or not host:
-        raise UnsupportedURL("not a valid http(s) URL")
-    if canonical.detect_by_host(url) or any(
-        host == name or host.endswith("." + name) for name in _NOT_MASTODON
-    ):
-        raise UnsupportedURL("not a Mastodon profile URL")
-    match = _AT_PATH.match(parts.path) or _USERS_PATH.match(parts.path)
-    if not match:
-        raise UnsupportedURL(
-            "not a Mastodon profile URL: use the form https://server/@name or "
-            "https://server/@name@home-server"
-        )
-    home = (match.groupdict().get("home") or host).lower()
-    return match["user"].lower(), home
 
 
 class MastodonAdapter:
@@ -101,37 +75,40 @@ class MastodonAdapter:
         return True
 
     def normalise(self, url: str) -> str:
-        url = check_public_url(url)
-        user, home = parse_profile_url(url)
-        check_public_url(f"https://{home}/")
-        return canonical_url(f"https://{home}/@{user}")
+        profile = parse_profile_url(check_public_url(url))
+        check_public_url(f"{profile.origin}/")
+        return canonical_url(profile.url)
 
     def fetch(self, link: LinkRef, client: httpx.Client, *, window_days: int) -> FetchResult:
-        user, home = parse_profile_url(link.url)
+        profile = parse_profile_url(link.url)
         start = apicalls.window_start(window_days)
         try:
-            api_host, account = self._find_account(client, user, home)
+            api, account = self._find_account(client, profile)
             if account.get("suspended"):
                 raise FetchError("Mastodon: the account is suspended", permanent=True)
             moved = account.get("moved")
             if moved:
                 target = moved.get("acct", "another account") if isinstance(moved, dict) else ""
                 raise FetchError(f"Mastodon: the account has moved to {target}", permanent=True)
-            statuses, covered = self._statuses(client, api_host, account, start)
+            statuses, covered = self._statuses(client, api, account, start)
         except _UseFeed as fallback:
-            return self._from_feed(client, user, home, window_days, fallback)
-        return self._measure(client, api_host, home, account, statuses, covered, start, window_days)
+            return self._from_feed(client, profile, window_days, fallback)
+        return self._measure(
+            client, api, profile.home, account, statuses, covered, start, window_days
+        )
 
     # --- finding the account --------------------------------------------------------------
 
     def _lookup(
-        self, client: httpx.Client, host: str, user: str
+        self, client: httpx.Client, origin: str, user: str = "", *, account_id: str = ""
     ) -> tuple[dict[str, Any] | None, httpx.Response]:
+        """The account by user name, or by id (`GET /api/v1/accounts/:id`) when one is given."""
+        path = f"/{account_id}" if account_id else "/lookup"
         response = apicalls.get(
             client,
-            f"https://{host}/api/v1/accounts/lookup",
-            params={"acct": user},
-            what=f"Mastodon lookup on {host}",
+            f"{origin}/api/v1/accounts{path}",
+            params=None if account_id else {"acct": user},
+            what=f"Mastodon lookup on {host_of(origin)}",
         )
         if response.status_code == 200 and apicalls.looks_like_json(response):
             data = apicalls.json_body(response, what="Mastodon lookup")
@@ -139,12 +116,12 @@ class MastodonAdapter:
                 return data, response
         return None, response
 
-    def _find_account(
-        self, client: httpx.Client, user: str, home: str
-    ) -> tuple[str, dict[str, Any]]:
-        account, response = self._lookup(client, home, user)
+    def _find_account(self, client: httpx.Client, profile: Profile) -> tuple[str, dict[str, Any]]:
+        """(origin of the server that answered, account)."""
+        user, home = profile.user, profile.home
+        account, response = self._lookup(client, profile.origin, user)
         if account is not None:
-            return home, account
+            return profile.origin, account
         status = response.status_code
         if status == 401:
             raise _UseFeed("the server requires sign-in for its API")
@@ -159,55 +136,46 @@ class MastodonAdapter:
                 status_code=status,
             )
         # Not a Mastodon API here: perhaps a custom domain that delegates via WebFinger.
-        server, username = self._webfinger(client, user, home)
-        if server and server != home:
-            account, response = self._lookup(client, server, username)
+        found = self._webfinger(client, profile)
+        if found is not None and found.origin != profile.origin:
+            server = found.origin
+            account, response = None, None
+            if found.user:
+                account, response = self._lookup(client, server, found.user)
+            if account is None and found.actor_id:
+                # Mastodon 4.4+ actors are /ap/users/<id>: the same id as the REST API's.
+                account, response = self._lookup(client, server, account_id=found.actor_id)
             if account is not None:
                 return server, account
-            if response.status_code == 401:
-                raise _UseFeed("the server requires sign-in for its API")
-            apicalls.raise_for_status(response, what=f"Mastodon lookup on {server}")
+            if response is not None:
+                if response.status_code == 401:
+                    raise _UseFeed("the server requires sign-in for its API")
+                apicalls.raise_for_status(response, what=f"Mastodon lookup on {server}")
         raise _UseFeed("the server does not offer the Mastodon API")
 
-    def _webfinger(self, client: httpx.Client, user: str, domain: str) -> tuple[str, str]:
+    def _webfinger(self, client: httpx.Client, profile: Profile) -> Delegation | None:
+        """Where a custom domain's WebFinger says the account lives, or None."""
+        domain = host_of(profile.origin)
         response = apicalls.get(
             client,
-            f"https://{domain}/.well-known/webfinger",
-            params={"resource": f"acct:{user}@{domain}"},
+            f"{profile.origin}/.well-known/webfinger",
+            params={"resource": f"acct:{profile.user}@{domain}"},
             what=f"WebFinger on {domain}",
         )
         if response.status_code != 200:
-            return "", user
+            return None
         try:
-            data = response.json()
+            return read_webfinger(response.json())
         except ValueError:
-            return "", user
-        for item in data.get("links", []) if isinstance(data, dict) else []:
-            kind = str(item.get("type", "")) if isinstance(item, dict) else ""
-            if (
-                isinstance(item, dict)
-                and item.get("rel") == "self"
-                and ("activity+json" in kind or "ld+json" in kind)
-                and item.get("href")
-            ):
-                href = str(item["href"])
-                server = host_of(href)
-                # The actor URL ends in the server's own username (`/users/alice`).
-                name = urlsplit(href).path.rstrip("/").rsplit("/", 1)[-1].lstrip("@") or user
-                try:
-                    check_public_url(f"https://{server}/")
-                except UnsupportedURL:
-                    return "", user
-                return server, name.lower()
-        return "", user
+            return None
 
     # --- statuses and threads -------------------------------------------------------------
 
     def _statuses(
-        self, client: httpx.Client, host: str, account: dict[str, Any], start: dt.datetime
+        self, client: httpx.Client, api: str, account: dict[str, Any], start: dt.datetime
     ) -> tuple[list[dict[str, Any]], bool]:
         """The account's statuses back to `start` and whether the window was fully covered."""
-        url = f"https://{host}/api/v1/accounts/{account['id']}/statuses"
+        url = f"{api}/api/v1/accounts/{account['id']}/statuses"
         params: dict[str, Any] = {"limit": STATUS_PAGE_SIZE, "exclude_reblogs": "true"}
         collected: list[dict[str, Any]] = []
         for _ in range(MAX_STATUS_PAGES):
@@ -219,7 +187,7 @@ class MastodonAdapter:
             if not isinstance(page, list) or not page:
                 return collected, True
             collected.extend(s for s in page if isinstance(s, dict))
-            dates = [d for d in (apicalls.parse_datetime(s.get("created_at")) for s in page) if d]
+            dates = [d for d in (parse_datetime(s.get("created_at")) for s in page) if d]
             if dates and min(dates) < start:
                 return collected, True
             max_id = _next_max_id(response)
@@ -231,7 +199,7 @@ class MastodonAdapter:
     def _measure(
         self,
         client: httpx.Client,
-        host: str,
+        api: str,
         home: str,
         account: dict[str, Any],
         statuses: list[dict[str, Any]],
@@ -245,30 +213,34 @@ class MastodonAdapter:
             notes.append(f"only the latest {len(statuses)} posts were read")
         own: list[tuple[dt.datetime, dict[str, Any]]] = []
         for status in statuses:
-            created = apicalls.parse_datetime(status.get("created_at"))
+            created = parse_datetime(status.get("created_at"))
             if created is None or status.get("reblog"):
                 continue
             own.append((created, status))
         in_window = [(c, s) for c, s in own if c >= start]
-        posts = [s for _, s in in_window if not s.get("in_reply_to_id")]
+        posts = [s for _, s in in_window if not _is_reply(s)]
 
-        commented = [s for s in posts if (apicalls.to_int(s.get("replies_count")) or 0) > 0]
+        commented = [s for s in posts if (to_int(s.get("replies_count")) or 0) > 0]
         read = commented[:MAX_CONTEXT_CALLS]
         comments = 0
         read_ids: set[str] = set()
-        thread_figures = _ThreadFigures()
+        threads = ThreadTally()
+        creator_reply_ids: set[str] = set()
         for post in read:
-            descendants = self._descendants(client, host, str(post["id"]))
+            descendants = self._descendants(client, api, str(post["id"]))
             if descendants is None:
                 continue
             read_ids.add(str(post["id"]))
-            thread_figures.add(descendants, self_id)
+            commenters, answers = _classify(descendants, self_id)
+            creator_reply_ids.update(answers)
+            threads.add_thread(commenters=commenters, creator_replies=len(answers))
         for post in posts:
             if str(post["id"]) in read_ids:
                 continue
-            comments += apicalls.to_int(post.get("replies_count")) or 0
-        comments += thread_figures.comments
-        if len(read_ids) < len(commented):
+            comments += to_int(post.get("replies_count")) or 0
+        comments += threads.comments
+        unread = len(commented) - len(read_ids)
+        if unread:
             notes.append(
                 f"conversations read on {len(read_ids)} of {len(commented)} commented posts"
             )
@@ -278,26 +250,23 @@ class MastodonAdapter:
             other = status.get("in_reply_to_account_id")
             if other is None or str(other) == self_id:
                 continue
-            if str(status.get("id")) in thread_figures.creator_reply_ids:
+            if str(status.get("id")) in creator_reply_ids:
                 continue  # answering a commenter in their own thread, not outreach
             conversations.add((str(other), created.date()))
 
         newest = max((c for c, _ in own), default=None)
         if newest is None:
             last_status = account.get("last_status_at")
-            newest = apicalls.parse_datetime(last_status) if last_status else None
+            newest = parse_datetime(last_status) if last_status else None
 
         measurements = Measurements(
-            followers=apicalls.to_int(account.get("followers_count")),
-            following=apicalls.to_int(account.get("following_count")),
-            posts_total=apicalls.to_int(account.get("statuses_count")),
+            followers=to_int(account.get("followers_count")),
+            following=to_int(account.get("following_count")),
+            posts_total=to_int(account.get("statuses_count")),
             window_days=window_days,
             posts_in_window=len(posts),
             comments_in_window=comments,
-            unique_commenters_in_window=len(thread_figures.commenters),
-            posts_with_comments=thread_figures.posts_with_comments,
-            creator_replies_in_window=len(thread_figures.creator_reply_ids),
-            posts_with_creator_reply=thread_figures.posts_with_creator_reply,
+            **threads.figures(unread=unread),
             replies_to_others_in_window=len(conversations),
             likes_in_window=_sum_count(posts, "favourites_count"),
             shares_in_window=_sum_count(posts, "reblogs_count"),
@@ -306,18 +275,19 @@ class MastodonAdapter:
         return FetchResult(
             measurements=measurements,
             handle=f"{account.get('username') or account.get('acct')}@{home}",
-            external_id=account_key(account, host),
+            external_id=account_key(account, host_of(api)),
             display_name=str(account.get("display_name") or ""),
             avatar_url=str(account.get("avatar_static") or ""),
             is_public=_is_public(account),
             notes=tuple(notes),
+            lower_bounds=WINDOW_COUNTS if not covered else threads.lower_bounds(unread=unread),
         )
 
     def _descendants(
-        self, client: httpx.Client, host: str, status_id: str
+        self, client: httpx.Client, api: str, status_id: str
     ) -> list[dict[str, Any]] | None:
         response = apicalls.get(
-            client, f"https://{host}/api/v1/statuses/{status_id}/context", what="Mastodon thread"
+            client, f"{api}/api/v1/statuses/{status_id}/context", what="Mastodon thread"
         )
         if response.status_code in (401, 403, 404, 410):
             return None  # deleted since, or threads need sign-in here: leave it unread
@@ -333,21 +303,21 @@ class MastodonAdapter:
     def _from_feed(
         self,
         client: httpx.Client,
-        user: str,
-        home: str,
+        profile: Profile,
         window_days: int,
         fallback: _UseFeed,
     ) -> FetchResult:
         account = fallback.account or {}
-        name = account.get("username") or user
+        name = account.get("username") or profile.user
+        home = profile.home
         feed = feeds.fetch_feed(
-            client, f"https://{home}/@{name}.rss", window_days=window_days, discover=False
+            client, f"{profile.origin}/@{name}.rss", window_days=window_days, discover=False
         )
         measurements = dataclasses.replace(
             feed.measurements,
-            followers=apicalls.to_int(account.get("followers_count")),
-            following=apicalls.to_int(account.get("following_count")),
-            posts_total=apicalls.to_int(account.get("statuses_count")),
+            followers=to_int(account.get("followers_count")),
+            following=to_int(account.get("following_count")),
+            posts_total=to_int(account.get("statuses_count")),
         )
         return FetchResult(
             measurements=measurements,
@@ -360,35 +330,20 @@ class MastodonAdapter:
         )
 
 
-class _ThreadFigures:
-    """Accumulates what the read threads show."""
-
-    def __init__(self) -> None:
-        self.comments = 0
-        self.commenters: set[str] = set()
-        self.creator_reply_ids: set[str] = set()
-        self.posts_with_comments = 0
-        self.posts_with_creator_reply = 0
-
-    def add(self, descendants: list[dict[str, Any]], self_id: str) -> None:
-        others = 0
-        replied = False
-        for status in descendants:
-            author = str((status.get("account") or {}).get("id", ""))
-            if author == self_id:
-                # A reply to themselves continues the thread; a reply to someone is an answer.
-                target = status.get("in_reply_to_account_id")
-                if target is not None and str(target) != self_id:
-                    self.creator_reply_ids.add(str(status.get("id")))
-                    replied = True
-            elif author:
-                others += 1
-                self.commenters.add(author)
-        self.comments += others
-        if others:
-            self.posts_with_comments += 1
-            if replied:
-                self.posts_with_creator_reply += 1
+def _classify(descendants: list[dict[str, Any]], self_id: str) -> tuple[list[str], list[str]]:
+    """(the account id of each comment by someone else, the ids of the creator's answers)."""
+    commenters: list[str] = []
+    answers: list[str] = []
+    for status in descendants:
+        author = str((status.get("account") or {}).get("id", ""))
+        if author == self_id:
+            # A reply to themselves continues the thread; a reply to someone is an answer.
+            target = status.get("in_reply_to_account_id")
+            if target is not None and str(target) != self_id:
+                answers.append(str(status.get("id")))
+        elif author:
+            commenters.append(author)
+    return commenters, answers
 
 
 def account_key(account: dict[str, Any], api_host: str) -> str:
@@ -405,6 +360,10 @@ def account_key(account: dict[str, Any], api_host: str) -> str:
     return f"{account_id}@{api_host}" if account_id else ""
 
 
+def _is_reply(status: dict[str, Any]) -> bool:
+    return bool(status.get("in_reply_to_id") or status.get("in_reply_to_account_id"))
+
+
 def _next_max_id(response: httpx.Response) -> str:
     next_link = response.links.get("next", {}).get("url", "")
     if not next_link:
@@ -416,7 +375,7 @@ def _next_max_id(response: httpx.Response) -> str:
 def _sum_count(posts: list[dict[str, Any]], key: str) -> int | None:
     if not posts:
         return 0
-    return apicalls.sum_known([apicalls.to_int(p.get(key)) for p in posts])
+    return apicalls.sum_known([to_int(p.get(key)) for p in posts])
 
 
 def _is_public(account: dict[str, Any]) -> bool:
@@ -435,4 +394,3 @@ def _error_text(response: httpx.Response) -> str:
 
 
 ADAPTER = MastodonAdapter()
-ADAPTERS = (ADAPTER,)  # picked up by directory.platforms.registry

@@ -1,85 +1,93 @@
-"""Which adapter handles a link: platform detection, URL normalisation and adapter lookup.
+"""The one table of platforms: each platform's label, adapter and URL normaliser.
 
-Adapter modules plug in by calling `register(adapter)` when imported (or by exposing an
-`ADAPTERS` sequence). The registry imports them lazily and defensively, so a missing or broken
-module only disables its own platform, never the rest of the site.
+`PLATFORMS` is the single place a platform is named. `directory.models.Platform` (the choices
+stored on a link) and `PLATFORMS_WITHOUT_API` are built from it, the refresh looks adapters
+up in it, and pasted URLs are detected and normalised through it. A platform with no practical
+public API (Instagram, TikTok, X, Facebook, Threads, Reddit) has no adapter: its statistics are
+self-reported or moderator-entered, never scraped.
+
+Adding a platform is one row here (and a migration for the new choice).
 """
 
 from __future__ import annotations
 
-import importlib
-import logging
-import threading
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from types import MappingProxyType
 from typing import TYPE_CHECKING
 
-from ..models import Platform
-from . import canonical
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from . import bluesky, canonical, feeds, mastodon, wordpress, youtube
 from .base import FetchError, UnsupportedURL
 from .urls import NOT_VALID, check_public_url, host_of
 
 if TYPE_CHECKING:
     from .base import Adapter
 
-logger = logging.getLogger(__name__)
+NO_API_MESSAGE = "no public API: stats are self-reported or moderator-entered"
 
-ADAPTER_MODULES = ("manual", "feeds", "wordpress", "mastodon", "bluesky", "youtube")
 
-_adapters: dict[str, Adapter] = {}
-_loaded = False
-_lock = threading.RLock()
+@dataclass(frozen=True, slots=True)
+class PlatformEntry:
+    label: Promise | str
+    # None: no public API, the link's statistics are entered by people.
+    adapter: Adapter | None
+    normalise: Callable[[str], str]
+    # Bound to its own hosts: a URL elsewhere can never be this platform.
+    host_bound: bool = False
+
+
+PLATFORMS: Mapping[str, PlatformEntry] = MappingProxyType(
+    {
+        "blog": PlatformEntry(_("Blog / RSS"), feeds.BLOG, canonical.generic),
+        "wordpress": PlatformEntry(_("WordPress"), wordpress.ADAPTER, canonical.wordpress),
+        "substack": PlatformEntry(_("Substack"), feeds.SUBSTACK, canonical.substack),
+        "medium": PlatformEntry(_("Medium"), feeds.MEDIUM, canonical.medium),
+        "podcast": PlatformEntry(_("Podcast"), feeds.PODCAST, canonical.podcast),
+        "youtube": PlatformEntry(
+            _("YouTube"), youtube.ADAPTER, youtube.ADAPTER.normalise, host_bound=True
+        ),
+        "mastodon": PlatformEntry(_("Mastodon"), mastodon.ADAPTER, mastodon.ADAPTER.normalise),
+        "bluesky": PlatformEntry(
+            _("Bluesky"), bluesky.ADAPTER, bluesky.ADAPTER.normalise, host_bound=True
+        ),
+        "instagram": PlatformEntry(_("Instagram"), None, canonical.instagram, host_bound=True),
+        "tiktok": PlatformEntry(_("TikTok"), None, canonical.tiktok, host_bound=True),
+        "x": PlatformEntry(_("X"), None, canonical.x, host_bound=True),
+        "facebook": PlatformEntry(_("Facebook"), None, canonical.facebook, host_bound=True),
+        "threads": PlatformEntry(_("Threads"), None, canonical.threads, host_bound=True),
+        "reddit": PlatformEntry(_("Reddit"), None, canonical.reddit, host_bound=True),
+        "other": PlatformEntry(_("Other"), None, canonical.generic),
+    }
+)
+
+PLATFORMS_WITHOUT_API = frozenset(name for name, entry in PLATFORMS.items() if not entry.adapter)
 
 
 class UnknownPlatform(FetchError):
-    """No adapter is available for a platform (its module is missing or failed to load)."""
+    """No adapter fetches this platform (it has no public API, or it is not one of ours)."""
 
     def __init__(self, platform: str) -> None:
-        super().__init__(f"no adapter is available for platform {platform!r}", permanent=True)
-
-
-def register(adapter: Adapter) -> Adapter:
-    """Make `adapter` the handler for its `platform` (a later registration replaces it)."""
-    if adapter.platform not in Platform.values:
-        raise ValueError(f"unknown platform {adapter.platform!r}")
-    with _lock:
-        _adapters[adapter.platform] = adapter
-    return adapter
-
-
-def _load() -> None:
-    global _loaded
-    if _loaded:
-        return
-    with _lock:
-        if _loaded:
-            return
-        _loaded = True
-        for name in ADAPTER_MODULES:
-            try:
-                module = importlib.import_module(f"{__package__}.{name}")
-            except ModuleNotFoundError as exc:
-                if exc.name != f"{__package__}.{name}":
-                    logger.exception("adapter module %s failed to import", name)
-                continue
-            except Exception:
-                logger.exception("adapter module %s failed to import", name)
-                continue
-            for adapter in getattr(module, "ADAPTERS", ()):
-                register(adapter)
-
-
-def adapters() -> dict[str, Adapter]:
-    """All registered adapters by platform."""
-    _load()
-    return dict(_adapters)
+        message = (
+            NO_API_MESSAGE
+            if platform in PLATFORMS_WITHOUT_API
+            else f"no adapter is available for platform {platform!r}"
+        )
+        super().__init__(message, permanent=True)
 
 
 def get_adapter(platform: str) -> Adapter:
     """The adapter for `platform`; raises UnknownPlatform (a permanent FetchError)."""
-    _load()
-    try:
-        return _adapters[platform]
-    except KeyError:
-        raise UnknownPlatform(platform) from None
+    entry = PLATFORMS.get(platform)
+    if entry is None or entry.adapter is None:
+        raise UnknownPlatform(platform)
+    return entry.adapter
+
+
+def _label(platform: str) -> str:
+    return str(PLATFORMS[platform].label)
 
 
 def detect_platform(url: str) -> str:
@@ -94,16 +102,9 @@ def detect_platform(url: str) -> str:
     by_host = canonical.detect_by_host(url)
     if by_host:
         return by_host
-    mastodon = adapters().get(Platform.MASTODON)
-    if mastodon is not None:
-        try:
-            if mastodon.matches(url):
-                return Platform.MASTODON.value
-        except Exception:  # a plug-in's bug must not break detection for everyone
-            logger.exception("mastodon adapter failed to match %s", url)
-    if canonical.looks_like_fediverse_profile(url):
-        return Platform.MASTODON.value
-    return Platform.BLOG.value
+    if mastodon.ADAPTER.matches(url):
+        return "mastodon"
+    return "blog"
 
 
 def normalise_url(url: str, platform: str | None = None) -> tuple[str, str]:
@@ -115,21 +116,15 @@ def normalise_url(url: str, platform: str | None = None) -> tuple[str, str]:
     """
     url = check_public_url(url)
     detected = detect_platform(url)
-    if platform is None or platform == "":
+    if not platform:
         platform = detected
-    elif platform not in Platform.values:
+    elif platform not in PLATFORMS:
         raise UnsupportedURL(f"unknown platform {platform!r}")
     elif platform != detected:
         host_decided = canonical.detect_by_host(url) is not None
-        loose = platform in ("blog", "other") and detected not in canonical.HOST_BOUND
-        if (host_decided and not loose) or platform in canonical.HOST_BOUND:
+        loose = platform in ("blog", "other") and not PLATFORMS[detected].host_bound
+        if (host_decided and not loose) or PLATFORMS[platform].host_bound:
             raise UnsupportedURL(
-                f"this looks like a {Platform(detected).label} address, "
-                f"not {Platform(platform).label}"
+                f"this looks like a {_label(detected)} address, not {_label(platform)}"
             )
-    adapter = adapters().get(platform)
-    if adapter is not None:
-        canonical_form = adapter.normalise(url)
-    else:
-        canonical_form = canonical.NORMALISERS[platform](url)
-    return platform, canonical_form
+    return platform, PLATFORMS[platform].normalise(url)

@@ -26,11 +26,11 @@ from urllib.parse import urljoin, urlsplit
 from django.conf import settings
 from django.utils import timezone
 
-from . import canonical
 from .base import FetchError, FetchResult, LinkRef
-from .discussion import Post, parse_time, tally, to_int, with_last_post, without_comments
+from .discussion import Post, tally, with_last_post, without_comments
 from .feeds import discover_feeds, fetch_link_feed
 from .http import get_json, raise_for_status
+from .payload import parse_datetime, to_int
 
 if TYPE_CHECKING:
     import httpx
@@ -71,12 +71,6 @@ def _wp_route(root: str, route: str, params: dict[str, Any]) -> tuple[str, dict[
 
 class WordPressAdapter:
     platform: ClassVar[str] = "wordpress"
-
-    def matches(self, url: str) -> bool:
-        return canonical.detect_by_host(url) == self.platform
-
-    def normalise(self, url: str) -> str:
-        return canonical.wordpress(url)
 
     def fetch(self, link: LinkRef, client: httpx.Client, *, window_days: int) -> FetchResult:
         cutoff = timezone.now() - dt.timedelta(days=window_days)
@@ -163,7 +157,7 @@ class WordPressAdapter:
 
     @staticmethod
     def _wpcom_post(raw: dict[str, Any]) -> Post | None:
-        published = parse_time(raw.get("date"))
+        published = parse_datetime(raw.get("date"))
         if published is None or to_int(raw.get("ID")) is None:
             return None
         discussion = raw.get("discussion") or {}
@@ -185,11 +179,15 @@ class WordPressAdapter:
             data = get_json(
                 client,
                 f"{base}/sites/{site_id}/posts/{post_id}/replies/",
-                {"number": 100, "page": page},
+                # The endpoint's default type is "any": pingbacks and trackbacks are links
+                # from other sites, not comments.
+                {"number": 100, "page": page, "type": "comment"},
             )
             batch = data.get("comments") or []
             for comment in batch:
                 if comment.get("status", "approved") != "approved":
+                    continue
+                if comment.get("type", "comment") != "comment":
                     continue
                 author = comment.get("author") or {}
                 comments.append((to_int(author.get("ID")) or 0, str(author.get("name") or "")))
@@ -243,7 +241,7 @@ class WordPressAdapter:
                 total = to_int(response.headers.get("X-WP-Total"))
             reached_cutoff = False
             for raw in batch:
-                published = parse_time(raw.get("date_gmt"))
+                published = parse_datetime(raw.get("date_gmt"))
                 if published is not None and to_int(raw.get("id")) is not None:
                     posts.append(
                         Post(
@@ -350,4 +348,4 @@ def host_or(url: Any, fallback: str) -> str:
     return urlsplit(url if isinstance(url, str) and url else fallback).hostname or ""
 
 
-ADAPTERS = (WordPressAdapter(),)
+ADAPTER = WordPressAdapter()

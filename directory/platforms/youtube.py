@@ -37,6 +37,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from dataclasses import dataclass, field
 from typing import Any, ClassVar
 from urllib.parse import parse_qs, urlsplit
 
@@ -44,7 +45,9 @@ import httpx
 from django.conf import settings
 
 from . import apicalls, canonical, feeds, quota
-from .base import FetchError, FetchResult, LinkRef, Measurements, UnsupportedURL
+from .base import WINDOW_COUNTS, FetchError, FetchResult, LinkRef, Measurements, UnsupportedURL
+from .discussion import ThreadTally
+from .payload import parse_datetime, to_int
 from .urls import check_public_url, host_of
 
 MAX_PLAYLIST_PAGES = 4  # 200 uploads
@@ -128,50 +131,61 @@ class YouTubeAdapter:
         if not covered:
             notes.append(f"only the latest {len(published)} uploads were read")
 
-        conversation = _Conversation(channel_id)
+        conversation = _Conversation(
+            channel_id=channel_id, start=start, reply_calls_left=MAX_REPLY_CALLS
+        )
+        threads = conversation.threads
+        partly_read = 0
         # Newest first, so the cap keeps the videos that matter most for a recent window.
         open_videos = [v for v in in_window if "commentCount" in statistics.get(v, {})]
-        commented = [v for v in open_videos if apicalls.to_int(statistics[v]["commentCount"])]
+        commented = [v for v in open_videos if to_int(statistics[v]["commentCount"])]
         unread_comments = unread_videos = read = 0
         for video in commented:
             if read >= MAX_THREAD_VIDEOS:
                 # Past the cap the video's own counter stands in for the comments.
-                unread_comments += apicalls.to_int(statistics[video]["commentCount"]) or 0
+                unread_comments += to_int(statistics[video]["commentCount"]) or 0
                 unread_videos += 1
                 continue
             try:
-                self._read_comments(client, video, conversation)
+                partly_read += not self._read_comments(client, video, conversation)
             except _CommentsDisabled:
                 open_videos.remove(video)
                 continue
             read += 1
         if unread_videos:
             notes.append(f"comments read on {read} of {read + unread_videos} videos with comments")
+        if partly_read:
+            notes.append(
+                f"comments only partly read on {partly_read} videos (page or reply cap): "
+                "comment counts are at least these"
+            )
+        lower = set(threads.lower_bounds(unread=unread_videos))
+        if partly_read:
+            lower.update(("comments_in_window", *threads.figures()))
+        if not covered:
+            lower.update(WINDOW_COUNTS)
 
         comments_known = bool(open_videos) or not in_window
         if in_window and not open_videos:
             notes.append("comments are turned off on the recent videos")
         measurements = Measurements(
             followers=(
-                None
-                if stats.get("hiddenSubscriberCount")
-                else apicalls.to_int(stats.get("subscriberCount"))
+                None if stats.get("hiddenSubscriberCount") else to_int(stats.get("subscriberCount"))
             ),
             following=None,
-            posts_total=apicalls.to_int(stats.get("videoCount")),
+            posts_total=to_int(stats.get("videoCount")),
             window_days=window_days,
             posts_in_window=len(in_window),
-            comments_in_window=(conversation.comments + unread_comments)
-            if comments_known
-            else None,
-            unique_commenters_in_window=len(conversation.commenters) if comments_known else None,
-            posts_with_comments=conversation.videos_with_comments if comments_known else None,
-            creator_replies_in_window=conversation.creator_replies if comments_known else None,
-            posts_with_creator_reply=conversation.videos_with_reply if comments_known else None,
+            comments_in_window=(threads.comments + unread_comments) if comments_known else None,
+            **(
+                threads.figures(unread=unread_videos)
+                if comments_known
+                else dict.fromkeys(threads.figures())
+            ),
             replies_to_others_in_window=None,  # YouTube does not expose it
             likes_in_window=(
                 apicalls.sum_known(
-                    [apicalls.to_int(statistics.get(v, {}).get("likeCount")) for v in in_window]
+                    [to_int(statistics.get(v, {}).get("likeCount")) for v in in_window]
                 )
                 if in_window
                 else 0
@@ -186,6 +200,7 @@ class YouTubeAdapter:
             display_name=str(snippet.get("title") or ""),
             avatar_url=str((snippet.get("thumbnails") or {}).get("default", {}).get("url") or ""),
             notes=tuple(notes),
+            lower_bounds=tuple(name for name in WINDOW_COUNTS if name in lower),
         )
 
     # --- API calls ------------------------------------------------------------------------
@@ -253,7 +268,7 @@ class YouTubeAdapter:
             dates = []
             for item in data.get("items") or []:
                 details = item.get("contentDetails") or {}
-                when = apicalls.parse_datetime(details.get("videoPublishedAt"))
+                when = parse_datetime(details.get("videoPublishedAt"))
                 if when is None or not details.get("videoId"):
                     continue  # private or deleted upload
                 published[str(details["videoId"])] = when
@@ -273,51 +288,70 @@ class YouTubeAdapter:
                 statistics[str(item.get("id"))] = item.get("statistics") or {}
         return statistics
 
-    def _read_comments(self, client: httpx.Client, video: str, conversation: _Conversation) -> None:
+    def _read_comments(
+        self,
+        client: httpx.Client,
+        video: str,
+        conversation: _Conversation,
+    ) -> bool:
+        """Add one video's comments to the conversation; False when a cap left some unread."""
         params: dict[str, Any] = {
             "part": "snippet,replies",
             "videoId": video,
             "maxResults": 100,
             "textFormat": "plainText",
         }
-        threads: list[dict[str, Any]] = []
+        items: list[dict[str, Any]] = []
+        complete = False
         for _ in range(MAX_THREAD_PAGES):
             data = self._api(client, "commentThreads", params)
-            threads.extend(t for t in data.get("items") or [] if isinstance(t, dict))
+            items.extend(t for t in data.get("items") or [] if isinstance(t, dict))
             token = data.get("nextPageToken")
             if not token:
+                complete = True
                 break
             params["pageToken"] = token
-        conversation.start_video()
-        for thread in threads:
+        commenters: list[str] = []
+        answers = 0
+        for thread in items:
             snippet = thread.get("snippet") or {}
-            conversation.top_level(snippet.get("topLevelComment") or {})
+            top = snippet.get("topLevelComment") or {}
+            if conversation.counts(top) and _author(top) != conversation.channel_id:
+                commenters.append(_author(top))
             replies = [
                 r
                 for r in (thread.get("replies") or {}).get("comments") or []
                 if isinstance(r, dict)
             ]
-            total = apicalls.to_int(snippet.get("totalReplyCount")) or 0
-            if total > len(replies) and conversation.reply_calls < MAX_REPLY_CALLS:
-                replies = self._all_replies(client, str(thread.get("id")), conversation)
-            for reply in replies:
-                conversation.reply(reply)
-        conversation.end_video()
+            total = to_int(snippet.get("totalReplyCount")) or 0
+            if total > len(replies):
+                # Only some replies are embedded; the rest cost calls from the fetch's budget.
+                paged, all_read = self._all_replies(client, str(thread.get("id")), conversation)
+                replies = paged if len(paged) > len(replies) else replies
+                complete = complete and all_read
+            for reply in filter(conversation.counts, replies):
+                if _author(reply) == conversation.channel_id:
+                    answers += 1
+                else:
+                    commenters.append(_author(reply))
+        conversation.threads.add_thread(commenters=commenters, creator_replies=answers)
+        return complete
 
     def _all_replies(
         self, client: httpx.Client, parent: str, conversation: _Conversation
-    ) -> list[dict[str, Any]]:
+    ) -> tuple[list[dict[str, Any]], bool]:
+        """A thread's replies and whether all were read within the reply budget."""
         params: dict[str, Any] = {"part": "snippet", "parentId": parent, "maxResults": 100}
         replies: list[dict[str, Any]] = []
-        while conversation.reply_calls < MAX_REPLY_CALLS:
-            conversation.reply_calls += 1
+        while conversation.reply_calls_left > 0:
+            conversation.reply_calls_left -= 1
             data = self._api(client, "comments", params)
             replies.extend(r for r in data.get("items") or [] if isinstance(r, dict))
             token = data.get("nextPageToken")
             if not token:
-                break
+                return replies, True
             params["pageToken"] = token
-        return replies
+        return replies, False
 
     # --- no API key -----------------------------------------------------------------------
 
@@ -334,59 +368,43 @@ class YouTubeAdapter:
         feed = feeds.fetch_feed(
             client, f"{FEED_URL}?channel_id={value}", window_days=window_days, discover=False
         )
+        # The uploads feed lists only the latest 15 uploads: when all are in the window, the
+        # count is a lower bound and must say so.
+        truncated = (
+            (
+                "the uploads feed lists only the latest uploads: at least "
+                f"{feed.measurements.posts_in_window} in the window",
+            )
+            if feed.lower_bounds
+            else ()
+        )
         return FetchResult(
             measurements=feed.measurements,
             external_id=value,
             display_name=feed.display_name,
-            notes=("no YouTube API key: activity only",),
+            notes=("no YouTube API key: activity only", *truncated),
+            lower_bounds=feed.lower_bounds,
         )
 
 
+@dataclass
 class _Conversation:
-    """Tallies the comments read under the window's videos."""
+    """What one fetch has read of the comments under the window's videos."""
 
-    def __init__(self, channel_id: str) -> None:
-        self.channel_id = channel_id
-        self.comments = 0
-        self.commenters: set[str] = set()
-        self.creator_replies = 0
-        self.videos_with_comments = 0
-        self.videos_with_reply = 0
-        self.reply_calls = 0
-        self._others = 0
-        self._replied = False
+    channel_id: str
+    start: dt.datetime
+    threads: ThreadTally = field(default_factory=ThreadTally)
+    reply_calls_left: int = 0
 
-    def start_video(self) -> None:
-        self._others, self._replied = 0, False
+    def counts(self, comment: dict[str, Any]) -> bool:
+        """Comments older than the window do not count (a thread lists all of them)."""
+        published = parse_datetime((comment.get("snippet") or {}).get("publishedAt"))
+        return published is None or published >= self.start
 
-    def end_video(self) -> None:
-        self.comments += self._others
-        if self._others:
-            self.videos_with_comments += 1
-            if self._replied:
-                self.videos_with_reply += 1
 
-    def _author(self, comment: dict[str, Any]) -> str:
-        snippet = comment.get("snippet") or {}
-        return str((snippet.get("authorChannelId") or {}).get("value") or "")
-
-    def top_level(self, comment: dict[str, Any]) -> None:
-        author = self._author(comment)
-        if author != self.channel_id:
-            self._count_other(author)
-
-    def reply(self, comment: dict[str, Any]) -> None:
-        author = self._author(comment)
-        if author == self.channel_id:
-            self.creator_replies += 1
-            self._replied = True
-        else:
-            self._count_other(author)
-
-    def _count_other(self, author: str) -> None:
-        self._others += 1
-        if author:
-            self.commenters.add(author)
+def _author(comment: dict[str, Any]) -> str:
+    snippet = comment.get("snippet") or {}
+    return str((snippet.get("authorChannelId") or {}).get("value") or "")
 
 
 def _error_reasons(response: httpx.Response) -> set[str]:
@@ -401,4 +419,3 @@ def _error_reasons(response: httpx.Response) -> set[str]:
 
 
 ADAPTER = YouTubeAdapter()
-ADAPTERS = (ADAPTER,)  # picked up by directory.platforms.registry

@@ -45,7 +45,13 @@ from directory.models import (
     SnapshotSource,
     StatsSnapshot,
 )
-from directory.platforms.base import FetchError, FetchResult, LinkRef, Measurements
+from directory.platforms.base import (
+    FetchError,
+    FetchResult,
+    LinkRef,
+    Measurements,
+    RateLimitWait,
+)
 from directory.services import avatars
 
 if TYPE_CHECKING:
@@ -147,13 +153,6 @@ def _build_client() -> httpx.Client:
     return build_client(rate_limit=True)
 
 
-def _rate_limit_wait(url: str) -> float:
-    from directory.platforms import ratelimit
-    from directory.platforms.http import host_key
-
-    return ratelimit.acquire(host_key(url))
-
-
 def link_refresh(
     *, link_id: int, now: dt.datetime | None = None, final_attempt: bool = True
 ) -> RefreshOutcome:
@@ -189,18 +188,12 @@ def link_refresh(
             measurements=_measurements_of(latest),
         )
 
-    wait = _rate_limit_wait(link.url)
-    if wait > 0:
-        return _record_temporary(
-            link,
-            FetchError("waiting for this host's rate limit", permanent=False, retry_after=wait),
-            now=now,
-            final_attempt=False,
-            count_failure=False,
-        )
-
     try:
         result = _fetch(link)
+    except RateLimitWait as exc:
+        # The client takes a token per request for the host it calls; an empty bucket is a
+        # deferral, not the link's failure.
+        return _record_temporary(link, exc, now=now, final_attempt=False, count_failure=False)
     except FetchError as exc:
         if exc.permanent:
             return _record_failure(link, exc, now=now)
@@ -339,7 +332,12 @@ def _snapshot_for_bucket(
         # The savepoint keeps the outer transaction usable if a concurrent run won the race.
         with transaction.atomic():
             snapshot = StatsSnapshot.objects.create(
-                link=link, captured_at=bucket, source=SnapshotSource.API, notes=notes, **values
+                link=link,
+                captured_at=bucket,
+                source=SnapshotSource.API,
+                notes=notes,
+                lower_bounds=list(result.lower_bounds),
+                **values,
             )
             return snapshot, True
     except IntegrityError:

@@ -63,6 +63,16 @@ def stat(value: Any) -> SafeString:
     return format_html("{}", intcomma(value))
 
 
+@register.simple_tag
+def snapshot_stat(snapshot: Any, name: str) -> SafeString:
+    """A snapshot's measurement for display, said as "at least N" when it is a lower bound."""
+    value = getattr(snapshot, name)
+    shown = stat(value)
+    if value is not None and name in (snapshot.lower_bounds or ()):
+        return format_html("at least {}", shown)
+    return shown
+
+
 @register.filter
 def percent(value: float | None) -> str:
     """0.3 -> '30%'; None -> '—'."""

@@ -1,7 +1,8 @@
 """A scripted stand-in for a platform adapter, shared by the refresh, task and command tests.
 
 The refresh service looks adapters up through `refresh._adapter_for`; the fixtures here replace
-that (and the rate limiter and score recompute) so the tests control every answer.
+that (and the score recompute) so the tests control every answer. The rate limiter is taken by
+the HTTP client before each request; the fake adapter plays that part with `waits`.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from dataclasses import dataclass, field
 import httpx
 import pytest
 
-from directory.platforms.base import FetchError, FetchResult, LinkRef, Measurements
+from directory.platforms.base import FetchError, FetchResult, LinkRef, Measurements, RateLimitWait
 from directory.services import refresh
 
 MEASURED = Measurements(
@@ -42,13 +43,18 @@ def ok_result(**overrides) -> FetchResult:
 @dataclass
 class FakeAdapter:
     """Answers each fetch with the next scripted item: a FetchResult, an exception, or a
-    callable run at fetch time (to simulate something happening mid-fetch)."""
+    callable run at fetch time (to simulate something happening mid-fetch). While `waits` has
+    items, a fetch stops before its first request as the client does when the host's bucket
+    is empty (and is not recorded in `calls`)."""
 
     script: list = field(default_factory=list)
     calls: list[LinkRef] = field(default_factory=list)
+    waits: list[float] = field(default_factory=list)
     platform: str = "blog"
 
     def fetch(self, link: LinkRef, client: httpx.Client, *, window_days: int) -> FetchResult:
+        if self.waits:
+            raise RateLimitWait(link.url, self.waits.pop(0))
         self.calls.append(link)
         item = self.script.pop(0) if len(self.script) > 1 else self.script[0]
         if callable(item):
@@ -78,11 +84,9 @@ def adapter(monkeypatch) -> FakeAdapter:
 
 
 @pytest.fixture
-def rate_wait(monkeypatch) -> list[float]:
-    """Seconds the per-host limiter asks to wait, one per call (0 once the list is used up)."""
-    waits: list[float] = []
-    monkeypatch.setattr(refresh, "_rate_limit_wait", lambda url: waits.pop(0) if waits else 0.0)
-    return waits
+def rate_wait(adapter) -> list[float]:
+    """Seconds the per-host limiter asks to wait, one per fetch (0 once the list is used up)."""
+    return adapter.waits
 
 
 @pytest.fixture

@@ -166,7 +166,7 @@ def test_detail_adds_profile_fields_and_the_latest_snapshot(client):
     assert data["score_version"] == "1"
     assert "score_updated_at" in data
     snapshot = data["platforms"][0]["latest_snapshot"]
-    assert set(snapshot) == {"captured_at", "source", *MEASUREMENT_FIELDS}
+    assert set(snapshot) == {"captured_at", "source", *MEASUREMENT_FIELDS, "lower_bounds"}
     assert snapshot["followers"] == 9
     assert snapshot["likes_in_window"] is None
     assert snapshot["source"] == "api"

@@ -339,3 +339,92 @@ def test_the_registry_knows_the_adapter():
         "bluesky",
         "https://bsky.app/profile/river.bsky.social",
     )
+
+
+# --- issue #8: what real servers send (payloads shaped as the lexicon documents them) -------
+
+OLD_DID = "did:plc:0ldfr1endaaaaaaaaaaaaaaa"
+
+
+def post_view(rkey: str, created: str, *, did: str = DID, **counts: int) -> dict[str, Any]:
+    return {
+        "uri": f"at://{did}/app.bsky.feed.post/{rkey}",
+        "cid": f"bafyrei{rkey}",
+        "author": {"did": did, "handle": "river.bsky.social" if did == DID else "old.bsky.social"},
+        "record": {"$type": "app.bsky.feed.post", "text": "…", "createdAt": created},
+        "replyCount": counts.get("replyCount", 0),
+        "repostCount": counts.get("repostCount", 0),
+        "likeCount": counts.get("likeCount", 0),
+        "quoteCount": counts.get("quoteCount", 0),
+        "indexedAt": created,
+    }
+
+
+def repost(view: dict[str, Any], when: str) -> dict[str, Any]:
+    return {
+        "post": view,
+        "reason": {
+            "$type": "app.bsky.feed.defs#reasonRepost",
+            "by": {"did": DID, "handle": "river.bsky.social"},
+            "indexedAt": when,
+        },
+    }
+
+
+def mock_profile(mock: respx.MockRouter) -> None:
+    mock.get(f"{XRPC}/app.bsky.actor.getProfile").respond(json=load("profile"))
+
+
+@respx.mock
+def test_a_repost_of_an_old_post_does_not_end_the_paging(respx_mock, adapter, client):
+    mock_profile(respx_mock)
+    old = post_view("3aaaold", "2023-01-05T10:00:00.000Z", did=OLD_DID)
+    page1 = {
+        "feed": [
+            {"post": post_view("3lsnew1", "2025-06-29T10:00:00.000Z")},
+            repost(old, "2025-06-28T10:00:00.000Z"),
+        ],
+        "cursor": "c2",
+    }
+    page2 = {"feed": [{"post": post_view("3lsnew2", "2025-06-20T10:00:00.000Z")}]}
+    respx_mock.get(f"{XRPC}/app.bsky.feed.getAuthorFeed", params={"cursor": "c2"}).respond(
+        json=page2
+    )
+    respx_mock.get(f"{XRPC}/app.bsky.feed.getAuthorFeed").respond(json=page1)
+
+    result = adapter.fetch(link(), client, window_days=90)
+
+    assert result.measurements.posts_in_window == 2
+    assert result.lower_bounds == ()
+
+
+@respx.mock
+def test_paging_that_stops_at_the_cap_says_so_and_counts_are_lower_bounds(
+    respx_mock, adapter, client
+):
+    mock_profile(respx_mock)
+    respx_mock.get(f"{XRPC}/app.bsky.feed.getAuthorFeed").respond(
+        json={"feed": [{"post": post_view("3lsnew1", "2025-06-29T10:00:00.000Z")}], "cursor": "c"}
+    )
+
+    result = adapter.fetch(link(), client, window_days=90)
+
+    assert any("paging stopped at the cap" in note for note in result.notes)
+    assert "posts_in_window" in result.lower_bounds
+
+
+@respx.mock
+def test_when_no_thread_could_be_read_thread_figures_are_unknown(respx_mock, adapter, client):
+    mock_profile(respx_mock)
+    respx_mock.get(f"{XRPC}/app.bsky.feed.getAuthorFeed").respond(
+        json={"feed": [{"post": post_view("3lsnew1", "2025-06-29T10:00:00.000Z", replyCount=5)}]}
+    )
+    respx_mock.get(f"{XRPC}/app.bsky.feed.getPostThread").respond(
+        400, json={"error": "NotFound", "message": "Post not found"}
+    )
+
+    m = adapter.fetch(link(), client, window_days=90).measurements
+
+    assert m.comments_in_window == 5
+    assert (m.unique_commenters_in_window, m.posts_with_comments) == (None, None)
+    assert (m.creator_replies_in_window, m.posts_with_creator_reply) == (None, None)

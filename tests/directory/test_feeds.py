@@ -10,6 +10,7 @@ import pytest
 import respx
 import time_machine
 
+from directory.platforms import comment_feeds
 from directory.platforms.base import FetchError, LinkRef
 from directory.platforms.feeds import (
     FeedAdapter,
@@ -43,12 +44,23 @@ def client():
         yield c
 
 
+COMMENT_FEED = "https://quietharbour.example/2025/05/30/small-routines/feed/"
+
+
+def mock_comment_feed(mock=respx) -> respx.Route:
+    """The one comment feed wordpress_feed.xml advertises for a post with comments."""
+    return mock.get(COMMENT_FEED).respond(
+        content=fixture("rss/wordpress_comments_small_routines.xml"), headers=RSS
+    )
+
+
 def _page(*links: str) -> str:
     return "<!DOCTYPE html><html><head>" + "".join(links) + "</head><body>Hi</body></html>"
 
 
 @respx.mock
 def test_blog_feed_measurements_with_slash_comments(client):
+    mock_comment_feed()
     respx.get("https://quietharbour.example/feed/").respond(
         200,
         content=fixture("rss/wordpress_feed.xml"),
@@ -64,9 +76,9 @@ def test_blog_feed_measurements_with_slash_comments(client):
     assert m.last_post_at == dt.datetime(2025, 5, 30, 9, 0, tzinfo=dt.UTC)
     # Feeds cannot know these: unknown, never 0.
     assert m.followers is None
-    assert m.unique_commenters_in_window is None
-    assert m.creator_replies_in_window is None
     assert m.likes_in_window is None
+    # The one post's comment feed (issue #8): Lee twice, Mo, and Sam (the author) answering.
+    assert (m.unique_commenters_in_window, m.creator_replies_in_window) == (2, 1)
     assert result.display_name == "Quiet Harbour"
     assert result.external_id == "https://quietharbour.example/feed/"
     assert result.etag == '"abc"'
@@ -76,6 +88,7 @@ def test_blog_feed_measurements_with_slash_comments(client):
 
 @respx.mock
 def test_window_days_bounds_the_window(client):
+    mock_comment_feed()
     respx.get("https://quietharbour.example/feed/").respond(
         200, content=fixture("rss/wordpress_feed.xml"), headers=RSS
     )
@@ -155,6 +168,7 @@ def test_atom_entries_fall_back_to_updated(client):
 
 @respx.mock
 def test_feed_discovered_from_a_page_and_remembered(client):
+    mock_comment_feed()
     respx.get("https://quietharbour.example/").respond(
         200,
         html=_page(
@@ -262,3 +276,128 @@ def test_timeout_is_temporary(client):
 def test_feed_adapters_are_registered():
     for platform in ("blog", "podcast", "substack", "medium"):
         assert get_adapter(platform).platform == platform
+
+
+# --- issue #8: what real servers send ------------------------------------------------------
+
+# Blogger's Atom feed (/feeds/posts/default, fixtures/rss/blogger_atom.xml) as it documents it:
+# thr:total per entry and a rel="replies" link to the post's comment feed. WordPress's Atom
+# feed (/feed/atom/, wordpress_atom.xml): the count may only be on the replies link.
+
+ATOM = {"Content-Type": "application/atom+xml; charset=UTF-8"}
+
+
+@respx.mock
+def test_blogger_atom_comment_counts_come_from_thr_total(client):
+    respx.get("https://steadydays.blogspot.com/feeds/posts/default").respond(
+        content=fixture("rss/blogger_atom.xml"), headers=ATOM
+    )
+    result = fetch_feed(
+        client, "https://steadydays.blogspot.com/feeds/posts/default", window_days=90
+    )
+    assert (result.measurements.comments_in_window, result.measurements.posts_with_comments) == (
+        4,
+        1,
+    )
+    assert "the feed does not say how many comments posts have" not in result.notes
+
+
+@respx.mock
+def test_wordpress_atom_comment_counts_come_from_the_replies_link(client):
+    respx.get("https://quietharbour.example/feed/atom/").respond(
+        content=fixture("rss/wordpress_atom.xml"), headers=ATOM
+    )
+    result = fetch_feed(client, "https://quietharbour.example/feed/atom/", window_days=90)
+    assert result.measurements.comments_in_window == 5
+    assert result.measurements.posts_with_comments == 2
+
+
+@respx.mock
+def test_a_utf8_feed_served_as_bare_text_xml_is_not_called_badly_formed(client):
+    # Bare text/xml means us-ascii (RFC 3023): feedparser warns when it reads UTF-8 instead.
+    feed = fixture("rss/wordpress_feed.xml").replace(b"</title>", " — café</title>".encode(), 1)
+    respx.get("https://quietharbour.example/feed/").respond(
+        content=feed, headers={"Content-Type": "text/xml"}
+    )
+    result = fetch_feed(client, "https://quietharbour.example/feed/", window_days=90)
+    assert not any("not well-formed" in note for note in result.notes)
+
+
+@respx.mock
+def test_a_feed_that_breaks_off_is_called_badly_formed(client):
+    broken = fixture("rss/wordpress_feed.xml").rsplit(b"</item>", 1)[0]
+    respx.get("https://quietharbour.example/feed/").respond(content=broken, headers=RSS)
+    result = fetch_feed(client, "https://quietharbour.example/feed/", window_days=90)
+    assert "the feed is not well-formed; read what could be read" in result.notes
+
+
+# --- issue #8: conversations on blogs, from the per-post comment feeds ----------------------
+
+BLOG = "https://steadydays.blogspot.com"
+
+
+def blogger(client, *, comments_status: int = 200):
+    respx.get(f"{BLOG}/feeds/posts/default").respond(
+        content=fixture("rss/blogger_atom.xml"), headers=ATOM
+    )
+    route = respx.get(f"{BLOG}/feeds/11/comments/default").respond(
+        comments_status, content=fixture("rss/blogger_comments_11.xml"), headers=ATOM
+    )
+    link = LinkRef(platform="blog", url=f"{BLOG}/feeds/posts/default")
+    return route, FeedAdapter().fetch(link, client, window_days=90)
+
+
+@respx.mock
+def test_blogger_comment_feed_shows_commenters_and_the_authors_replies(client):
+    route, result = blogger(client)
+    m = result.measurements
+    assert route.called
+    # Jo twice and an anonymous visitor; Ana (same Blogger profile, another display name)
+    # answered once. Post 12 states 0 comments: its feed is not read.
+    assert m.comments_in_window == 4  # thr:total, the feed's own count
+    assert m.unique_commenters_in_window == 1  # anonymous is a comment, not a commenter
+    assert (m.creator_replies_in_window, m.posts_with_creator_reply) == (1, 1)
+    assert "unique_commenters_in_window" not in result.lower_bounds  # every comment read
+
+
+@respx.mock
+def test_a_comment_feed_that_cannot_be_read_leaves_the_figures_unknown(client):
+    _, result = blogger(client, comments_status=404)
+    m = result.measurements
+    assert m.comments_in_window == 4
+    assert m.unique_commenters_in_window is None
+    assert any("conversations not visible on 1 posts" in note for note in result.notes)
+
+
+@respx.mock
+def test_the_budget_caps_comment_feeds_and_says_so(client, monkeypatch):
+    monkeypatch.setattr(comment_feeds, "MAX_COMMENT_FEEDS", 0)
+    route, result = blogger(client)
+    assert not route.called
+    assert any("per-fetch budget" in note for note in result.notes)
+    assert result.measurements.unique_commenters_in_window is None
+
+
+@respx.mock
+def test_substack_comments_are_said_to_be_invisible(client):
+    respx.get("https://steadyground.substack.com/feed").respond(
+        content=fixture("substack/feed.xml"), headers={"Content-Type": "application/rss+xml"}
+    )
+    link = LinkRef(platform="substack", url="https://steadyground.substack.com/")
+    result = SubstackAdapter().fetch(link, client, window_days=90)
+    assert "comments are not visible to us (Substack)" in result.notes
+
+
+@respx.mock
+def test_ghost_comments_are_said_to_be_invisible(client):
+    feed = fixture("rss/wordpress_feed.xml").replace(
+        b"<generator>https://wordpress.org/?v=6.8.1</generator>",
+        b"<generator>Ghost 5.82</generator>",
+    )
+    assert b"Ghost 5.82" in feed
+    respx.get("https://quietharbour.example/rss/").respond(
+        content=feed, headers={"Content-Type": "application/rss+xml"}
+    )
+    link = LinkRef(platform="blog", url="https://quietharbour.example/rss/")
+    result = FeedAdapter().fetch(link, client, window_days=90)
+    assert "comments are not visible to us (Ghost)" in result.notes

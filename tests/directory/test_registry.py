@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
-
 import pytest
 
+from directory.models import PLATFORMS_WITHOUT_API, Platform
 from directory.platforms import registry
 from directory.platforms.base import FetchError, UnsupportedURL
 from directory.platforms.registry import detect_platform, get_adapter, normalise_url
@@ -160,58 +159,29 @@ def test_unknown_declared_platform_is_refused():
         normalise_url("https://blog.example.org/", "myspace")
 
 
-def test_manual_platform_adapters_refuse_to_fetch():
-    adapter = get_adapter("instagram")
+def test_platforms_without_an_api_have_no_adapter_to_fetch_with():
     with pytest.raises(FetchError, match="no public API") as info:
-        adapter.fetch(None, None, window_days=90)  # type: ignore[arg-type]
+        get_adapter("instagram")
     assert info.value.permanent is True
 
 
-def test_unknown_adapter_is_a_permanent_fetch_error(monkeypatch):
-    monkeypatch.setattr(registry, "_adapters", {})
-    monkeypatch.setattr(registry, "_loaded", True)
+def test_an_unknown_platform_is_a_permanent_fetch_error():
     with pytest.raises(FetchError) as info:
-        get_adapter("bluesky")
+        get_adapter("myspace")
     assert info.value.permanent is True
 
 
-class _FakeAdapter:
-    platform: ClassVar[str] = "mastodon"
-
-    def matches(self, url: str) -> bool:
-        return "/profile/" in url
-
-    def normalise(self, url: str) -> str:
-        return "https://fake.example/@normalised"
-
-    def fetch(self, link, client, *, window_days):
-        raise NotImplementedError
+def test_the_table_is_the_one_list_of_platforms():
+    # The model's choices and the no-API set are built from the table, in its order.
+    assert Platform.values == list(registry.PLATFORMS)
+    assert {
+        name for name, entry in registry.PLATFORMS.items() if entry.adapter is None
+    } == PLATFORMS_WITHOUT_API
+    for name, entry in registry.PLATFORMS.items():
+        if entry.adapter is not None:
+            assert entry.adapter.platform == name
 
 
-def test_registered_adapter_takes_over_matching_and_normalising(monkeypatch):
-    monkeypatch.setattr(registry, "_adapters", {})
-    monkeypatch.setattr(registry, "_loaded", True)
-    fake = registry.register(_FakeAdapter())
-    assert get_adapter("mastodon") is fake
-    assert detect_platform("https://pixel.example/profile/alice") == "mastodon"
-    assert normalise_url("https://social.example/@alice") == (
-        "mastodon",
-        "https://fake.example/@normalised",
-    )
-
-
-def test_register_refuses_unknown_platform():
-    class Bad(_FakeAdapter):
-        platform: ClassVar[str] = "myspace"
-
-    with pytest.raises(ValueError, match="unknown platform"):
-        registry.register(Bad())
-
-
-def test_missing_adapter_module_does_not_break_the_rest(monkeypatch):
-    monkeypatch.setattr(registry, "_adapters", {})
-    monkeypatch.setattr(registry, "_loaded", False)
-    monkeypatch.setattr(registry, "ADAPTER_MODULES", ("manual", "does_not_exist"))
-    assert get_adapter("x").platform == "x"
-    # Detection and normalisation still work for platforms whose module is missing.
-    assert normalise_url("https://bsky.app/profile/a.bsky.social")[0] == "bluesky"
+def test_a_url_that_looks_like_one_platform_may_not_be_declared_another_host_bound_one():
+    with pytest.raises(UnsupportedURL, match="looks like a Blog / RSS address, not Instagram"):
+        normalise_url("https://blog.example.org/calm", "instagram")

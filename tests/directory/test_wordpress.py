@@ -20,6 +20,7 @@ FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 NOW = dt.datetime(2025, 6, 1, 12, 0, tzinfo=dt.UTC)
 API = "https://public-api.wordpress.com/rest/v1.1"
 SITE_ID = 123456789
+COMMENT_FEED = "https://quietharbour.example/2025/05/30/small-routines/feed/"
 
 
 def load(name: str):
@@ -276,6 +277,7 @@ def test_rest_disabled_falls_back_to_rss(client):
         rss = mock.get("https://calm.example/feed/").respond(
             200, content=feed, headers={"Content-Type": "application/rss+xml", "ETag": '"f1"'}
         )
+        mock.get(COMMENT_FEED).respond(404)  # the feed's one comment feed (issue #8)
         result = WordPressAdapter().fetch(CALM, client, window_days=90)
     assert rss.called
     assert result.measurements.posts_in_window == 3
@@ -311,6 +313,7 @@ def test_site_without_rest_api_uses_the_advertised_feed(client):
         respx.get("https://calm.example/rss.xml").respond(
             200, content=feed, headers={"Content-Type": "application/rss+xml"}
         )
+        respx.get(COMMENT_FEED).respond(404)  # the feed's one comment feed (issue #8)
         result = WordPressAdapter().fetch(CALM, client, window_days=90)
     assert result.external_id == "https://calm.example/rss.xml"
     assert result.measurements.posts_in_window == 3
@@ -331,3 +334,25 @@ def test_self_hosted_hidden_comments_are_unknown(client):
 
 def test_wordpress_adapter_is_registered():
     assert isinstance(get_adapter("wordpress"), WordPressAdapter)
+
+
+# --- issue #8 item 8: pingbacks and trackbacks are not comments ------------------------------
+
+
+def test_wpcom_asks_for_comments_only_and_skips_pings(client):
+    replies = load("wpcom_replies_101.json")
+    ping = {
+        **replies["comments"][0],
+        "ID": 777,
+        "author": {**replies["comments"][0]["author"], "ID": 0, "name": "Another Blog"},
+        "content": "<p>[&#8230;] a lovely post over at Hope [&#8230;]</p>\n",
+        "type": "pingback",
+    }
+    replies = {**replies, "found": replies["found"] + 1, "comments": [*replies["comments"], ping]}
+    with respx.mock(assert_all_called=False) as mock:
+        posts, r101, r99 = _wpcom_routes(mock)
+        r101.respond(200, json=replies)
+        result = WordPressAdapter().fetch(HOPE, client, window_days=90)
+    assert r101.calls[0].request.url.params["type"] == "comment"
+    assert result.measurements.comments_in_window == 4
+    assert result.measurements.unique_commenters_in_window == 3

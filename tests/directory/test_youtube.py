@@ -457,3 +457,65 @@ def test_quota_is_shared_through_redis(settings, redis_url):
     # Remove only our keys: clear() would flush a Redis database others may share.
     day = quota._pacific_day(NOW)
     caches["default"].delete_many([f"youtube-quota:{day}:used", f"youtube-quota:{day}:stopped"])
+
+
+# --- issue #8: caps leave a note and an "at least" ------------------------------------------
+
+
+def uploads_feed(count: int) -> bytes:
+    """YouTube's uploads feed as it serves it: the channel's latest uploads (at most 15)."""
+    feed = (FIXTURES / "uploads_feed.xml").read_text()
+    head, rest = feed.split("<entry>", 1)
+    entry = "<entry>" + rest.split("</entry>", 1)[0] + "</entry>"
+    entries = [
+        entry.replace("2025-06-27T16:00:05", f"2025-06-{27 - n:02d}T16:00:05").replace(
+            V1, f"vid{n:08d}"
+        )
+        for n in range(count)
+    ]
+    return (head + "".join(entries) + "</feed>").encode()
+
+
+@respx.mock
+def test_without_a_key_a_full_uploads_feed_is_a_lower_bound(respx_mock, adapter, client, settings):
+    settings.YOUTUBE_API_KEY = ""
+    respx_mock.get("https://www.youtube.com/feeds/videos.xml").respond(
+        content=uploads_feed(15), headers={"Content-Type": "text/xml; charset=UTF-8"}
+    )
+
+    result = adapter.fetch(
+        link(f"https://www.youtube.com/channel/{CHANNEL}"), client, window_days=90
+    )
+
+    assert result.measurements.posts_in_window == 15
+    assert "posts_in_window" in result.lower_bounds
+    assert "the uploads feed lists only the latest uploads: at least 15 in the window" in (
+        result.notes
+    )
+
+
+@respx.mock
+def test_a_comment_page_left_unread_leaves_a_note_and_an_at_least(respx_mock, adapter, client):
+    routes = mock_happy_path(respx_mock)
+    more = {**load("comment_threads_v1_page2"), "nextPageToken": "QURTSl9pNA"}
+    routes["threads1b"].respond(json=more)
+
+    result = adapter.fetch(link(), client, window_days=90)
+
+    assert "comments_in_window" in result.lower_bounds
+    assert "unique_commenters_in_window" in result.lower_bounds
+    assert any("comments only partly read on 1 videos" in note for note in result.notes)
+
+
+@respx.mock
+def test_the_reply_budget_running_out_leaves_a_note(respx_mock, adapter, client, monkeypatch):
+    from directory.platforms import youtube
+
+    monkeypatch.setattr(youtube, "MAX_REPLY_CALLS", 0)
+    routes = mock_happy_path(respx_mock)
+
+    result = adapter.fetch(link(), client, window_days=90)
+
+    assert not routes["replies"].called
+    assert "creator_replies_in_window" in result.lower_bounds
+    assert any("reply cap" in note for note in result.notes)
