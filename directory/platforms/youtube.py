@@ -372,7 +372,7 @@ class YouTubeAdapter:
         # count is a lower bound and must say so.
         truncated = (
             (
-                "the uploads feed lists only the latest uploads: at least "
+                "the uploads feed lists only its latest 15 uploads: at least "
                 f"{feed.measurements.posts_in_window} in the window",
             )
             if feed.lower_bounds

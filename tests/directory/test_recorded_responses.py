@@ -23,20 +23,7 @@ _TEXT_XML = (
 
 # Sets the adapters get wrong today (issue #8); the fix removes the entry, and the strict xfail
 # turns any unannounced change into a failure.
-KNOWN_WRONG: dict[str, str] = {
-    "bluesky/swiftbluesky-repost-of-old-post-paging": (
-        "#8 item 3: a repost of a 2023 post dates the page by the original post's createdAt, "
-        "so paging stops and a 7-day window is claimed as fully read after one page"
-    ),
-    "youtube/feedjira-channel-feed-without-key": (
-        "#8 item 6: without an API key the feed's 'only its latest 15 uploads' note is dropped, "
-        "so 15 reads as a full count instead of a lower bound"
-    ),
-    "blog/feedjira-samruby-atom-replies-count": _ATOM_COUNTS,
-    "blog/feedjira-pauldix-feedburner-atom-replies-count": _ATOM_COUNTS,
-    "blog/feedjira-hackernews-rss-as-text-xml": _TEXT_XML,
-    "podcast/feedjira-cre-podcast-as-text-xml": _TEXT_XML,
-}
+KNOWN_WRONG: dict[str, str] = {}
 
 
 @pytest.mark.parametrize(

@@ -489,7 +489,7 @@ def test_without_a_key_a_full_uploads_feed_is_a_lower_bound(respx_mock, adapter,
 
     assert result.measurements.posts_in_window == 15
     assert "posts_in_window" in result.lower_bounds
-    assert "the uploads feed lists only the latest uploads: at least 15 in the window" in (
+    assert "the uploads feed lists only its latest 15 uploads: at least 15 in the window" in (
         result.notes
     )
 
