@@ -12,15 +12,6 @@ __all__ = ["replay_ca"]  # the session CA fixture, used by name
 
 PLATFORMS = ("mastodon", "bluesky", "youtube", "wordpress", "blog", "podcast")
 
-_ATOM_COUNTS = (
-    "#8 item 4: Atom comment counts (RFC 4685 rel=replies thr:count / thr:total) are not read, "
-    "only slash:comments"
-)
-_TEXT_XML = (
-    "#8 item 5: a well-formed UTF-8 feed served as bare text/xml is called not well-formed "
-    "(feedparser's CharacterEncodingOverride is not a parse failure)"
-)
-
 # Sets the adapters get wrong today (issue #8); the fix removes the entry, and the strict xfail
 # turns any unannounced change into a failure.
 KNOWN_WRONG: dict[str, str] = {}
