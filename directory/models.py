@@ -7,6 +7,8 @@ that forgot a filter.
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
@@ -16,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
 from .measurements import COUNT_FIELDS, MEASUREMENT_FIELDS  # noqa: F401 - re-exported
+from .scoring import break_active, break_ends_at
 
 
 class Topic(models.Model):
@@ -180,12 +183,19 @@ class Creator(models.Model):
         return reverse("directory:creator_detail", kwargs={"slug": self.slug})
 
     @property
-    def is_listed(self) -> bool:
-        return self.status == CreatorStatus.APPROVED
+    def is_on_break(self) -> bool:
+        """Taking a break now, by the scoring rule (`directory.scoring.break_active`).
+
+        The last post is `last_active_at`, which the score recompute stores from the same
+        snapshots the score read, so the card, the profile, the API and the score agree."""
+        return break_active(
+            until=self.on_break_until, last_post_at=self.last_active_at, now=timezone.now()
+        )
 
     @property
-    def is_on_break(self) -> bool:
-        return self.on_break_until is not None and self.on_break_until > timezone.now()
+    def break_ends_at(self) -> dt.datetime | None:
+        """When the current break ends: the date set, or six months after the last post."""
+        return break_ends_at(until=self.on_break_until, last_post_at=self.last_active_at)
 
 
 class Platform(models.TextChoices):

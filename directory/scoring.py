@@ -82,6 +82,8 @@ __all__ = [
     "LinkInput",
     "ScoreResult",
     "SnapshotInput",
+    "break_active",
+    "break_ends_at",
     "conversation_priors",
     "merge_weights",
     "score_creator",
@@ -235,13 +237,30 @@ def last_active(creator: CreatorInput) -> dt.datetime | None:
     return max(dates) if dates else None
 
 
-def is_on_break(creator: CreatorInput, *, now: dt.datetime) -> bool:
-    """On a break until `on_break_until`, and never longer than 6 months after the last post."""
-    until = creator.on_break_until
+def break_active(
+    *, until: dt.datetime | None, last_post_at: dt.datetime | None, now: dt.datetime
+) -> bool:
+    """Whether a creator is taking a break: the one rule the score, cards, profile and API use.
+
+    On a break until `until`, and never longer than MAX_BREAK (6 months) after the last post
+    seen: a break that was never lifted ends by itself."""
     if until is None or now >= until:
         return False
-    last = last_active(creator)
-    return last is None or now - last <= MAX_BREAK
+    return last_post_at is None or now - last_post_at <= MAX_BREAK
+
+
+def break_ends_at(
+    *, until: dt.datetime | None, last_post_at: dt.datetime | None
+) -> dt.datetime | None:
+    """When the break ends under `break_active`'s rule (None when there is no break)."""
+    if until is None or last_post_at is None:
+        return until
+    return min(until, last_post_at + MAX_BREAK)
+
+
+def is_on_break(creator: CreatorInput, *, now: dt.datetime) -> bool:
+    """`break_active` for a scoring input: the last post is the newest one in its snapshots."""
+    return break_active(until=creator.on_break_until, last_post_at=last_active(creator), now=now)
 
 
 def link_evidence(

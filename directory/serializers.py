@@ -55,6 +55,11 @@ class CreatorListSerializer(serializers.ModelSerializer):
     languages = serializers.SerializerMethodField(help_text="Language codes (ISO 639-1).")
     country = serializers.SerializerMethodField(help_text="ISO 3166 alpha-2 code, or null.")
     platforms = serializers.SerializerMethodField()
+    on_break = serializers.BooleanField(
+        source="is_on_break",
+        read_only=True,
+        help_text="Taking a break: until the date set, and at most six months after the last post.",
+    )
 
     link_serializer = PlatformLinkSerializer
 
@@ -73,6 +78,7 @@ class CreatorListSerializer(serializers.ModelSerializer):
             "country",
             "last_active_at",
             "stats_stale",
+            "on_break",
             "platforms",
         ]
         read_only_fields = fields
