@@ -199,7 +199,7 @@ def link_refresh(
         )
 
     try:
-        result = _fetch(link)
+        result = _fetch(link, now=now)
     except FetchError as exc:
         if exc.permanent:
             return _record_failure(link, exc, now=now)
@@ -246,14 +246,33 @@ def _same_account_error(other: PlatformLink) -> FetchError:
     return FetchError(f"same account as {other.url}; merge or remove one", permanent=True)
 
 
-def _fetch(link: PlatformLink) -> FetchResult:
+def conditional_validators(link: PlatformLink, *, now: dt.datetime) -> tuple[str, str]:
+    """The (etag, last_modified) to send, or blanks to ask for the whole document again.
+
+    A 304 stores no snapshot, yet "posts in the last N days" moves every day while the feed
+    stays the same: answered by 304 for weeks, a link's latest measurement would slide out of
+    the scoring window and its creator fall to the median. So the validators are sent only
+    while the latest fetched snapshot is younger than one refresh interval; after that the
+    fetch is unconditional and yields a fresh measurement."""
+    latest = link.latest_snapshot
+    if (
+        latest is None
+        or latest.source != SnapshotSource.API
+        or now - latest.captured_at > fetch_interval()
+    ):
+        return "", ""
+    return link.etag, link.last_modified
+
+
+def _fetch(link: PlatformLink, *, now: dt.datetime) -> FetchResult:
+    etag, last_modified = conditional_validators(link, now=now)
     ref = LinkRef(
         platform=link.platform,
         url=link.url,
         handle=link.handle,
         external_id=link.external_id,
-        etag=link.etag,
-        last_modified=link.last_modified,
+        etag=etag,
+        last_modified=last_modified,
     )
     try:
         adapter = _adapter_for(link.platform)
