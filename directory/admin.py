@@ -18,6 +18,7 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from .admin_forms import PlatformLinkAdminForm
 from .admin_links import NeedsAttentionFilter, retry_now
 from .admin_snapshots import enter_statistics_view
 from .models import Creator, Language, PlatformLink, ScoreHistory, StatsSnapshot, Topic
@@ -39,6 +40,7 @@ FETCH_FIELDS = (
 
 class PlatformLinkInline(admin.TabularInline):
     model = PlatformLink
+    form = PlatformLinkAdminForm
     extra = 0
     fields = ("platform", "url", "verified", "is_public", "fetch_state", "followers", "fetched")
     readonly_fields = ("fetch_state", "followers", "fetched")
@@ -114,6 +116,7 @@ class CreatorAdmin(admin.ModelAdmin):
 
 @admin.register(PlatformLink)
 class PlatformLinkAdmin(admin.ModelAdmin):
+    form = PlatformLinkAdminForm
     list_display = (
         "url",
         "platform",

@@ -12,10 +12,11 @@ The format is documented in docs/import-format.md; keep the two in step.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import astuple, dataclass, field
 from typing import Any
 
 from django.conf.locale import LANG_INFO
+from django.core.exceptions import ValidationError
 from django.core.validators import slug_re
 from django.utils import timezone
 from django.utils.text import slugify
@@ -35,7 +36,7 @@ from directory.models import (
     StatsSnapshot,
     Topic,
 )
-from directory.platforms.base import UnsupportedURL
+from directory.services.links import link_normalise
 
 from .import_readers import FieldReader, ImportProblem, ImportValidationError
 
@@ -212,10 +213,6 @@ class _Validator(FieldReader):
         return list(dict.fromkeys(codes))
 
     def link(self, raw: Any, path: str) -> CleanLink | None:
-        # Imported lazily: the platform registry imports every adapter module.
-        from directory.platforms.registry import normalise_url
-        from directory.platforms.urls import check_public_url
-
         if not isinstance(raw, dict):
             self.error(path, "must be an object")
             return None
@@ -232,10 +229,9 @@ class _Validator(FieldReader):
             self.error(f"{path}.url", "not a valid http(s) URL")
         else:
             try:
-                checked = check_public_url(raw["url"])
-                platform, url = normalise_url(checked, platform)
-            except UnsupportedURL as exc:
-                self.error(f"{path}.url", str(exc))
+                platform, url = astuple(link_normalise(url=raw["url"], platform=platform))
+            except ValidationError as exc:
+                self.error(f"{path}.url", exc.messages[0])
         fields: dict[str, Any] = {}
         for key, limit in LINK_TEXT_LIMITS.items():
             if key in raw and (value := self.text(raw[key], f"{path}.{key}", limit)) is not None:
