@@ -49,7 +49,7 @@ class NeedsAttentionFilter(admin.SimpleListFilter):
 def retry_now(
     modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: QuerySet[PlatformLink]
 ) -> None:
-    retried, skipped = links_retry_now(links=queryset.select_related("creator"))
+    retried, skipped = links_retry_now(links=queryset)
     modeladmin.message_user(
         request,
         ngettext(

@@ -8,6 +8,7 @@ that forgot a filter.
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from django.conf import settings
 from django.db import models
@@ -239,16 +240,63 @@ class FetchState(models.TextChoices):
     MANUAL = "manual", _("No public API (self-reported or moderator-entered)")
 
 
+# Domains reserved for documentation (RFC 2606 / RFC 6761): demo data lives there, and a link
+# on one of them is never fetched. Matched on the stored (normalised) URL's host.
+RESERVED_TLDS = ("example", "test", "invalid")
+RESERVED_DOMAINS = ("example.com", "example.net", "example.org")
+_RESERVED_HOST = (
+    r"^https?://([^/?#]*\.)?("
+    + "|".join(re.escape(domain) for domain in RESERVED_DOMAINS)
+    + r"|[^/?#]*\.("
+    + "|".join(RESERVED_TLDS)
+    + r"))\.?(:[0-9]+)?([/?#]|$)"
+)
+# A link enqueued this long ago without finishing lost its message (broker down, purged queue).
+STALE_ENQUEUE = dt.timedelta(hours=3)
+NEVER_FETCHED = "demo data: never fetched"
+
+
 class PlatformLinkQuerySet(models.QuerySet["PlatformLink"]):
     def public(self) -> PlatformLinkQuerySet:
         """Links that may be shown: the account has not opted out of being indexed."""
         return self.filter(is_public=True)
 
-    def due(self, now=None) -> PlatformLinkQuerySet:
-        now = now or timezone.now()
-        return self.exclude(fetch_state__in=[FetchState.DISABLED, FetchState.MANUAL]).filter(
-            Q(next_fetch_at__isnull=True) | Q(next_fetch_at__lte=now)
+    def fetchable(self, *, allow_disabled: bool = False) -> PlatformLinkQuerySet:
+        """Links the refresh may fetch: the one rule for refresh, dispatch, "retry now" and import.
+
+        Never fetched: platforms without a public API, MANUAL links, DISABLED ones (unless
+        `allow_disabled`, a moderator's "retry now"), demo creators, links on reserved example
+        domains, and the links of creators removed at their own request (we stop collecting)."""
+        stopped = (
+            [FetchState.MANUAL] if allow_disabled else [FetchState.DISABLED, FetchState.MANUAL]
         )
+        return (
+            self.exclude(fetch_state__in=stopped)
+            .exclude(platform__in=PLATFORMS_WITHOUT_API)
+            .exclude(creator__is_demo=True)
+            .exclude(creator__status=CreatorStatus.REMOVED)
+            .exclude(url__iregex=_RESERVED_HOST)
+        )
+
+    def dispatchable(self, now: dt.datetime) -> PlatformLinkQuerySet:
+        """Fetchable links to enqueue now: due and not in flight, or enqueued long ago and never
+        finished (their message was lost)."""
+        stale = now - STALE_ENQUEUE
+        due = Q(next_fetch_at__isnull=True) | Q(next_fetch_at__lte=now)
+        not_in_flight = Q(enqueued_at__isnull=True) | Q(enqueued_at__lt=stale)
+        return self.fetchable().filter((due & not_in_flight) | Q(enqueued_at__lt=stale))
+
+    def mark_never_fetched(self) -> None:
+        """Give new links the refresh will never fetch (see `fetchable()`) a state saying so.
+
+        MANUAL for platforms without a public API, DISABLED for demo creators' links; demo links
+        also say why in `last_error`, so the admin does not show "not fetched yet" forever."""
+        never = self.exclude(pk__in=self.model.objects.fetchable(allow_disabled=True).values("pk"))
+        no_api = Q(platform__in=PLATFORMS_WITHOUT_API)
+        never.filter(no_api).update(fetch_state=FetchState.MANUAL)
+        demo = never.filter(creator__is_demo=True)
+        demo.exclude(no_api).update(fetch_state=FetchState.DISABLED)
+        demo.update(last_error=NEVER_FETCHED)
 
 
 class PlatformLink(models.Model):

@@ -7,14 +7,11 @@ when it is FAILING, or when it keeps failing temporarily (RETRYING after more th
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-
 from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from directory.models import FetchState, PlatformLink
-from directory.services.refresh import is_fetchable
 
 RETRYING_ATTENTION_AFTER = 3
 
@@ -28,29 +25,24 @@ def links_needing_attention() -> QuerySet[PlatformLink]:
     return PlatformLink.objects.filter(NEEDS_ATTENTION)
 
 
-def links_retry_now(*, links: Iterable[PlatformLink]) -> tuple[int, int]:
+def links_retry_now(*, links: QuerySet[PlatformLink]) -> tuple[int, int]:
     """Make each fetchable link due now and enqueue it after commit; (retried, skipped).
 
-    Links the refresh never fetches (no public API, MANUAL, demo data or reserved example
-    domains, creators removed at their own request) are skipped. A DISABLED link becomes
-    FAILING so the refresh will run; its failure history is kept, so a link that still fails
-    is surfaced again rather than getting another 30 days of attempts.
+    Links the refresh never fetches (`PlatformLink.objects.fetchable()`: no public API, MANUAL,
+    demo data, creators removed at their own request) are skipped; DISABLED is exactly what
+    "retry now" lifts. A DISABLED link becomes FAILING so the refresh will run; its failure
+    history is kept, so a link that still fails is surfaced again rather than getting another
+    30 days of attempts.
     """
     from directory.tasks import enqueue_link_refresh
 
-    retried = skipped = 0
     now = timezone.now()
     with transaction.atomic():
-        for link in links:
-            # DISABLED is exactly what "retry now" lifts; every other reason to skip stands.
-            if not is_fetchable(link, allow_disabled=True):
-                skipped += 1
-                continue
-            state = FetchState.FAILING if link.fetch_state == FetchState.DISABLED else None
-            changes: dict[str, object] = {"next_fetch_at": now, "enqueued_at": None}
-            if state is not None:
-                changes["fetch_state"] = state
-            PlatformLink.objects.filter(pk=link.pk).update(**changes)
-            enqueue_link_refresh(link.pk)
-            retried += 1
-    return retried, skipped
+        chosen = list(links.fetchable(allow_disabled=True).values_list("pk", flat=True))
+        skipped = links.count() - len(chosen)
+        retry = PlatformLink.objects.filter(pk__in=chosen)
+        retry.filter(fetch_state=FetchState.DISABLED).update(fetch_state=FetchState.FAILING)
+        retry.update(next_fetch_at=now, enqueued_at=None)
+        for link_id in chosen:
+            enqueue_link_refresh(link_id)
+    return len(chosen), skipped

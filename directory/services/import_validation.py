@@ -25,10 +25,8 @@ from django_countries import countries
 from directory.models import (
     COUNT_FIELDS,
     MEASUREMENT_FIELDS,
-    PLATFORMS_WITHOUT_API,
     CreatorStatus,
     CreatorType,
-    FetchState,
     Language,
     Platform,
     PlatformLink,
@@ -422,16 +420,6 @@ def validate_document(data: Any) -> list[CleanCreator]:
     return creators
 
 
-def fetch_state_for(platform: str, *, is_demo: bool) -> tuple[str, str]:
-    """(fetch_state, last_error) for a new link: demo links and no-API platforms are never
-    fetched."""
-    if platform in PLATFORMS_WITHOUT_API:
-        return FetchState.MANUAL.value, ("demo data: never fetched" if is_demo else "")
-    if is_demo:
-        return FetchState.DISABLED.value, "demo data: never fetched"
-    return FetchState.NEW.value, ""
-
-
 __all__ = [
     "FORMAT",
     "CleanCreator",
@@ -439,7 +427,6 @@ __all__ = [
     "CleanSnapshot",
     "ImportProblem",
     "ImportValidationError",
-    "fetch_state_for",
     "known_language_name",
     "validate_document",
 ]

@@ -22,6 +22,7 @@ from django.db.models import OuterRef, Prefetch, Subquery
 from directory.models import (
     MEASUREMENT_FIELDS,
     Creator,
+    FetchState,
     Language,
     PlatformLink,
     StatsSnapshot,
@@ -34,7 +35,6 @@ from .import_validation import (
     CleanLink,
     ImportProblem,
     ImportValidationError,
-    fetch_state_for,
     known_language_name,
     validate_document,
 )
@@ -130,6 +130,7 @@ def _apply(creators: list[CleanCreator], summary: ImportSummary) -> list[int]:
 
     new_snapshots: list[StatsSnapshot] = []
     touched_links: set[int] = set()
+    unfetched: list[int] = []
     changed_ids: list[int] = []
     for clean in creators:
         creator = existing.get(clean.slug)
@@ -161,6 +162,8 @@ def _apply(creators: list[CleanCreator], summary: ImportSummary) -> list[int]:
         for clean_link in clean.links:
             link, link_changed = _upsert_link(creator, clean_link, stored_links, summary)
             changed |= link_changed
+            if link.fetch_state == FetchState.NEW and link.last_fetched_at is None:
+                unfetched.append(link.pk)
             times = stored_times.get(link.pk, set())
             for snap in clean_link.snapshots:
                 if snap.captured_at in times:
@@ -179,6 +182,7 @@ def _apply(creators: list[CleanCreator], summary: ImportSummary) -> list[int]:
         else:
             summary.creators_unchanged += 1
 
+    PlatformLink.objects.filter(pk__in=unfetched).mark_never_fetched()
     StatsSnapshot.objects.bulk_create(new_snapshots, batch_size=500)
     summary.snapshots_created = len(new_snapshots)
     if touched_links:
@@ -220,14 +224,8 @@ def _upsert_link(
 ) -> tuple[PlatformLink, bool]:
     link = stored_links.get(clean.url)
     if link is None:
-        fetch_state, last_error = fetch_state_for(clean.platform, is_demo=creator.is_demo)
         link = PlatformLink.objects.create(
-            creator=creator,
-            platform=clean.platform,
-            url=clean.url,
-            fetch_state=fetch_state,
-            last_error=last_error,
-            **clean.fields,
+            creator=creator, platform=clean.platform, url=clean.url, **clean.fields
         )
         stored_links[clean.url] = link
         summary.links_created += 1

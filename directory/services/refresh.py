@@ -28,7 +28,6 @@ import datetime as dt
 import logging
 from dataclasses import dataclass, fields
 from typing import TYPE_CHECKING, Literal
-from urllib.parse import urlsplit
 
 import httpx
 from celery.exceptions import SoftTimeLimitExceeded
@@ -38,8 +37,6 @@ from django.db.models import Q
 from django.utils import timezone
 
 from directory.models import (
-    PLATFORMS_WITHOUT_API,
-    CreatorStatus,
     FetchState,
     PlatformLink,
     SnapshotSource,
@@ -58,10 +55,6 @@ MAX_FAILURE_BACKOFF = dt.timedelta(days=7)
 # While a Celery retry is pending the dispatcher must not pick the link up as well; if the retry
 # message is lost, the dispatcher takes over once this lease has passed.
 RETRY_LEASE = dt.timedelta(hours=1)
-
-# Domains reserved for documentation (RFC 2606 / RFC 6761): demo data lives there.
-_RESERVED_SUFFIXES = (".example", ".test", ".invalid")
-_RESERVED_DOMAINS = ("example.com", "example.net", "example.org")
 
 MEASUREMENTS = tuple(f.name for f in fields(Measurements))
 
@@ -85,26 +78,6 @@ class RefreshOutcome:
     @property
     def should_retry(self) -> bool:
         return self.status in ("retry", "deferred")
-
-
-def is_reserved_example_url(url: str) -> bool:
-    """True for URLs on domains reserved for examples, which demo data uses and we never fetch."""
-    host = (urlsplit(url).hostname or "").lower().rstrip(".")
-    return host.endswith(_RESERVED_SUFFIXES) or any(
-        host == domain or host.endswith("." + domain) for domain in _RESERVED_DOMAINS
-    )
-
-
-def is_fetchable(link: PlatformLink, *, allow_disabled: bool = False) -> bool:
-    """Whether the refresh may fetch this link; `allow_disabled` for a moderator's retry."""
-    stopped = (FetchState.MANUAL,) if allow_disabled else (FetchState.DISABLED, FetchState.MANUAL)
-    return (
-        link.fetch_state not in stopped
-        and link.platform not in PLATFORMS_WITHOUT_API
-        and not link.creator.is_demo
-        and link.creator.status != CreatorStatus.REMOVED
-        and not is_reserved_example_url(link.url)
-    )
 
 
 def bucket_start(moment: dt.datetime) -> dt.datetime:
@@ -163,15 +136,16 @@ def link_refresh(
     dispatcher to try again after the back-off.
     """
     now = now or timezone.now()
-    link = PlatformLink.objects.select_related("creator", "latest_snapshot").filter(pk=link_id)
-    link = link.first()
+    links = PlatformLink.objects.select_related("creator", "latest_snapshot")
+    link = links.fetchable().filter(pk=link_id).first()
     if link is None:
-        return RefreshOutcome(link_id=link_id, status="skipped", error="link no longer exists")
-    if not is_fetchable(link):
+        platform = links.filter(pk=link_id).values_list("platform", flat=True).first()
+        if platform is None:
+            return RefreshOutcome(link_id=link_id, status="skipped", error="link no longer exists")
         return RefreshOutcome(
             link_id=link_id,
             status="skipped",
-            platform=link.platform,
+            platform=platform,
             error="not fetched (demo data, no public API, removed creator, or fetching stopped)",
         )
 

@@ -89,16 +89,6 @@ def test_public_links_exclude_accounts_that_opted_out():
     assert [link.url for link in PlatformLink.objects.public()] == ["https://a.example.org/"]
 
 
-def test_due_links_skip_manual_and_disabled_and_future():
-    now = timezone.now()
-    due = PlatformLinkFactory(next_fetch_at=now - dt.timedelta(minutes=1))
-    new = PlatformLinkFactory(next_fetch_at=None)
-    PlatformLinkFactory(next_fetch_at=now + dt.timedelta(hours=1))
-    PlatformLinkFactory(next_fetch_at=None, fetch_state="manual")
-    PlatformLinkFactory(next_fetch_at=None, fetch_state="disabled")
-    assert set(PlatformLink.objects.due(now)) == {due, new}
-
-
 def test_on_break_is_true_only_until_the_date():
     creator = CreatorFactory(on_break_until=timezone.now() + dt.timedelta(days=3))
     assert creator.is_on_break

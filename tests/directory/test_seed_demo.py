@@ -54,7 +54,7 @@ def test_a_few_demo_creators_are_not_listed(seeded):
 
 
 def test_demo_links_are_never_fetched(seeded):
-    assert not PlatformLink.objects.due().exists()
+    assert not PlatformLink.objects.fetchable().exists()
     for link in PlatformLink.objects.all():
         expected = (
             FetchState.MANUAL if link.platform in PLATFORMS_WITHOUT_API else FetchState.DISABLED

@@ -14,7 +14,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from directory.models import Creator, Platform, PlatformLink
-from directory.services.refresh import RefreshOutcome, is_fetchable, link_refresh
+from directory.services.refresh import RefreshOutcome, link_refresh
 from directory.tasks import send_refresh
 
 # The numbers shown per link, in this order (label, measurement field).
@@ -42,7 +42,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        links = [link for link in self._links(options) if is_fetchable(link)]
+        links = list(self._links(options).fetchable())
         if not links:
             self.stdout.write("No links to refresh (demo and no-API links are never fetched).")
             return
