@@ -1,4 +1,4 @@
-"""Recomputing and storing interactivity scores (the pure maths lives in directory/scoring.py).
+"""Recomputing and storing interactivity scores (the pure maths lives in directory/scoring/).
 
 `creators_recompute_scores()` loads creators, their public links and the snapshots that matter
 (those inside the scoring window, plus each link's latest one for the staleness rule) in a
@@ -46,6 +46,7 @@ from directory.scoring import (
     merge_weights,
     score_creator,
 )
+from directory.scoring.stats import median
 
 BATCH_SIZE = 500
 WEEK = dt.timedelta(days=7)
@@ -90,10 +91,7 @@ def directory_median() -> float:
         for value in Creator.objects.listed().values_list("score_breakdown__raw_score", flat=True)
         if isinstance(value, int | float) and not isinstance(value, bool)
     )
-    if not scores:
-        return DEFAULT_MEDIAN
-    mid = len(scores) // 2
-    return scores[mid] if len(scores) % 2 else (scores[mid - 1] + scores[mid]) / 2
+    return median(scores) if scores else DEFAULT_MEDIAN
 
 
 def _snapshot_input(snapshot: StatsSnapshot, platform: str) -> SnapshotInput:

@@ -8,30 +8,12 @@ period or closed comments is described as such, never as failure.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-if TYPE_CHECKING:
-    from directory.scoring import LinkEvidence, SnapshotInput
+from .components import BY_KEY, COMPONENTS, known
+from .inputs import LinkEvidence, SnapshotInput
 
-LABELS = {
-    "responsiveness": "Responsiveness",
-    "reply_depth": "Reply depth",
-    "conversation": "Community conversation",
-    "outreach": "Outreach",
-    "reciprocity": "Reciprocity",
-    "activity": "Activity",
-    "reach": "Reach",
-}
-# Short phrases for the "why" line, with the value a component needs to earn one.
-WHY_PHRASES = {
-    "responsiveness": ("Replies in most conversations", 0.5),
-    "reply_depth": ("Answers commenters", 0.5),
-    # 0.75: twice the comments expected for the audience size, not merely the expected amount.
-    "conversation": ("Lively conversations on posts", 0.75),
-    "outreach": ("Comments on others' posts", 0.4),
-    "reciprocity": ("Follows back", 0.5),
-    "activity": ("Posts regularly", 0.5),
-}
+WHY_PHRASES = {c.key: c.why for c in COMPONENTS if c.why is not None}
 RARELY_REPLIES = "Rarely replies to comments"
 # "Rarely replies": the creator replied in under a fifth of at least this many conversations.
 RARELY_REPLIES_SHARE, RARELY_REPLIES_MIN_THREADS = 0.2, 5
@@ -85,7 +67,7 @@ def explain(  # noqa: C901 - one branch per component reads best here
         return "Taking a break: activity is held at its last value until the break ends"
     if key == "outreach" and on_break:
         return "Taking a break: not counted until the break ends"
-    used = [s for s in snaps if _component_known(key, s)]
+    used = [s for s in snaps if known(key, s)]
     note = _unverified(used)
     if key == "responsiveness":
         t = _total(used, "posts_with_creator_reply", "posts_with_comments")
@@ -126,19 +108,6 @@ def explain(  # noqa: C901 - one branch per component reads best here
                 f"{weight:.0%} of the score{note}"
             )
     return NOT_MEASURED
-
-
-def _component_known(key: str, s: SnapshotInput) -> bool:
-    needs = {
-        "responsiveness": ("posts_with_creator_reply", "posts_with_comments"),
-        "reply_depth": ("creator_replies_in_window", "comments_in_window"),
-        "conversation": ("comments_in_window", "posts_in_window"),
-        "outreach": ("replies_to_others_in_window",),
-        "reciprocity": ("following", "followers"),
-        "activity": ("posts_in_window",),
-        "reach": ("followers",),
-    }[key]
-    return all(getattr(s, n) is not None for n in needs)
 
 
 def why_line(
@@ -213,7 +182,7 @@ def build_breakdown(
         components.append(
             {
                 "key": key,
-                "label": LABELS[key],
+                "label": BY_KEY[key].label,
                 "value": None if value is None else round(value, 3),
                 "weight": round(weights[key], 3),
                 "effective_weight": round(effective[key], 3) if effective else 0.0,
@@ -243,7 +212,7 @@ def build_breakdown(
             on_break=on_break,
             confidence=confidence,
             replied=_total(
-                [s for s in snaps if _component_known("responsiveness", s)],
+                [s for s in snaps if known("responsiveness", s)],
                 "posts_with_creator_reply",
                 "posts_with_comments",
             ),
