@@ -20,6 +20,7 @@ from django_countries.fields import CountryField
 
 from .measurements import COUNT_FIELDS, MEASUREMENT_FIELDS  # noqa: F401 - re-exported
 from .scoring import break_active, break_ends_at
+from .scoring.explain import breakdown_for_display
 
 
 class Topic(models.Model):
@@ -147,6 +148,20 @@ class Creator(models.Model):
     score_version = models.CharField(_("scoring version"), max_length=20, blank=True)
     score_updated_at = models.DateTimeField(_("score updated"), null=True, blank=True)
     score_week_delta = models.FloatField(_("score change over a week"), null=True, blank=True)
+    # What the next recompute reads back (never parsed out of the display breakdown).
+    score_raw = models.FloatField(
+        _("measured score"),
+        null=True,
+        blank=True,
+        help_text=_("Before shrinkage toward the median; the directory median is taken of it."),
+    )
+    score_activity = models.FloatField(
+        _("activity component"),
+        null=True,
+        blank=True,
+        help_text=_("Held at this value while the creator is on a break."),
+    )
+    score_on_break = models.BooleanField(_("scored as on a break"), default=False)
     stats_stale = models.BooleanField(_("stats out of date"), default=False)
     followers_total = models.BigIntegerField(_("total followers"), null=True, blank=True)
     last_active_at = models.DateTimeField(_("last active"), null=True, blank=True)
@@ -192,6 +207,11 @@ class Creator(models.Model):
         return break_active(
             until=self.on_break_until, last_post_at=self.last_active_at, now=timezone.now()
         )
+
+    @property
+    def score_why(self) -> str:
+        """The score's one-line reason for list cards ('' before the first score)."""
+        return breakdown_for_display(self.score_breakdown)["why"]
 
     @property
     def break_ends_at(self) -> dt.datetime | None:

@@ -12,6 +12,8 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from directory.scoring.explain import breakdown_for_links
+
 from .models import MEASUREMENT_FIELDS, Creator, PlatformLink, StatsSnapshot
 
 
@@ -145,18 +147,7 @@ class CreatorDetailSerializer(CreatorListSerializer):
         moderator, or the account opting out) would otherwise still show until the next
         recompute.
         """
-        data = creator.score_breakdown
-        if not isinstance(data, dict) or not isinstance(data.get("links"), list):
-            return data
         links = getattr(creator, "public_links", None)
         if links is None:
             links = creator.links.filter(is_public=True)
-        public_ids = {link.pk for link in links}
-        return {
-            **data,
-            "links": [
-                item
-                for item in data["links"]
-                if isinstance(item, dict) and item.get("link_id") in public_ids
-            ],
-        }
+        return breakdown_for_links(creator.score_breakdown, {link.pk for link in links})

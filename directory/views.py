@@ -25,6 +25,7 @@ from django_filters.views import FilterView
 
 from .filters import EMERGING_MAX_FOLLOWERS, CreatorFilter
 from .models import Creator, Language, Topic
+from .scoring.explain import breakdown_for_display
 
 # How many days of score history the profile chart shows.
 HISTORY_POINTS = 180
@@ -195,49 +196,6 @@ class CreatorDetailView(DetailView):
             show_demo_banner=creator.is_demo,
         )
         return context
-
-
-def breakdown_for_display(data: Any) -> dict[str, Any]:
-    """The stored score breakdown, checked field by field so odd or old data cannot break a page.
-
-    An unscored creator has `{}`; anything not in the documented schema is ignored.
-    """
-    data = data if isinstance(data, dict) else {}
-    components = []
-    for item in data.get("components") or []:
-        if not isinstance(item, dict) or not item.get("key"):
-            continue
-        components.append(
-            {
-                "key": str(item["key"]),
-                "label": str(item.get("label") or item["key"]).strip(),
-                "value": _number(item.get("value")),
-                "weight": _number(item.get("weight")),
-                "effective_weight": _number(item.get("effective_weight")),
-                "explanation": str(item.get("explanation") or ""),
-            }
-        )
-    links: dict[int, dict[str, Any]] = {}
-    for item in data.get("links") or []:
-        if isinstance(item, dict) and isinstance(item.get("link_id"), int):
-            links[item["link_id"]] = {
-                "score": _number(item.get("score")),
-                "evidence_weight": _number(item.get("evidence_weight")),
-                "source": str(item.get("source") or ""),
-            }
-    return {
-        "version": str(data.get("version") or ""),
-        "why": str(data.get("why") or ""),
-        "raw_score": _number(data.get("raw_score")),
-        "components": components,
-        "links": links,
-    }
-
-
-def _number(value: Any) -> float | None:
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        return None
-    return float(value)
 
 
 class HelpView(TemplateView):

@@ -8,7 +8,7 @@ period or closed comments is described as such, never as failure.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import Any, TypedDict
 
 from .components import BY_KEY, COMPONENTS, known
 from .inputs import LinkEvidence, SnapshotInput
@@ -231,3 +231,89 @@ def build_breakdown(
             for ln, s in zip(links, link_scores, strict=True)
         ],
     }
+
+
+# -- reading it back ---------------------------------------------------------------------------
+# The one reader of a stored breakdown, beside its writer: pages and the API read through it, so
+# an old or odd breakdown (an unscored creator has `{}`) can never break a page. The pipeline
+# reads nothing back from it: what a recompute needs is stored in columns of its own.
+
+
+class ShownComponent(TypedDict):
+    key: str
+    label: str
+    value: float | None
+    weight: float | None
+    effective_weight: float | None
+    explanation: str
+
+
+class ShownLink(TypedDict):
+    score: float | None
+    evidence_weight: float | None
+    source: str
+
+
+class ShownBreakdown(TypedDict):
+    version: str
+    why: str
+    raw_score: float | None
+    components: list[ShownComponent]
+    links: dict[int, ShownLink]
+
+
+def breakdown_for_display(data: Any) -> ShownBreakdown:
+    """A stored breakdown checked field by field; anything outside the documented schema goes."""
+    data = data if isinstance(data, dict) else {}
+    components: list[ShownComponent] = [
+        {
+            "key": str(item["key"]),
+            "label": str(item.get("label") or item["key"]).strip(),
+            "value": _number(item.get("value")),
+            "weight": _number(item.get("weight")),
+            "effective_weight": _number(item.get("effective_weight")),
+            "explanation": str(item.get("explanation") or ""),
+        }
+        for item in data.get("components") or []
+        if isinstance(item, dict) and item.get("key")
+    ]
+    links: dict[int, ShownLink] = {
+        item["link_id"]: {
+            "score": _number(item.get("score")),
+            "evidence_weight": _number(item.get("evidence_weight")),
+            "source": str(item.get("source") or ""),
+        }
+        for item in _link_items(data)
+    }
+    return {
+        "version": str(data.get("version") or ""),
+        "why": str(data.get("why") or ""),
+        "raw_score": _number(data.get("raw_score")),
+        "components": components,
+        "links": links,
+    }
+
+
+def breakdown_for_links(data: Any, link_ids: set[int]) -> Any:
+    """The stored breakdown as written, with per-link entries only for `link_ids` (the API).
+
+    A link hidden since the last recompute (by a moderator, or the account opting out) would
+    otherwise still show until the next one."""
+    if not isinstance(data, dict) or not isinstance(data.get("links"), list):
+        return data
+    return {**data, "links": [item for item in _link_items(data) if item["link_id"] in link_ids]}
+
+
+def _link_items(data: dict[str, Any]) -> list[dict[str, Any]]:
+    items = data.get("links")
+    return [
+        item
+        for item in (items if isinstance(items, list) else [])
+        if isinstance(item, dict) and isinstance(item.get("link_id"), int)
+    ]
+
+
+def _number(value: Any) -> float | None:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    return float(value)
