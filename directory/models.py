@@ -12,13 +12,14 @@ import re
 
 from django.conf import settings
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
 from .measurements import COUNT_FIELDS, MEASUREMENT_FIELDS  # noqa: F401 - re-exported
+from .models_history import ScoreHistory, SnapshotSource, StatsSnapshot  # noqa: F401 - re-exported
 from .scoring import break_active, break_ends_at
 from .scoring.explain import breakdown_for_display
 
@@ -82,10 +83,6 @@ class CreatorQuerySet(models.QuerySet["Creator"]):
                 to_attr="public_links",
             ),
         )
-
-    def ranked(self) -> CreatorQuerySet:
-        """Highest interactivity first; creators not yet scored go last."""
-        return self.order_by(F("interactivity_score").desc(nulls_last=True), "name", "pk")
 
 
 class Creator(models.Model):
@@ -390,94 +387,3 @@ class PlatformLink(models.Model):
     @property
     def has_public_api(self) -> bool:
         return self.platform not in PLATFORMS_WITHOUT_API
-
-
-class SnapshotSource(models.TextChoices):
-    API = "api", _("Fetched from the platform")
-    SELF_REPORTED = "self_reported", _("Self-reported")
-    MODERATOR = "moderator", _("Entered by a moderator")
-
-
-class StatsSnapshot(models.Model):
-    """One capture of a link's public statistics. Append-only: never updated in place.
-
-    Every measurement may be null, meaning *unknown* (hidden, disabled, not exposed), which is
-    different from 0.
-    """
-
-    link = models.ForeignKey(PlatformLink, on_delete=models.CASCADE, related_name="snapshots")
-    captured_at = models.DateTimeField(_("captured at"))
-    source = models.CharField(
-        _("source"), max_length=15, choices=SnapshotSource.choices, default=SnapshotSource.API
-    )
-    followers = models.BigIntegerField(null=True, blank=True)
-    following = models.BigIntegerField(null=True, blank=True)
-    posts_total = models.BigIntegerField(null=True, blank=True)
-    window_days = models.PositiveIntegerField(null=True, blank=True)
-    posts_in_window = models.IntegerField(null=True, blank=True)
-    comments_in_window = models.IntegerField(null=True, blank=True)
-    unique_commenters_in_window = models.IntegerField(null=True, blank=True)
-    posts_with_comments = models.IntegerField(null=True, blank=True)
-    creator_replies_in_window = models.IntegerField(null=True, blank=True)
-    posts_with_creator_reply = models.IntegerField(null=True, blank=True)
-    replies_to_others_in_window = models.IntegerField(null=True, blank=True)
-    likes_in_window = models.BigIntegerField(null=True, blank=True)
-    shares_in_window = models.BigIntegerField(null=True, blank=True)
-    last_post_at = models.DateTimeField(null=True, blank=True)
-    notes = models.CharField(
-        _("notes"),
-        max_length=300,
-        blank=True,
-        help_text=_("What the fetcher could not measure, e.g. 'comments disabled'."),
-    )
-
-    class Meta:
-        ordering = ["-captured_at"]
-        get_latest_by = "captured_at"
-        verbose_name = _("statistics snapshot")
-        verbose_name_plural = _("statistics snapshots")
-        constraints = [
-            models.UniqueConstraint(
-                fields=["link", "captured_at"], name="snapshot_unique_link_time"
-            ),
-            *[
-                models.CheckConstraint(
-                    condition=Q(**{f"{name}__isnull": True}) | Q(**{f"{name}__gte": 0}),
-                    name=f"snapshot_{name}_non_negative",
-                )
-                for name in COUNT_FIELDS
-            ],
-        ]
-        indexes = [models.Index(fields=["link", "-captured_at"], name="snapshot_link_time_idx")]
-
-    def __str__(self) -> str:
-        return f"{self.link} @ {self.captured_at:%Y-%m-%d %H:%M}"
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None and not kwargs.get("force_insert"):
-            raise ValueError("StatsSnapshot is append-only; create a new snapshot instead.")
-        super().save(*args, **kwargs)
-
-
-class ScoreHistory(models.Model):
-    """One point a day of a creator's score, for the profile chart and week-on-week movement."""
-
-    creator = models.ForeignKey(Creator, on_delete=models.CASCADE, related_name="score_history")
-    date = models.DateField(_("date"))
-    score = models.FloatField(_("score"))
-    confidence = models.FloatField(_("confidence"), null=True, blank=True)
-    version = models.CharField(_("scoring version"), max_length=20, blank=True)
-
-    class Meta:
-        ordering = ["creator", "date"]
-        verbose_name = _("score history point")
-        verbose_name_plural = _("score history")
-        constraints = [
-            models.UniqueConstraint(fields=["creator", "date"], name="score_history_one_a_day"),
-            models.CheckConstraint(
-                condition=Q(score__gte=0, score__lte=100), name="score_history_0_100"
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.creator} {self.date}: {self.score:.1f}"

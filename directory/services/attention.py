@@ -12,17 +12,13 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from directory.models import FetchState, PlatformLink
+from directory.services.enqueue import links_enqueue
 
 RETRYING_ATTENTION_AFTER = 3
 
 NEEDS_ATTENTION = Q(fetch_state__in=[FetchState.DISABLED, FetchState.FAILING]) | Q(
     fetch_state=FetchState.RETRYING, consecutive_failures__gt=RETRYING_ATTENTION_AFTER
 )
-
-
-def links_needing_attention() -> QuerySet[PlatformLink]:
-    """Links a moderator should look at (see the module docstring)."""
-    return PlatformLink.objects.filter(NEEDS_ATTENTION)
 
 
 def links_retry_now(*, links: QuerySet[PlatformLink]) -> tuple[int, int]:
@@ -34,8 +30,6 @@ def links_retry_now(*, links: QuerySet[PlatformLink]) -> tuple[int, int]:
     history is kept, so a link that still fails is surfaced again rather than getting another
     30 days of attempts.
     """
-    from directory.tasks import enqueue_link_refresh
-
     now = timezone.now()
     with transaction.atomic():
         chosen = list(links.fetchable(allow_disabled=True).values_list("pk", flat=True))
@@ -43,6 +37,5 @@ def links_retry_now(*, links: QuerySet[PlatformLink]) -> tuple[int, int]:
         retry = PlatformLink.objects.filter(pk__in=chosen)
         retry.filter(fetch_state=FetchState.DISABLED).update(fetch_state=FetchState.FAILING)
         retry.update(next_fetch_at=now, enqueued_at=None)
-        for link_id in chosen:
-            enqueue_link_refresh(link_id)
+        links_enqueue(link_ids=chosen)
     return len(chosen), skipped

@@ -16,6 +16,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from directory.models import PlatformLink
+from directory.services.enqueue import links_send
 
 logger = logging.getLogger(__name__)
 
@@ -37,8 +38,6 @@ def links_dispatch(*, now: dt.datetime | None = None, limit: int = DISPATCH_LIMI
     dispatchers (a second beat by mistake, a manual run) never enqueue the same link twice.
     The messages are sent only after the claim commits.
     """
-    from directory.tasks import send_refresh
-
     now = now or timezone.now()
     with transaction.atomic():
         query = PlatformLink.objects.dispatchable(now).order_by(
@@ -54,6 +53,6 @@ def links_dispatch(*, now: dt.datetime | None = None, limit: int = DISPATCH_LIMI
             enqueued_at=now, next_fetch_at=now + dt.timedelta(hours=settings.FETCH_INTERVAL_HOURS)
         )
         plan = list(zip(ids, spread_countdowns(len(ids)), strict=True))
-        transaction.on_commit(lambda: send_refresh(plan))
+        transaction.on_commit(lambda: links_send(plan))
     logger.info("dispatched %d link refreshes", len(ids))
     return len(ids)

@@ -28,6 +28,7 @@ from directory.models import (
     StatsSnapshot,
     Topic,
 )
+from directory.services.scores import creators_recompute_scores
 
 from .import_validation import (
     FORMAT,
@@ -91,17 +92,10 @@ def creators_import(data: Any, *, dry_run: bool = False) -> ImportSummary:
     with transaction.atomic():
         changed_ids = _apply(creators, summary)
         if changed_ids and not dry_run:
-            summary.scores_recomputed = _recompute_scores(changed_ids)
+            summary.scores_recomputed = creators_recompute_scores(creator_ids=changed_ids)
         if dry_run:
             transaction.set_rollback(True)
     return summary
-
-
-def _recompute_scores(creator_ids: list[int]) -> int:
-    # Imported here so that the import format does not depend on the scoring code at load time.
-    from directory.services.scores import creators_recompute_scores
-
-    return creators_recompute_scores(creator_ids=creator_ids)
 
 
 _SCALAR_DEFAULTS: dict[str, Any] = {"status": "pending"}

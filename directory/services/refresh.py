@@ -26,8 +26,9 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from contextlib import nullcontext
 from dataclasses import dataclass, fields
-from typing import TYPE_CHECKING, Literal
+from typing import Literal
 
 import httpx
 from celery.exceptions import SoftTimeLimitExceeded
@@ -42,10 +43,10 @@ from directory.models import (
     SnapshotSource,
     StatsSnapshot,
 )
-from directory.platforms.base import FetchError, FetchResult, LinkRef, Measurements
-
-if TYPE_CHECKING:
-    from directory.platforms.base import Adapter
+from directory.platforms.base import Adapter, FetchError, FetchResult, LinkRef, Measurements
+from directory.platforms.http import build_client
+from directory.platforms.registry import get_adapter
+from directory.services.scores import creator_recompute_score
 
 logger = logging.getLogger(__name__)
 
@@ -75,10 +76,6 @@ class RefreshOutcome:
     retry_after: float | None = None
     error: str = ""
 
-    @property
-    def should_retry(self) -> bool:
-        return self.status in ("retry", "deferred")
-
 
 def bucket_start(moment: dt.datetime) -> dt.datetime:
     """The start of the snapshot bucket holding `moment` (UTC, whole buckets since the epoch)."""
@@ -98,27 +95,6 @@ def failure_backoff(consecutive_failures: int) -> dt.timedelta:
     return min(fetch_interval() * (2**exponent), MAX_FAILURE_BACKOFF)
 
 
-# The adapter registry and the scoring service are imported when used: they live in modules
-# that import the platform adapters and scoring rules, which this module must not drag into
-# every import of the task module (and tests replace these two functions).
-def _adapter_for(platform: str) -> Adapter:
-    from directory.platforms.registry import get_adapter
-
-    return get_adapter(platform)
-
-
-def _recompute_score(creator_id: int) -> None:
-    from directory.services.scores import creator_recompute_score
-
-    creator_recompute_score(creator_id=creator_id)
-
-
-def _build_client() -> httpx.Client:
-    from directory.platforms.http import build_client
-
-    return build_client(rate_limit=True)
-
-
 def _rate_limit_wait(url: str) -> float:
     from directory.platforms import ratelimit
     from directory.platforms.http import host_key
@@ -127,13 +103,19 @@ def _rate_limit_wait(url: str) -> float:
 
 
 def link_refresh(
-    *, link_id: int, now: dt.datetime | None = None, final_attempt: bool = True
+    *,
+    link_id: int,
+    now: dt.datetime | None = None,
+    final_attempt: bool = True,
+    adapter: Adapter | None = None,
+    client: httpx.Client | None = None,
 ) -> RefreshOutcome:
     """Fetch one link's public statistics and record the result. Returns a RefreshOutcome.
 
     `final_attempt=False` (the Celery task before its last retry) leaves a temporary failure as
     RETRYING with `retry_after` in the outcome; `True` records it as a failure for the
-    dispatcher to try again after the back-off.
+    dispatcher to try again after the back-off. `adapter` and `client` default to the
+    platform's registered adapter and a rate-limited client of our own.
     """
     now = now or timezone.now()
     links = PlatformLink.objects.select_related("creator", "latest_snapshot")
@@ -173,7 +155,7 @@ def link_refresh(
         )
 
     try:
-        result = _fetch(link, now=now)
+        result = _fetch(link, now=now, adapter=adapter, client=client)
     except FetchError as exc:
         if exc.permanent:
             return _record_failure(link, exc, now=now)
@@ -238,7 +220,13 @@ def conditional_validators(link: PlatformLink, *, now: dt.datetime) -> tuple[str
     return link.etag, link.last_modified
 
 
-def _fetch(link: PlatformLink, *, now: dt.datetime) -> FetchResult:
+def _fetch(
+    link: PlatformLink,
+    *,
+    now: dt.datetime,
+    adapter: Adapter | None,
+    client: httpx.Client | None,
+) -> FetchResult:
     etag, last_modified = conditional_validators(link, now=now)
     ref = LinkRef(
         platform=link.platform,
@@ -248,13 +236,15 @@ def _fetch(link: PlatformLink, *, now: dt.datetime) -> FetchResult:
         etag=etag,
         last_modified=last_modified,
     )
+    if adapter is None:
+        try:
+            adapter = get_adapter(link.platform)
+        except (LookupError, NotImplementedError) as exc:
+            problem = f"no fetcher for {link.platform} links: {exc}"
+            raise FetchError(problem, permanent=True) from exc
     try:
-        adapter = _adapter_for(link.platform)
-    except (LookupError, NotImplementedError) as exc:
-        raise FetchError(f"no fetcher for {link.platform} links: {exc}", permanent=True) from exc
-    try:
-        with _build_client() as client:
-            return adapter.fetch(ref, client, window_days=settings.SCORING_WINDOW_DAYS)
+        with nullcontext(client) if client is not None else build_client(rate_limit=True) as http:
+            return adapter.fetch(ref, http, window_days=settings.SCORING_WINDOW_DAYS)
     except FetchError:
         raise
     except (httpx.HTTPError, SoftTimeLimitExceeded, TimeoutError) as exc:
@@ -306,7 +296,7 @@ def _record_success(
             changed.append("latest_snapshot")
         link.save(update_fields=changed)
     try:
-        _recompute_score(link.creator_id)
+        creator_recompute_score(creator_id=link.creator_id)
     except Exception:
         # The snapshot is safely stored; the daily recompute_scores task will catch up.
         logger.exception("score recompute failed for creator %s", link.creator_id)
@@ -418,9 +408,3 @@ def _describe(exc: FetchError) -> str:
     kind = "permanent" if exc.permanent else "temporary"
     code = f" (HTTP {exc.status_code})" if exc.status_code else ""
     return f"{kind}{code}: {exc}"[:1000]
-
-
-# The dispatcher lives beside this module; importable from here for callers that expect it.
-from directory.services.dispatch import links_dispatch  # noqa: E402
-
-__all__ = ["RefreshOutcome", "link_refresh", "links_dispatch"]

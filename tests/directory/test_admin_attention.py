@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from directory.models import CreatorStatus, FetchState, Platform, PlatformLink
-from directory.services.attention import RETRYING_ATTENTION_AFTER, links_needing_attention
+from directory.services.attention import NEEDS_ATTENTION, RETRYING_ATTENTION_AFTER
 from tests.factories import CreatorFactory, PlatformLinkFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -49,7 +49,7 @@ def links():
 
 
 def test_needs_attention_picks_disabled_failing_and_long_retrying(links):
-    found = set(links_needing_attention())
+    found = set(PlatformLink.objects.filter(NEEDS_ATTENTION))
     assert found == {links["disabled"], links["failing"], links["retrying_long"]}
 
 
@@ -80,7 +80,9 @@ def test_retry_now_makes_the_link_due_and_enqueues_after_commit(
     client, moderator, links, monkeypatch, django_capture_on_commit_callbacks
 ):
     sent: list[list[tuple[int, int]]] = []
-    monkeypatch.setattr("directory.tasks.send_refresh", lambda plan: sent.append(list(plan)))
+    monkeypatch.setattr(
+        "directory.services.enqueue.links_send", lambda plan: sent.append(list(plan))
+    )
     disabled = links["disabled"]
     disabled.first_failure_at = timezone.now() - dt.timedelta(days=40)
     disabled.save()
@@ -102,7 +104,9 @@ def test_retry_now_skips_links_we_never_fetch(
     client, moderator, monkeypatch, django_capture_on_commit_callbacks
 ):
     sent: list = []
-    monkeypatch.setattr("directory.tasks.send_refresh", lambda plan: sent.append(list(plan)))
+    monkeypatch.setattr(
+        "directory.services.enqueue.links_send", lambda plan: sent.append(list(plan))
+    )
     instagram = PlatformLinkFactory(
         platform=Platform.INSTAGRAM, url="https://www.instagram.com/someone"
     )

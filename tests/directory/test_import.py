@@ -258,7 +258,7 @@ def test_a_failure_while_writing_rolls_everything_back(monkeypatch):
     def broken(**kwargs):
         raise RuntimeError("scoring failed")
 
-    monkeypatch.setattr("directory.services.scores.creators_recompute_scores", broken)
+    monkeypatch.setattr("directory.services.imports.creators_recompute_scores", broken)
     with pytest.raises(RuntimeError):
         creators_import(load("valid.json"))
     assert Creator.objects.count() == 0

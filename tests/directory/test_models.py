@@ -27,17 +27,6 @@ def test_only_approved_creators_are_listed(status):
     assert list(Creator.objects.listed().values_list("slug", flat=True)) == ["visible"]
 
 
-def test_ranked_puts_unscored_creators_last():
-    CreatorFactory(slug="unscored", interactivity_score=None)
-    CreatorFactory(slug="low", interactivity_score=10)
-    CreatorFactory(slug="high", interactivity_score=90)
-    assert list(Creator.objects.ranked().values_list("slug", flat=True)) == [
-        "high",
-        "low",
-        "unscored",
-    ]
-
-
 def test_slug_is_unique():
     CreatorFactory(slug="same")
     with pytest.raises(IntegrityError), transaction.atomic():

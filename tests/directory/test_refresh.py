@@ -341,7 +341,7 @@ def test_a_platform_without_an_adapter_fails_permanently(monkeypatch, scores):
     def missing(platform):
         raise LookupError(platform)
 
-    monkeypatch.setattr(refresh, "_adapter_for", missing)
+    monkeypatch.setattr(refresh, "get_adapter", missing)
     link = fetchable_link()
     outcome = link_refresh(link_id=link.pk, now=NOW)
     assert outcome.status == "failed"

@@ -196,7 +196,7 @@ def test_the_spearman_figure_in_docs_is_what_the_documented_commands_print():
 
 def test_new_demo_creators_get_weeks_of_score_history_and_movement(seeded):
     """The profile chart and the list's ↑/↓ need history; the demo fills it from past snapshots."""
-    creator = Creator.objects.listed().ranked().first()
+    creator = Creator.objects.listed().order_by("-interactivity_score", "pk").first()
     points = list(creator.score_history.order_by("date"))
     assert len(points) == 13
     assert points[0].date == (NOW - dt.timedelta(weeks=12)).date()
