@@ -12,7 +12,7 @@ The format is documented in docs/import-format.md; keep the two in step.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import astuple, dataclass, field
+from dataclasses import astuple
 from typing import Any
 
 from django.conf.locale import LANG_INFO
@@ -36,7 +36,14 @@ from directory.models import (
 )
 from directory.services.links import link_normalise
 
-from .import_readers import FieldReader, ImportProblem, ImportValidationError
+from .import_readers import (
+    CleanCreator,
+    CleanLink,
+    CleanSnapshot,
+    FieldReader,
+    ImportProblem,
+    ImportValidationError,
+)
 
 FORMAT = "mhvoices/1"
 
@@ -64,32 +71,6 @@ SLUG_MAX_LENGTH = 140
 
 # A little slack for clocks that disagree; a snapshot from next week is a mistake.
 _FUTURE_TOLERANCE = dt.timedelta(days=1)
-
-
-@dataclass
-class CleanSnapshot:
-    captured_at: dt.datetime
-    source: str
-    values: dict[str, Any]  # every measurement field (None = unknown) and "notes"
-
-
-@dataclass
-class CleanLink:
-    path: str
-    platform: str
-    url: str
-    fields: dict[str, Any]  # handle, external_id, verified, is_public when given
-    snapshots: list[CleanSnapshot] = field(default_factory=list)
-
-
-@dataclass
-class CleanCreator:
-    path: str
-    slug: str
-    fields: dict[str, Any]  # scalar Creator fields the file gives (name always)
-    topics: list[str] | None = None
-    languages: list[str] | None = None
-    links: list[CleanLink] = field(default_factory=list)
 
 
 def known_language_name(code: str) -> str | None:
