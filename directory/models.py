@@ -375,6 +375,11 @@ class PlatformLink(models.Model):
                 fields=["platform", "external_id"],
                 condition=~Q(external_id=""),
                 name="link_unique_external_id",
+                violation_error_code="duplicate_account",
+                violation_error_message=_(
+                    "Another link is already this account (the same stable external id): "
+                    "merge or remove one."
+                ),
             ),
         ]
         indexes = [

@@ -57,5 +57,16 @@ class Migration(migrations.Migration):
                 verbose_name="measured score",
             ),
         ),
+        migrations.AlterConstraint(
+            model_name="platformlink",
+            name="link_unique_external_id",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("external_id", ""), _negated=True),
+                fields=("platform", "external_id"),
+                name="link_unique_external_id",
+                violation_error_code="duplicate_account",
+                violation_error_message="Another link is already this account (the same stable external id): merge or remove one.",
+            ),
+        ),
         migrations.RunPython(copy_from_breakdown, migrations.RunPython.noop),
     ]

@@ -8,6 +8,8 @@ Rules:
 - A snapshot's `captured_at` is the start of its time bucket (`SNAPSHOT_BUCKET`). Together with
   the database's unique (link, captured_at) this makes a retried or redelivered fetch idempotent:
   the second run of the same bucket finds the first one's snapshot and creates nothing.
+- Conditional requests (ETag, Last-Modified) are sent only while the latest fetched snapshot is
+  younger than one refresh interval: a 304 stores nothing, and "posts in the last N days" moves.
 - Temporary failures (timeouts, 5xx, 429) leave the link RETRYING until the caller's last
   attempt, which records it as FAILING. Permanent failures (gone, private) are FAILING at once.
   Neither touches earlier snapshots or the creator's score.

@@ -128,3 +128,16 @@ def test_creator_inline_refuses_an_account_listed_for_someone_else(client, moder
     assert response.status_code == 200
     assert "already exists" in response.content.decode()
     assert not creator.links.exists()
+
+
+def test_link_admin_refuses_a_stable_id_another_link_has(client, moderator):
+    PlatformLinkFactory(platform=Platform.YOUTUBE, url=CANONICAL, external_id="UC123")
+    response = add_link(
+        client,
+        creator=CreatorFactory().pk,
+        url="https://www.youtube.com/@anothername",
+        external_id="UC123",
+    )
+    assert response.status_code == 200
+    assert "Another link is already this account" in response.content.decode()
+    assert PlatformLink.objects.count() == 1
