@@ -36,7 +36,6 @@ import httpx
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Q
 from django.utils import timezone
 
 from directory.models import (
@@ -48,6 +47,7 @@ from directory.models import (
 from directory.platforms.base import Adapter, FetchError, FetchResult, LinkRef, Measurements
 from directory.platforms.http import build_client
 from directory.platforms.registry import get_adapter
+from directory.services.links import link_same_account
 from directory.services.scores import creator_recompute_score
 
 logger = logging.getLogger(__name__)
@@ -162,7 +162,7 @@ def link_refresh(
         if exc.permanent:
             return _record_failure(link, exc, now=now)
         return _record_temporary(link, exc, now=now, final_attempt=final_attempt)
-    duplicate = _same_account_link(link, result)
+    duplicate = link_same_account(link=link, external_id=result.external_id)
     if duplicate is not None:
         return _record_failure(link, _same_account_error(duplicate), now=now)
     try:
@@ -170,34 +170,10 @@ def link_refresh(
     except IntegrityError:
         # A concurrent refresh gave another link this account's id first (unique per platform).
         link = PlatformLink.objects.select_related("creator", "latest_snapshot").get(pk=link_id)
-        duplicate = _same_account_link(link, result)
+        duplicate = link_same_account(link=link, external_id=result.external_id)
         if duplicate is None:
             raise
         return _record_failure(link, _same_account_error(duplicate), now=now)
-
-
-# Where a stable id has a canonical address of its own, a link pasted that way (and not yet
-# fetched, so without its id) is the same account too.
-_ID_URLS = {
-    "youtube": "https://www.youtube.com/channel/{}",
-    "bluesky": "https://bsky.app/profile/{}",
-}
-
-
-def _same_account_link(link: PlatformLink, result: FetchResult) -> PlatformLink | None:
-    """Another link of this platform for the account the fetch resolved, if there is one."""
-    external_id = result.external_id[:200]
-    if not external_id:
-        return None
-    same = Q(external_id=external_id)
-    if link.platform in _ID_URLS:
-        same |= Q(url=_ID_URLS[link.platform].format(external_id))
-    return (
-        PlatformLink.objects.filter(same, platform=link.platform)
-        .exclude(pk=link.pk)
-        .order_by("pk")
-        .first()
-    )
 
 
 def _same_account_error(other: PlatformLink) -> FetchError:
