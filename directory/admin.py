@@ -23,19 +23,8 @@ from .admin_links import NeedsAttentionFilter, retry_now
 from .admin_snapshots import enter_statistics_view
 from .models import Creator, Language, PlatformLink, ScoreHistory, StatsSnapshot, Topic
 from .services.moderation import creator_approve, creator_hide, creator_reject
+from .services.refresh import FETCH_FIELDS
 from .services.scores import SCORE_FIELDS
-
-FETCH_FIELDS = (
-    "fetch_state",
-    "last_fetched_at",
-    "next_fetch_at",
-    "enqueued_at",
-    "consecutive_failures",
-    "first_failure_at",
-    "last_error",
-    "etag",
-    "last_modified",
-)
 
 
 class PlatformLinkInline(admin.TabularInline):

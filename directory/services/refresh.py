@@ -59,6 +59,18 @@ MAX_FAILURE_BACKOFF = dt.timedelta(days=7)
 # message is lost, the dispatcher takes over once this lease has passed.
 RETRY_LEASE = dt.timedelta(hours=1)
 
+# The link fields a refresh writes (and the admin shows read-only).
+FETCH_FIELDS = (
+    "fetch_state",
+    "last_fetched_at",
+    "next_fetch_at",
+    "enqueued_at",
+    "consecutive_failures",
+    "first_failure_at",
+    "last_error",
+    "etag",
+    "last_modified",
+)
 MEASUREMENTS = tuple(f.name for f in fields(Measurements))
 
 Status = Literal[
@@ -254,20 +266,7 @@ def _record_success(
         if result.etag or result.last_modified or not result.not_modified:
             link.etag = result.etag[:200]
             link.last_modified = result.last_modified[:100]
-        changed = [
-            "fetch_state",
-            "last_fetched_at",
-            "next_fetch_at",
-            "enqueued_at",
-            "consecutive_failures",
-            "first_failure_at",
-            "last_error",
-            "is_public",
-            "handle",
-            "external_id",
-            "etag",
-            "last_modified",
-        ]
+        changed = [*FETCH_FIELDS, "is_public", "handle", "external_id"]
         latest = link.latest_snapshot
         if snapshot is not None and (latest is None or latest.captured_at <= snapshot.captured_at):
             link.latest_snapshot = snapshot
