@@ -21,6 +21,7 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
 from .admin_actions import CREATOR_ACTIONS, VERSION_FIELD
+from .admin_forms import PlatformLinkAdminForm
 from .admin_links import ErrorTypeFilter, NeedsAttentionFilter, mark_unsupported, retry_now
 from .admin_reports import LinksFailingFilter
 from .admin_review import CreatorReviewMixin
@@ -39,23 +40,13 @@ from .models import (
 )
 from .services.audit import creator_public_values, creator_record_edit
 from .services.moderation import stale_error
+from .services.refresh import FETCH_FIELDS
 from .services.scores import SCORE_FIELDS
-
-FETCH_FIELDS = (
-    "fetch_state",
-    "last_fetched_at",
-    "next_fetch_at",
-    "enqueued_at",
-    "consecutive_failures",
-    "first_failure_at",
-    "last_error",
-    "etag",
-    "last_modified",
-)
 
 
 class PlatformLinkInline(admin.TabularInline):
     model = PlatformLink
+    form = PlatformLinkAdminForm
     extra = 0
     fields = ("platform", "url", "verified", "is_public", "fetch_state", "followers", "fetched")
     readonly_fields = ("fetch_state", "followers", "fetched")
@@ -289,6 +280,7 @@ class CreatorAdmin(CreatorReviewMixin, admin.ModelAdmin):
 class PlatformLinkAdmin(admin.ModelAdmin):
     # What a moderator needs to judge a failing link fits 1280 px: the error is cut short here
     # and shown whole on the link's page.
+    form = PlatformLinkAdminForm
     list_display = (
         "short_url",
         "platform",

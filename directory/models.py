@@ -7,17 +7,23 @@ that forgot a filter.
 
 from __future__ import annotations
 
+import datetime as dt
+import re
+
 from django.conf import settings
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
 from .measurements import COUNT_FIELDS, MEASUREMENT_FIELDS  # noqa: F401 - re-exported
+from .models_history import ScoreHistory, SnapshotSource, StatsSnapshot  # noqa: F401 - re-exported
 from .platforms.registry import PLATFORMS, PLATFORMS_WITHOUT_API  # noqa: F401 - re-exported
 from .platforms.urls import MAX_URL_LENGTH
+from .scoring import break_active, break_ends_at
+from .scoring.explain import breakdown_for_display
 
 
 class Topic(models.Model):
@@ -80,10 +86,6 @@ class CreatorQuerySet(models.QuerySet["Creator"]):
             ),
         )
 
-    def ranked(self) -> CreatorQuerySet:
-        """Highest interactivity first; creators not yet scored go last."""
-        return self.order_by(F("interactivity_score").desc(nulls_last=True), "name", "pk")
-
 
 class Creator(models.Model):
     name = models.CharField(_("name"), max_length=120)
@@ -145,6 +147,20 @@ class Creator(models.Model):
     score_version = models.CharField(_("scoring version"), max_length=20, blank=True)
     score_updated_at = models.DateTimeField(_("score updated"), null=True, blank=True)
     score_week_delta = models.FloatField(_("score change over a week"), null=True, blank=True)
+    # What the next recompute reads back (never parsed out of the display breakdown).
+    score_raw = models.FloatField(
+        _("measured score"),
+        null=True,
+        blank=True,
+        help_text=_("Before shrinkage toward the median; the directory median is taken of it."),
+    )
+    score_activity = models.FloatField(
+        _("activity component"),
+        null=True,
+        blank=True,
+        help_text=_("Held at this value while the creator is on a break."),
+    )
+    score_on_break = models.BooleanField(_("scored as on a break"), default=False)
     stats_stale = models.BooleanField(_("stats out of date"), default=False)
     followers_total = models.BigIntegerField(_("total followers"), null=True, blank=True)
     last_active_at = models.DateTimeField(_("last active"), null=True, blank=True)
@@ -199,12 +215,24 @@ class Creator(models.Model):
         return reverse("directory:creator_detail", kwargs={"slug": self.slug})
 
     @property
-    def is_listed(self) -> bool:
-        return self.status == CreatorStatus.APPROVED
+    def is_on_break(self) -> bool:
+        """Taking a break now, by the scoring rule (`directory.scoring.break_active`).
+
+        The last post is `last_active_at`, which the score recompute stores from the same
+        snapshots the score read, so the card, the profile, the API and the score agree."""
+        return break_active(
+            until=self.on_break_until, last_post_at=self.last_active_at, now=timezone.now()
+        )
 
     @property
-    def is_on_break(self) -> bool:
-        return self.on_break_until is not None and self.on_break_until > timezone.now()
+    def score_why(self) -> str:
+        """The score's one-line reason for list cards ('' before the first score)."""
+        return breakdown_for_display(self.score_breakdown)["why"]
+
+    @property
+    def break_ends_at(self) -> dt.datetime | None:
+        """When the current break ends: the date set, or six months after the last post."""
+        return break_ends_at(until=self.on_break_until, last_post_at=self.last_active_at)
 
 
 # The choices come from the one platform table, which also names each platform's adapter and
@@ -223,16 +251,63 @@ class FetchState(models.TextChoices):
     MANUAL = "manual", _("No public API (self-reported or moderator-entered)")
 
 
+# Domains reserved for documentation (RFC 2606 / RFC 6761): demo data lives there, and a link
+# on one of them is never fetched. Matched on the stored (normalised) URL's host.
+RESERVED_TLDS = ("example", "test", "invalid")
+RESERVED_DOMAINS = ("example.com", "example.net", "example.org")
+_RESERVED_HOST = (
+    r"^https?://([^/?#]*\.)?("
+    + "|".join(re.escape(domain) for domain in RESERVED_DOMAINS)
+    + r"|[^/?#]*\.("
+    + "|".join(RESERVED_TLDS)
+    + r"))\.?(:[0-9]+)?([/?#]|$)"
+)
+# A link enqueued this long ago without finishing lost its message (broker down, purged queue).
+STALE_ENQUEUE = dt.timedelta(hours=3)
+NEVER_FETCHED = "demo data: never fetched"
+
+
 class PlatformLinkQuerySet(models.QuerySet["PlatformLink"]):
     def public(self) -> PlatformLinkQuerySet:
         """Links that may be shown: the account has not opted out of being indexed."""
         return self.filter(is_public=True)
 
-    def due(self, now=None) -> PlatformLinkQuerySet:
-        now = now or timezone.now()
-        return self.exclude(fetch_state__in=[FetchState.DISABLED, FetchState.MANUAL]).filter(
-            Q(next_fetch_at__isnull=True) | Q(next_fetch_at__lte=now)
+    def fetchable(self, *, allow_disabled: bool = False) -> PlatformLinkQuerySet:
+        """Links the refresh may fetch: the one rule for refresh, dispatch, "retry now" and import.
+
+        Never fetched: platforms without a public API, MANUAL links, DISABLED ones (unless
+        `allow_disabled`, a moderator's "retry now"), demo creators, links on reserved example
+        domains, and the links of creators removed at their own request (we stop collecting)."""
+        stopped = (
+            [FetchState.MANUAL] if allow_disabled else [FetchState.DISABLED, FetchState.MANUAL]
         )
+        return (
+            self.exclude(fetch_state__in=stopped)
+            .exclude(platform__in=PLATFORMS_WITHOUT_API)
+            .exclude(creator__is_demo=True)
+            .exclude(creator__status=CreatorStatus.REMOVED)
+            .exclude(url__iregex=_RESERVED_HOST)
+        )
+
+    def dispatchable(self, now: dt.datetime) -> PlatformLinkQuerySet:
+        """Fetchable links to enqueue now: due and not in flight, or enqueued long ago and never
+        finished (their message was lost)."""
+        stale = now - STALE_ENQUEUE
+        due = Q(next_fetch_at__isnull=True) | Q(next_fetch_at__lte=now)
+        not_in_flight = Q(enqueued_at__isnull=True) | Q(enqueued_at__lt=stale)
+        return self.fetchable().filter((due & not_in_flight) | Q(enqueued_at__lt=stale))
+
+    def mark_never_fetched(self) -> None:
+        """Give new links the refresh will never fetch (see `fetchable()`) a state saying so.
+
+        MANUAL for platforms without a public API, DISABLED for demo creators' links; demo links
+        also say why in `last_error`, so the admin does not show "not fetched yet" forever."""
+        never = self.exclude(pk__in=self.model.objects.fetchable(allow_disabled=True).values("pk"))
+        no_api = Q(platform__in=PLATFORMS_WITHOUT_API)
+        never.filter(no_api).update(fetch_state=FetchState.MANUAL)
+        demo = never.filter(creator__is_demo=True)
+        demo.exclude(no_api).update(fetch_state=FetchState.DISABLED)
+        demo.update(last_error=NEVER_FETCHED)
 
 
 class PlatformLink(models.Model):
@@ -296,6 +371,11 @@ class PlatformLink(models.Model):
                 fields=["platform", "external_id"],
                 condition=~Q(external_id=""),
                 name="link_unique_external_id",
+                violation_error_code="duplicate_account",
+                violation_error_message=_(
+                    "Another link is already this account (the same stable external id): "
+                    "merge or remove one."
+                ),
             ),
         ]
         indexes = [
@@ -308,104 +388,6 @@ class PlatformLink(models.Model):
     @property
     def has_public_api(self) -> bool:
         return self.platform not in PLATFORMS_WITHOUT_API
-
-
-class SnapshotSource(models.TextChoices):
-    API = "api", _("Fetched from the platform")
-    SELF_REPORTED = "self_reported", _("Self-reported")
-    MODERATOR = "moderator", _("Entered by a moderator")
-
-
-class StatsSnapshot(models.Model):
-    """One capture of a link's public statistics. Append-only: never updated in place.
-
-    Every measurement may be null, meaning *unknown* (hidden, disabled, not exposed), which is
-    different from 0.
-    """
-
-    link = models.ForeignKey(PlatformLink, on_delete=models.CASCADE, related_name="snapshots")
-    captured_at = models.DateTimeField(_("captured at"))
-    source = models.CharField(
-        _("source"), max_length=15, choices=SnapshotSource.choices, default=SnapshotSource.API
-    )
-    followers = models.BigIntegerField(null=True, blank=True)
-    following = models.BigIntegerField(null=True, blank=True)
-    posts_total = models.BigIntegerField(null=True, blank=True)
-    window_days = models.PositiveIntegerField(null=True, blank=True)
-    posts_in_window = models.IntegerField(null=True, blank=True)
-    comments_in_window = models.IntegerField(null=True, blank=True)
-    unique_commenters_in_window = models.IntegerField(null=True, blank=True)
-    posts_with_comments = models.IntegerField(null=True, blank=True)
-    creator_replies_in_window = models.IntegerField(null=True, blank=True)
-    posts_with_creator_reply = models.IntegerField(null=True, blank=True)
-    replies_to_others_in_window = models.IntegerField(null=True, blank=True)
-    likes_in_window = models.BigIntegerField(null=True, blank=True)
-    shares_in_window = models.BigIntegerField(null=True, blank=True)
-    last_post_at = models.DateTimeField(null=True, blank=True)
-    notes = models.CharField(
-        _("notes"),
-        max_length=300,
-        blank=True,
-        help_text=_("What the fetcher could not measure, e.g. 'comments disabled'."),
-    )
-    # Measurement names whose value is a lower bound ("at least N"): a cap stopped the reading.
-    lower_bounds = models.JSONField(
-        _("lower bounds"),
-        default=list,
-        blank=True,
-        help_text=_("Measurements that are at least the value shown (a cap stopped the reading)."),
-    )
-
-    class Meta:
-        ordering = ["-captured_at"]
-        get_latest_by = "captured_at"
-        verbose_name = _("statistics snapshot")
-        verbose_name_plural = _("statistics snapshots")
-        constraints = [
-            models.UniqueConstraint(
-                fields=["link", "captured_at"], name="snapshot_unique_link_time"
-            ),
-            *[
-                models.CheckConstraint(
-                    condition=Q(**{f"{name}__isnull": True}) | Q(**{f"{name}__gte": 0}),
-                    name=f"snapshot_{name}_non_negative",
-                )
-                for name in COUNT_FIELDS
-            ],
-        ]
-        indexes = [models.Index(fields=["link", "-captured_at"], name="snapshot_link_time_idx")]
-
-    def __str__(self) -> str:
-        return f"{self.link} @ {self.captured_at:%Y-%m-%d %H:%M}"
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None and not kwargs.get("force_insert"):
-            raise ValueError("StatsSnapshot is append-only; create a new snapshot instead.")
-        super().save(*args, **kwargs)
-
-
-class ScoreHistory(models.Model):
-    """One point a day of a creator's score, for the profile chart and week-on-week movement."""
-
-    creator = models.ForeignKey(Creator, on_delete=models.CASCADE, related_name="score_history")
-    date = models.DateField(_("date"))
-    score = models.FloatField(_("score"))
-    confidence = models.FloatField(_("confidence"), null=True, blank=True)
-    version = models.CharField(_("scoring version"), max_length=20, blank=True)
-
-    class Meta:
-        ordering = ["creator", "date"]
-        verbose_name = _("score history point")
-        verbose_name_plural = _("score history")
-        constraints = [
-            models.UniqueConstraint(fields=["creator", "date"], name="score_history_one_a_day"),
-            models.CheckConstraint(
-                condition=Q(score__gte=0, score__lte=100), name="score_history_0_100"
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.creator} {self.date}: {self.score:.1f}"
 
 
 # Submissions, contact and removal (directory/submission_models.py), re-exported for callers.

@@ -12,6 +12,8 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from directory.scoring.explain import breakdown_for_links
+
 from .models import MEASUREMENT_FIELDS, Creator, PlatformLink, StatsSnapshot
 
 
@@ -56,6 +58,11 @@ class CreatorListSerializer(serializers.ModelSerializer):
     languages = serializers.SerializerMethodField(help_text="Language codes (ISO 639-1).")
     country = serializers.SerializerMethodField(help_text="ISO 3166 alpha-2 code, or null.")
     platforms = serializers.SerializerMethodField()
+    on_break = serializers.BooleanField(
+        source="is_on_break",
+        read_only=True,
+        help_text="Taking a break: until the date set, and at most six months after the last post.",
+    )
 
     link_serializer = PlatformLinkSerializer
 
@@ -74,6 +81,7 @@ class CreatorListSerializer(serializers.ModelSerializer):
             "country",
             "last_active_at",
             "stats_stale",
+            "on_break",
             "platforms",
         ]
         read_only_fields = fields
@@ -148,12 +156,4 @@ class CreatorDetailSerializer(CreatorListSerializer):
         links = getattr(creator, "public_links", None)
         if links is None:
             links = creator.links.filter(is_public=True)
-        public_ids = {link.pk for link in links}
-        return {
-            **data,
-            "links": [
-                item
-                for item in data["links"]
-                if isinstance(item, dict) and item.get("link_id") in public_ids
-            ],
-        }
+        return breakdown_for_links(creator.score_breakdown, {link.pk for link in links})

@@ -7,7 +7,8 @@ redelivers ETA tasks it thinks were lost); a wait longer than that is left to th
 the link's `next_fetch_at`. A wait for our own per-host rate limit is a deferral, not an error,
 and does not use up the retries.
 
-Enqueue from a web request only after the transaction commits: `enqueue_link_refresh()`.
+Tasks only load by id and call a service; services never import this module. To enqueue a
+refresh (after the transaction commits) use `directory.services.enqueue.links_enqueue()`.
 """
 
 from __future__ import annotations
@@ -15,13 +16,9 @@ from __future__ import annotations
 import logging
 import math
 import random
-from collections.abc import Iterable
 
 from celery import shared_task
-from django.db import transaction
-from django.utils import timezone
 
-from directory.models import PlatformLink
 from directory.services.dispatch import links_dispatch
 from directory.services.refresh import link_defer, link_refresh
 
@@ -77,40 +74,6 @@ def refresh_link(self, link_id: int, deferrals: int = 0) -> str:
             return "deferred"
         raise self.retry(countdown=countdown, exc=TemporaryFetchFailure(outcome.error))
     return outcome.status
-
-
-def send_refresh(plan: Iterable[tuple[int, int]]) -> int:
-    """Send `refresh_link` for each (link_id, countdown); returns how many were sent.
-
-    If the broker is unreachable, the links not sent are made due again at once, so the next
-    dispatcher run (or the stale-enqueue rule) picks them up: nothing is lost.
-    """
-    plan = list(plan)
-    sent = 0
-    try:
-        for link_id, countdown in plan:
-            refresh_link.apply_async((link_id,), countdown=countdown)
-            sent += 1
-    except Exception as exc:  # kombu raises several types (OperationalError, OSError, ...)
-        unsent = [link_id for link_id, _ in plan[sent:]]
-        logger.warning("broker unavailable (%s); %d refreshes left for later", exc, len(unsent))
-        PlatformLink.objects.filter(pk__in=unsent).update(enqueued_at=None, next_fetch_at=None)
-    return sent
-
-
-def enqueue_link_refresh(link_id: int) -> None:
-    """Refresh a link soon, once the current transaction commits (nothing if it rolls back).
-
-    For web requests (a link was submitted or edited). If the broker is down the link stays
-    un-enqueued and the dispatcher re-enqueues it on its next run; the request does not fail.
-    """
-
-    def send() -> None:
-        # Marked first: a fast worker may finish (and clear the mark) before apply_async returns.
-        PlatformLink.objects.filter(pk=link_id).update(enqueued_at=timezone.now())
-        send_refresh([(link_id, 0)])
-
-    transaction.on_commit(send)
 
 
 @shared_task(ignore_result=True, soft_time_limit=120, time_limit=180)

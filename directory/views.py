@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import math
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -41,6 +40,7 @@ from .filters_page import CreatorPageFilter
 from .models import Creator
 from .models_avatars import CreatorAvatar
 from .params import parse_request_int
+from .scoring.explain import breakdown_for_display
 from .services.removal import slug_is_tombstoned
 from .views_submit import about_context
 
@@ -231,57 +231,6 @@ def creator_share_card(request: HttpRequest, slug: str) -> HttpResponse:
 
     creator = get_object_or_404(Creator.objects.listed(), slug=slug)
     return HttpResponse(share_card_png(creator), content_type="image/png")
-
-
-def breakdown_for_display(data: Any) -> dict[str, Any]:
-    """The stored score breakdown, checked field by field so odd or old data cannot break a page.
-
-    An unscored creator has `{}`; anything not in the documented schema is ignored.
-    """
-    data = data if isinstance(data, dict) else {}
-    components = []
-    for item in data.get("components") or []:
-        if not isinstance(item, dict) or not item.get("key"):
-            continue
-        components.append(
-            {
-                "key": str(item["key"]),
-                "label": str(item.get("label") or item["key"]).strip(),
-                "value": _number(item.get("value")),
-                "weight": _number(item.get("weight")),
-                "effective_weight": _number(item.get("effective_weight")),
-                "explanation": str(item.get("explanation") or ""),
-            }
-        )
-    links: dict[int, dict[str, Any]] = {}
-    for item in data.get("links") or []:
-        if isinstance(item, dict) and isinstance(item.get("link_id"), int):
-            links[item["link_id"]] = {
-                "score": _number(item.get("score")),
-                "evidence_weight": _number(item.get("evidence_weight")),
-                "source": str(item.get("source") or ""),
-            }
-    return {
-        "version": str(data.get("version") or ""),
-        "why": str(data.get("why") or ""),
-        "raw_score": _number(data.get("raw_score")),
-        "components": components,
-        "links": links,
-    }
-
-
-# No number the breakdown holds (shares 0-1, scores 0-100) comes near this; beyond it a value is
-# corrupt, and 1e308 * 100 overflowed to inf, which round() refuses with a 500.
-_DISPLAY_LIMIT = 1e6
-
-
-def _number(value: Any) -> float | None:
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        return None
-    if isinstance(value, int) and abs(value) > _DISPLAY_LIMIT:
-        return None  # also an integer too large for float()
-    number = float(value)
-    return number if math.isfinite(number) and abs(number) <= _DISPLAY_LIMIT else None
 
 
 # When the crisis page's numbers were last checked against each service's published details.

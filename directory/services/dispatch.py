@@ -1,11 +1,8 @@
 """Choosing which links to refresh now, and enqueueing them spread over the dispatch period.
 
-Run every 15 minutes by the `dispatch_due_links` beat task. A link is dispatchable when it is
-due (`next_fetch_at` passed or never set) and not already in flight, or when it was enqueued
-long ago and never finished: its message was lost (broker down at submission, purged queue).
-Demo links, reserved example domains, platforms without an API, DISABLED/MANUAL links and the
-links of creators removed at their own request (we stop collecting their data) are never
-dispatched.
+Run every 15 minutes by the `dispatch_due_links` beat task. Which links go is
+`PlatformLink.objects.dispatchable(now)`: fetchable links that are due (`next_fetch_at` passed
+or never set) and not already in flight, or that were enqueued long ago and never finished.
 """
 
 from __future__ import annotations
@@ -15,34 +12,17 @@ import logging
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import F, Q, QuerySet
+from django.db.models import F
 from django.utils import timezone
 
-from directory.models import PLATFORMS_WITHOUT_API, CreatorStatus, FetchState, PlatformLink
+from directory.models import PlatformLink
+from directory.services.enqueue import links_send
 
 logger = logging.getLogger(__name__)
 
 
 DISPATCH_PERIOD = dt.timedelta(minutes=15)
 DISPATCH_LIMIT = 2000
-# A link enqueued this long ago without finishing lost its message (broker down, purged queue).
-STALE_ENQUEUE = dt.timedelta(hours=3)
-_RESERVED_URL_RE = r"^https?://([^/?#]*\.)?(example\.(com|net|org)|[^/?#]*\.(example|test|invalid))\.?(:[0-9]+)?([/?#]|$)"
-
-
-def links_dispatchable(now: dt.datetime) -> QuerySet[PlatformLink]:
-    """Links to enqueue now: due and not in flight, or enqueued long ago and never finished."""
-    stale = now - STALE_ENQUEUE
-    due = Q(next_fetch_at__isnull=True) | Q(next_fetch_at__lte=now)
-    not_in_flight = Q(enqueued_at__isnull=True) | Q(enqueued_at__lt=stale)
-    return (
-        PlatformLink.objects.exclude(fetch_state__in=[FetchState.DISABLED, FetchState.MANUAL])
-        .exclude(platform__in=PLATFORMS_WITHOUT_API)
-        .exclude(creator__is_demo=True)
-        .exclude(creator__status=CreatorStatus.REMOVED)
-        .exclude(url__iregex=_RESERVED_URL_RE)
-        .filter((due & not_in_flight) | Q(enqueued_at__lt=stale))
-    )
 
 
 def spread_countdowns(count: int, period: dt.timedelta = DISPATCH_PERIOD) -> list[int]:
@@ -58,11 +38,11 @@ def links_dispatch(*, now: dt.datetime | None = None, limit: int = DISPATCH_LIMI
     dispatchers (a second beat by mistake, a manual run) never enqueue the same link twice.
     The messages are sent only after the claim commits.
     """
-    from directory.tasks import send_refresh
-
     now = now or timezone.now()
     with transaction.atomic():
-        query = links_dispatchable(now).order_by(F("next_fetch_at").asc(nulls_first=True), "pk")
+        query = PlatformLink.objects.dispatchable(now).order_by(
+            F("next_fetch_at").asc(nulls_first=True), "pk"
+        )
         if connection.features.has_select_for_update_skip_locked:
             query = query.select_for_update(skip_locked=True, of=("self",))
         ids = list(query.values_list("pk", flat=True)[:limit])
@@ -73,6 +53,6 @@ def links_dispatch(*, now: dt.datetime | None = None, limit: int = DISPATCH_LIMI
             enqueued_at=now, next_fetch_at=now + dt.timedelta(hours=settings.FETCH_INTERVAL_HOURS)
         )
         plan = list(zip(ids, spread_countdowns(len(ids)), strict=True))
-        transaction.on_commit(lambda: send_refresh(plan))
+        transaction.on_commit(lambda: links_send(plan))
     logger.info("dispatched %d link refreshes", len(ids))
     return len(ids)

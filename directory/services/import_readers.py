@@ -1,13 +1,14 @@
 """Typed readers for the import validator: each checks one JSON value and, when it is wrong,
 records an `ImportProblem` with its path and returns None, so validation carries on and can
-report every problem in the document at once.
+report every problem in the document at once. The Clean* dataclasses are what validation
+hands to the import.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, BinaryIO
 
 from django.utils import timezone
@@ -23,6 +24,33 @@ _BIG_COUNTS = frozenset(
     for f in StatsSnapshot._meta.get_fields()
     if f.name in COUNT_FIELDS and f.get_internal_type() == "BigIntegerField"
 )
+
+
+# What validation hands to the import: the document's creators, links and snapshots, checked.
+@dataclass
+class CleanSnapshot:
+    captured_at: dt.datetime
+    source: str
+    values: dict[str, Any]  # every measurement field (None = unknown) and "notes"
+
+
+@dataclass
+class CleanLink:
+    path: str
+    platform: str
+    url: str
+    fields: dict[str, Any]  # handle, external_id, verified, is_public when given
+    snapshots: list[CleanSnapshot] = field(default_factory=list)
+
+
+@dataclass
+class CleanCreator:
+    path: str
+    slug: str
+    fields: dict[str, Any]  # scalar Creator fields the file gives (name always)
+    topics: list[str] | None = None
+    languages: list[str] | None = None
+    links: list[CleanLink] = field(default_factory=list)
 
 
 @dataclass(frozen=True)

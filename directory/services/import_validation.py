@@ -12,10 +12,11 @@ The format is documented in docs/import-format.md; keep the two in step.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import astuple
 from typing import Any
 
 from django.conf.locale import LANG_INFO
+from django.core.exceptions import ValidationError
 from django.core.validators import slug_re
 from django.utils import timezone
 from django.utils.text import slugify
@@ -24,10 +25,8 @@ from django_countries import countries
 from directory.models import (
     COUNT_FIELDS,
     MEASUREMENT_FIELDS,
-    PLATFORMS_WITHOUT_API,
     CreatorStatus,
     CreatorType,
-    FetchState,
     Language,
     Platform,
     PlatformLink,
@@ -35,9 +34,16 @@ from directory.models import (
     StatsSnapshot,
     Topic,
 )
-from directory.platforms.base import UnsupportedURL
+from directory.services.links import link_normalise
 
-from .import_readers import FieldReader, ImportProblem, ImportValidationError
+from .import_readers import (
+    CleanCreator,
+    CleanLink,
+    CleanSnapshot,
+    FieldReader,
+    ImportProblem,
+    ImportValidationError,
+)
 
 FORMAT = "mhvoices/1"
 
@@ -65,32 +71,6 @@ SLUG_MAX_LENGTH = 140
 
 # A little slack for clocks that disagree; a snapshot from next week is a mistake.
 _FUTURE_TOLERANCE = dt.timedelta(days=1)
-
-
-@dataclass
-class CleanSnapshot:
-    captured_at: dt.datetime
-    source: str
-    values: dict[str, Any]  # every measurement field (None = unknown) and "notes"
-
-
-@dataclass
-class CleanLink:
-    path: str
-    platform: str
-    url: str
-    fields: dict[str, Any]  # handle, external_id, verified, is_public when given
-    snapshots: list[CleanSnapshot] = field(default_factory=list)
-
-
-@dataclass
-class CleanCreator:
-    path: str
-    slug: str
-    fields: dict[str, Any]  # scalar Creator fields the file gives (name always)
-    topics: list[str] | None = None
-    languages: list[str] | None = None
-    links: list[CleanLink] = field(default_factory=list)
 
 
 def known_language_name(code: str) -> str | None:
@@ -212,10 +192,6 @@ class _Validator(FieldReader):
         return list(dict.fromkeys(codes))
 
     def link(self, raw: Any, path: str) -> CleanLink | None:
-        # Imported lazily: the platform registry imports every adapter module.
-        from directory.platforms.registry import normalise_url
-        from directory.platforms.urls import check_public_url
-
         if not isinstance(raw, dict):
             self.error(path, "must be an object")
             return None
@@ -232,10 +208,9 @@ class _Validator(FieldReader):
             self.error(f"{path}.url", "not a valid http(s) URL")
         else:
             try:
-                checked = check_public_url(raw["url"])
-                platform, url = normalise_url(checked, platform)
-            except UnsupportedURL as exc:
-                self.error(f"{path}.url", str(exc))
+                platform, url = astuple(link_normalise(url=raw["url"], platform=platform))
+            except ValidationError as exc:
+                self.error(f"{path}.url", exc.messages[0])
         fields: dict[str, Any] = {}
         for key, limit in LINK_TEXT_LIMITS.items():
             if key in raw and (value := self.text(raw[key], f"{path}.{key}", limit)) is not None:
@@ -426,16 +401,6 @@ def validate_document(data: Any) -> list[CleanCreator]:
     return creators
 
 
-def fetch_state_for(platform: str, *, is_demo: bool) -> tuple[str, str]:
-    """(fetch_state, last_error) for a new link: demo links and no-API platforms are never
-    fetched."""
-    if platform in PLATFORMS_WITHOUT_API:
-        return FetchState.MANUAL.value, ("demo data: never fetched" if is_demo else "")
-    if is_demo:
-        return FetchState.DISABLED.value, "demo data: never fetched"
-    return FetchState.NEW.value, ""
-
-
 __all__ = [
     "FORMAT",
     "CleanCreator",
@@ -443,7 +408,6 @@ __all__ = [
     "CleanSnapshot",
     "ImportProblem",
     "ImportValidationError",
-    "fetch_state_for",
     "known_language_name",
     "validate_document",
 ]

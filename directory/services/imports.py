@@ -21,11 +21,13 @@ from django.db.models import OuterRef, Prefetch, Subquery
 from directory.models import (
     MEASUREMENT_FIELDS,
     Creator,
+    FetchState,
     Language,
     PlatformLink,
     StatsSnapshot,
     Topic,
 )
+from directory.services.scores import creators_recompute_scores
 
 from .import_readers import read_json_document
 from .import_validation import (
@@ -34,7 +36,6 @@ from .import_validation import (
     CleanLink,
     ImportProblem,
     ImportValidationError,
-    fetch_state_for,
     known_language_name,
     validate_document,
 )
@@ -86,17 +87,10 @@ def creators_import(data: Any, *, dry_run: bool = False) -> ImportSummary:
     with transaction.atomic():
         changed_ids = _apply(creators, summary)
         if changed_ids and not dry_run:
-            summary.scores_recomputed = _recompute_scores(changed_ids)
+            summary.scores_recomputed = creators_recompute_scores(creator_ids=changed_ids)
         if dry_run:
             transaction.set_rollback(True)
     return summary
-
-
-def _recompute_scores(creator_ids: list[int]) -> int:
-    # Imported here so that the import format does not depend on the scoring code at load time.
-    from directory.services.scores import creators_recompute_scores
-
-    return creators_recompute_scores(creator_ids=creator_ids)
 
 
 _SCALAR_DEFAULTS: dict[str, Any] = {"status": "pending"}
@@ -125,6 +119,7 @@ def _apply(creators: list[CleanCreator], summary: ImportSummary) -> list[int]:
 
     new_snapshots: list[StatsSnapshot] = []
     touched_links: set[int] = set()
+    unfetched: list[int] = []
     changed_ids: list[int] = []
     for clean in creators:
         creator = existing.get(clean.slug)
@@ -156,6 +151,8 @@ def _apply(creators: list[CleanCreator], summary: ImportSummary) -> list[int]:
         for clean_link in clean.links:
             link, link_changed = _upsert_link(creator, clean_link, stored_links, summary)
             changed |= link_changed
+            if link.fetch_state == FetchState.NEW and link.last_fetched_at is None:
+                unfetched.append(link.pk)
             times = stored_times.get(link.pk, set())
             for snap in clean_link.snapshots:
                 if snap.captured_at in times:
@@ -174,6 +171,7 @@ def _apply(creators: list[CleanCreator], summary: ImportSummary) -> list[int]:
         else:
             summary.creators_unchanged += 1
 
+    PlatformLink.objects.filter(pk__in=unfetched).mark_never_fetched()
     StatsSnapshot.objects.bulk_create(new_snapshots, batch_size=500)
     summary.snapshots_created = len(new_snapshots)
     if touched_links:
@@ -215,14 +213,8 @@ def _upsert_link(
 ) -> tuple[PlatformLink, bool]:
     link = stored_links.get(clean.url)
     if link is None:
-        fetch_state, last_error = fetch_state_for(clean.platform, is_demo=creator.is_demo)
         link = PlatformLink.objects.create(
-            creator=creator,
-            platform=clean.platform,
-            url=clean.url,
-            fetch_state=fetch_state,
-            last_error=last_error,
-            **clean.fields,
+            creator=creator, platform=clean.platform, url=clean.url, **clean.fields
         )
         stored_links[clean.url] = link
         summary.links_created += 1

@@ -3,7 +3,8 @@
 Import, the admin (inline and link admin) and the public submission form all call
 `link_normalise()`, so "one account, one URL" holds whoever typed the link: tracking
 parameters stripped, every pasted form of a profile recognised, the platform detected (or the
-one given checked against the host), and only public http(s) addresses accepted.
+one given checked against the host), and only public http(s) addresses accepted. Once a fetch
+has resolved an account's stable id, `link_same_account()` finds another link to it.
 """
 
 from __future__ import annotations
@@ -14,7 +15,9 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 
+from directory.models import PlatformLink
 from directory.platforms.base import UnsupportedURL
 
 
@@ -55,3 +58,27 @@ def _is_ip_literal(url: str) -> bool:
     except ValueError:
         return False
     return True
+
+
+# Where a stable id has a canonical address of its own, a link pasted that way (and not yet
+# fetched, so without its id) is the same account too.
+_ID_URLS = {
+    "youtube": "https://www.youtube.com/channel/{}",
+    "bluesky": "https://bsky.app/profile/{}",
+}
+
+
+def link_same_account(*, link: PlatformLink, external_id: str) -> PlatformLink | None:
+    """Another link of this platform for the account with this stable id, if there is one."""
+    external_id = external_id[:200]
+    if not external_id:
+        return None
+    same = Q(external_id=external_id)
+    if link.platform in _ID_URLS:
+        same |= Q(url=_ID_URLS[link.platform].format(external_id))
+    return (
+        PlatformLink.objects.filter(same, platform=link.platform)
+        .exclude(pk=link.pk)
+        .order_by("pk")
+        .first()
+    )

@@ -8,6 +8,8 @@ Rules:
 - A snapshot's `captured_at` is the start of its time bucket (`SNAPSHOT_BUCKET`). Together with
   the database's unique (link, captured_at) this makes a retried or redelivered fetch idempotent:
   the second run of the same bucket finds the first one's snapshot and creates nothing.
+- Conditional requests (ETag, Last-Modified) are sent only while the latest fetched snapshot is
+  younger than one refresh interval: a 304 stores nothing, and "posts in the last N days" moves.
 - Temporary failures (timeouts, 5xx, 429) leave the link RETRYING until the caller's last
   attempt, which records it as FAILING. Permanent failures (gone, private) are FAILING at once.
   Neither touches earlier snapshots or the creator's score.
@@ -26,36 +28,35 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from contextlib import nullcontext
 from dataclasses import dataclass, fields
-from typing import TYPE_CHECKING, Literal
-from urllib.parse import urlsplit
+from typing import Literal
 
 import httpx
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Q
 from django.utils import timezone
 
 from directory.models import (
-    PLATFORMS_WITHOUT_API,
-    CreatorStatus,
     FetchState,
     PlatformLink,
     SnapshotSource,
     StatsSnapshot,
 )
 from directory.platforms.base import (
+    Adapter,
     FetchError,
     FetchResult,
     LinkRef,
     Measurements,
     RateLimitWait,
 )
+from directory.platforms.http import build_client
+from directory.platforms.registry import get_adapter
 from directory.services import avatars
-
-if TYPE_CHECKING:
-    from directory.platforms.base import Adapter
+from directory.services.links import link_same_account
+from directory.services.scores import creator_recompute_score
 
 logger = logging.getLogger(__name__)
 
@@ -66,10 +67,18 @@ MAX_FAILURE_BACKOFF = dt.timedelta(days=7)
 # message is lost, the dispatcher takes over once this lease has passed.
 RETRY_LEASE = dt.timedelta(hours=1)
 
-# Domains reserved for documentation (RFC 2606 / RFC 6761): demo data lives there.
-_RESERVED_SUFFIXES = (".example", ".test", ".invalid")
-_RESERVED_DOMAINS = ("example.com", "example.net", "example.org")
-
+# The link fields a refresh writes (and the admin shows read-only).
+FETCH_FIELDS = (
+    "fetch_state",
+    "last_fetched_at",
+    "next_fetch_at",
+    "enqueued_at",
+    "consecutive_failures",
+    "first_failure_at",
+    "last_error",
+    "etag",
+    "last_modified",
+)
 MEASUREMENTS = tuple(f.name for f in fields(Measurements))
 
 Status = Literal[
@@ -88,30 +97,6 @@ class RefreshOutcome:
     measurements: Measurements | None = None
     retry_after: float | None = None
     error: str = ""
-
-    @property
-    def should_retry(self) -> bool:
-        return self.status in ("retry", "deferred")
-
-
-def is_reserved_example_url(url: str) -> bool:
-    """True for URLs on domains reserved for examples, which demo data uses and we never fetch."""
-    host = (urlsplit(url).hostname or "").lower().rstrip(".")
-    return host.endswith(_RESERVED_SUFFIXES) or any(
-        host == domain or host.endswith("." + domain) for domain in _RESERVED_DOMAINS
-    )
-
-
-def is_fetchable(link: PlatformLink, *, allow_disabled: bool = False) -> bool:
-    """Whether the refresh may fetch this link; `allow_disabled` for a moderator's retry."""
-    stopped = (FetchState.MANUAL,) if allow_disabled else (FetchState.DISABLED, FetchState.MANUAL)
-    return (
-        link.fetch_state not in stopped
-        and link.platform not in PLATFORMS_WITHOUT_API
-        and not link.creator.is_demo
-        and link.creator.status != CreatorStatus.REMOVED
-        and not is_reserved_example_url(link.url)
-    )
 
 
 def bucket_start(moment: dt.datetime) -> dt.datetime:
@@ -132,46 +117,32 @@ def failure_backoff(consecutive_failures: int) -> dt.timedelta:
     return min(fetch_interval() * (2**exponent), MAX_FAILURE_BACKOFF)
 
 
-# The adapter registry and the scoring service are imported when used: they live in modules
-# that import the platform adapters and scoring rules, which this module must not drag into
-# every import of the task module (and tests replace these two functions).
-def _adapter_for(platform: str) -> Adapter:
-    from directory.platforms.registry import get_adapter
-
-    return get_adapter(platform)
-
-
-def _recompute_score(creator_id: int) -> None:
-    from directory.services.scores import creator_recompute_score
-
-    creator_recompute_score(creator_id=creator_id)
-
-
-def _build_client() -> httpx.Client:
-    from directory.platforms.http import build_client
-
-    return build_client(rate_limit=True)
-
-
 def link_refresh(
-    *, link_id: int, now: dt.datetime | None = None, final_attempt: bool = True
+    *,
+    link_id: int,
+    now: dt.datetime | None = None,
+    final_attempt: bool = True,
+    adapter: Adapter | None = None,
+    client: httpx.Client | None = None,
 ) -> RefreshOutcome:
     """Fetch one link's public statistics and record the result. Returns a RefreshOutcome.
 
     `final_attempt=False` (the Celery task before its last retry) leaves a temporary failure as
     RETRYING with `retry_after` in the outcome; `True` records it as a failure for the
-    dispatcher to try again after the back-off.
+    dispatcher to try again after the back-off. `adapter` and `client` default to the
+    platform's registered adapter and a rate-limited client of our own.
     """
     now = now or timezone.now()
-    link = PlatformLink.objects.select_related("creator", "latest_snapshot").filter(pk=link_id)
-    link = link.first()
+    links = PlatformLink.objects.select_related("creator", "latest_snapshot")
+    link = links.fetchable().filter(pk=link_id).first()
     if link is None:
-        return RefreshOutcome(link_id=link_id, status="skipped", error="link no longer exists")
-    if not is_fetchable(link):
+        platform = links.filter(pk=link_id).values_list("platform", flat=True).first()
+        if platform is None:
+            return RefreshOutcome(link_id=link_id, status="skipped", error="link no longer exists")
         return RefreshOutcome(
             link_id=link_id,
             status="skipped",
-            platform=link.platform,
+            platform=platform,
             error="not fetched (demo data, no public API, removed creator, or fetching stopped)",
         )
 
@@ -189,7 +160,7 @@ def link_refresh(
         )
 
     try:
-        result = _fetch(link)
+        result = _fetch(link, now=now, adapter=adapter, client=client)
     except RateLimitWait as exc:
         # The client takes a token per request for the host it calls; an empty bucket is a
         # deferral, not the link's failure.
@@ -198,7 +169,7 @@ def link_refresh(
         if exc.permanent:
             return _record_failure(link, exc, now=now)
         return _record_temporary(link, exc, now=now, final_attempt=final_attempt)
-    duplicate = _same_account_link(link, result)
+    duplicate = link_same_account(link=link, external_id=result.external_id)
     if duplicate is not None:
         return _record_failure(link, _same_account_error(duplicate), now=now)
     try:
@@ -206,56 +177,59 @@ def link_refresh(
     except IntegrityError:
         # A concurrent refresh gave another link this account's id first (unique per platform).
         link = PlatformLink.objects.select_related("creator", "latest_snapshot").get(pk=link_id)
-        duplicate = _same_account_link(link, result)
+        duplicate = link_same_account(link=link, external_id=result.external_id)
         if duplicate is None:
             raise
         return _record_failure(link, _same_account_error(duplicate), now=now)
-
-
-# Where a stable id has a canonical address of its own, a link pasted that way (and not yet
-# fetched, so without its id) is the same account too.
-_ID_URLS = {
-    "youtube": "https://www.youtube.com/channel/{}",
-    "bluesky": "https://bsky.app/profile/{}",
-}
-
-
-def _same_account_link(link: PlatformLink, result: FetchResult) -> PlatformLink | None:
-    """Another link of this platform for the account the fetch resolved, if there is one."""
-    external_id = result.external_id[:200]
-    if not external_id:
-        return None
-    same = Q(external_id=external_id)
-    if link.platform in _ID_URLS:
-        same |= Q(url=_ID_URLS[link.platform].format(external_id))
-    return (
-        PlatformLink.objects.filter(same, platform=link.platform)
-        .exclude(pk=link.pk)
-        .order_by("pk")
-        .first()
-    )
 
 
 def _same_account_error(other: PlatformLink) -> FetchError:
     return FetchError(f"same account as {other.url}; merge or remove one", permanent=True)
 
 
-def _fetch(link: PlatformLink) -> FetchResult:
+def conditional_validators(link: PlatformLink, *, now: dt.datetime) -> tuple[str, str]:
+    """The (etag, last_modified) to send, or blanks to ask for the whole document again.
+
+    A 304 stores no snapshot, yet "posts in the last N days" moves every day while the feed
+    stays the same: answered by 304 for weeks, a link's latest measurement would slide out of
+    the scoring window and its creator fall to the median. So the validators are sent only
+    while the latest fetched snapshot is younger than one refresh interval; after that the
+    fetch is unconditional and yields a fresh measurement."""
+    latest = link.latest_snapshot
+    if (
+        latest is None
+        or latest.source != SnapshotSource.API
+        or now - latest.captured_at > fetch_interval()
+    ):
+        return "", ""
+    return link.etag, link.last_modified
+
+
+def _fetch(
+    link: PlatformLink,
+    *,
+    now: dt.datetime,
+    adapter: Adapter | None,
+    client: httpx.Client | None,
+) -> FetchResult:
+    etag, last_modified = conditional_validators(link, now=now)
     ref = LinkRef(
         platform=link.platform,
         url=link.url,
         handle=link.handle,
         external_id=link.external_id,
-        etag=link.etag,
-        last_modified=link.last_modified,
+        etag=etag,
+        last_modified=last_modified,
     )
+    if adapter is None:
+        try:
+            adapter = get_adapter(link.platform)
+        except (LookupError, NotImplementedError) as exc:
+            problem = f"no fetcher for {link.platform} links: {exc}"
+            raise FetchError(problem, permanent=True) from exc
     try:
-        adapter = _adapter_for(link.platform)
-    except (LookupError, NotImplementedError) as exc:
-        raise FetchError(f"no fetcher for {link.platform} links: {exc}", permanent=True) from exc
-    try:
-        with _build_client() as client:
-            return adapter.fetch(ref, client, window_days=settings.SCORING_WINDOW_DAYS)
+        with nullcontext(client) if client is not None else build_client(rate_limit=True) as http:
+            return adapter.fetch(ref, http, window_days=settings.SCORING_WINDOW_DAYS)
     except FetchError:
         raise
     except (httpx.HTTPError, SoftTimeLimitExceeded, TimeoutError) as exc:
@@ -287,27 +261,14 @@ def _record_success(
         if result.etag or result.last_modified or not result.not_modified:
             link.etag = result.etag[:200]
             link.last_modified = result.last_modified[:100]
-        changed = [
-            "fetch_state",
-            "last_fetched_at",
-            "next_fetch_at",
-            "enqueued_at",
-            "consecutive_failures",
-            "first_failure_at",
-            "last_error",
-            "is_public",
-            "handle",
-            "external_id",
-            "etag",
-            "last_modified",
-        ]
+        changed = [*FETCH_FIELDS, "is_public", "handle", "external_id"]
         latest = link.latest_snapshot
         if snapshot is not None and (latest is None or latest.captured_at <= snapshot.captured_at):
             link.latest_snapshot = snapshot
             changed.append("latest_snapshot")
         link.save(update_fields=changed)
     try:
-        _recompute_score(link.creator_id)
+        creator_recompute_score(creator_id=link.creator_id)
     except Exception:
         # The snapshot is safely stored; the daily recompute_scores task will catch up.
         logger.exception("score recompute failed for creator %s", link.creator_id)
@@ -426,9 +387,3 @@ def _describe(exc: FetchError) -> str:
     kind = "permanent" if exc.permanent else "temporary"
     code = f" (HTTP {exc.status_code})" if exc.status_code else ""
     return f"{kind}{code}: {exc}"[:1000]
-
-
-# The dispatcher lives beside this module; importable from here for callers that expect it.
-from directory.services.dispatch import links_dispatch  # noqa: E402
-
-__all__ = ["RefreshOutcome", "link_refresh", "links_dispatch"]

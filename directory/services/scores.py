@@ -1,4 +1,4 @@
-"""Recomputing and storing interactivity scores (the pure maths lives in directory/scoring.py).
+"""Recomputing and storing interactivity scores (the pure maths lives in directory/scoring/).
 
 `creators_recompute_scores()` loads creators, their public links and the snapshots that matter
 (those inside the scoring window, plus each link's latest one for the staleness rule) in a
@@ -20,7 +20,6 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
-from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
@@ -46,6 +45,7 @@ from directory.scoring import (
     merge_weights,
     score_creator,
 )
+from directory.scoring.stats import median
 
 BATCH_SIZE = 500
 WEEK = dt.timedelta(days=7)
@@ -60,6 +60,9 @@ SCORE_FIELDS = (
     "score_version",
     "score_updated_at",
     "score_week_delta",
+    "score_raw",
+    "score_activity",
+    "score_on_break",
     "stats_stale",
     "followers_total",
     "last_active_at",
@@ -81,19 +84,14 @@ def configured_weights() -> dict[str, float]:
 def directory_median() -> float:
     """Median of approved creators' *measured* scores; DEFAULT_MEDIAN while there are none.
 
-    Measured (`raw_score`, before shrinkage) rather than final scores: final scores are already
+    Measured (`score_raw`, before shrinkage) rather than final scores: final scores are already
     pulled toward the median, so taking the median of them fed back on itself and every
     recompute moved scores a little even when no statistic had changed.
     """
-    scores = sorted(
-        float(value)
-        for value in Creator.objects.listed().values_list("score_breakdown__raw_score", flat=True)
-        if isinstance(value, int | float) and not isinstance(value, bool)
+    scores = list(
+        Creator.objects.listed().filter(score_raw__isnull=False).values_list("score_raw", flat=True)
     )
-    if not scores:
-        return DEFAULT_MEDIAN
-    mid = len(scores) // 2
-    return scores[mid] if len(scores) % 2 else (scores[mid - 1] + scores[mid]) / 2
+    return median(scores) if scores else DEFAULT_MEDIAN
 
 
 def _snapshot_input(snapshot: StatsSnapshot, platform: str) -> SnapshotInput:
@@ -103,17 +101,6 @@ def _snapshot_input(snapshot: StatsSnapshot, platform: str) -> SnapshotInput:
         captured_at=snapshot.captured_at,
         **{name: getattr(snapshot, name) for name in MEASUREMENT_FIELDS},
     )
-
-
-def _previous_activity(breakdown: Any) -> float | None:
-    """The activity value stored by the last recompute, held while the creator is on a break."""
-    if not isinstance(breakdown, dict):
-        return None
-    for item in breakdown.get("components") or []:
-        if isinstance(item, dict) and item.get("key") == "activity":
-            value = item.get("value")
-            return float(value) if isinstance(value, int | float) else None
-    return None
 
 
 def _load_inputs(creators: list[Creator], *, cutoff: dt.datetime) -> dict[int, CreatorInput]:
@@ -140,7 +127,7 @@ def _load_inputs(creators: list[Creator], *, cutoff: dt.datetime) -> dict[int, C
         c.pk: CreatorInput(
             links=tuple(links_by_creator.get(c.pk, [])),
             on_break_until=c.on_break_until,
-            previous_activity=_previous_activity(c.score_breakdown),
+            previous_activity=c.score_activity,
         )
         for c in creators
     }
@@ -203,7 +190,7 @@ def creators_recompute_scores(
         creators = list(
             Creator.objects.filter(pk__in=batch)
             .order_by("pk")
-            .only("pk", "on_break_until", "score_breakdown")
+            .only("pk", "on_break_until", "score_activity")
         )
         inputs = _load_inputs(creators, cutoff=cutoff)
         week_ago = _week_ago_scores(batch, today=today)
@@ -226,6 +213,9 @@ def creators_recompute_scores(
             creator.score_week_delta = (
                 None if previous is None else round(result.score - previous, 1)
             )
+            creator.score_raw = result.raw_score
+            creator.score_activity = result.activity
+            creator.score_on_break = result.on_break
             creator.stats_stale = result.stale
             creator.followers_total = result.followers_total
             creator.last_active_at = result.last_active_at

@@ -30,6 +30,7 @@ from directory.models import (
     SnapshotSource,
     StatsSnapshot,
 )
+from directory.services.scores import creator_recompute_score
 
 __all__ = ["snapshot_record", "validate_measurements"]
 
@@ -155,7 +156,7 @@ def snapshot_record(
         if latest is None or latest.captured_at <= snapshot.captured_at:
             PlatformLink.objects.filter(pk=locked.pk).update(latest_snapshot=snapshot)
             link.latest_snapshot = snapshot
-        _recompute_score(locked.creator_id)
+        creator_recompute_score(creator_id=locked.creator_id)
     return snapshot
 
 
@@ -166,10 +167,3 @@ def _duplicate(captured_at: dt.datetime) -> ValidationError:
         code="duplicate",
         params={"time": captured_at.astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M:%S UTC")},
     )
-
-
-def _recompute_score(creator_id: int) -> None:
-    # Imported when used: the scoring modules are owned elsewhere and heavy to import.
-    from directory.services.scores import creator_recompute_score
-
-    creator_recompute_score(creator_id=creator_id)

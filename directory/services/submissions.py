@@ -39,7 +39,7 @@ from directory.models import (
     Topic,
 )
 from directory.services.enqueue import links_enqueue
-from directory.services.import_validation import fetch_state_for, known_language_name
+from directory.services.import_validation import known_language_name
 from directory.services.links import NormalisedLink, link_normalise
 from directory.services.notify import email_send
 from directory.services.removal import link_is_tombstoned, slug_is_tombstoned
@@ -253,14 +253,11 @@ def _create(*, links: Sequence[SubmittedLink], **fields: Any) -> Submission:
     creator.languages.set(_languages(fields["language_codes"]))
     to_fetch: list[int] = []
     for row, normalised in checked:
-        fetch_state, last_error = fetch_state_for(normalised.platform, is_demo=False)
         link = PlatformLink.objects.create(
-            creator=creator,
-            platform=normalised.platform,
-            url=normalised.url,
-            fetch_state=fetch_state,
-            last_error=last_error,
+            creator=creator, platform=normalised.platform, url=normalised.url
         )
+        # The one rule for links the refresh never fetches (no public API: MANUAL).
+        PlatformLink.objects.filter(pk=link.pk).mark_never_fetched()
         if normalised.platform in PLATFORMS_WITHOUT_API:
             measurements = row.measurements()
             if any(value is not None for value in measurements.values()):

@@ -17,7 +17,7 @@ from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
-from directory.scoring_explain import LOW_CONFIDENCE
+from directory.scoring.explain import LOW_CONFIDENCE
 
 register = template.Library()
 

@@ -13,7 +13,7 @@ from django import template
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
-from directory.rank_correlation import spearman
+from directory.scoring.stats import spearman
 
 register = template.Library()
 

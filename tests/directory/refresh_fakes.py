@@ -1,8 +1,9 @@
 """A scripted stand-in for a platform adapter, shared by the refresh, task and command tests.
 
-The refresh service looks adapters up through `refresh._adapter_for`; the fixtures here replace
-that (and the score recompute) so the tests control every answer. The rate limiter is taken by
-the HTTP client before each request; the fake adapter plays that part with `waits`.
+The refresh service looks adapters up in the registry (`refresh.get_adapter`) unless one is
+passed in; the fixtures here replace that lookup (and the score recompute) so the tests control
+every answer. The rate limiter is taken by the HTTP client before each request; the fake adapter
+plays that part with `waits`.
 """
 
 from __future__ import annotations
@@ -78,8 +79,8 @@ class Recorder:
 @pytest.fixture
 def adapter(monkeypatch) -> FakeAdapter:
     fake = FakeAdapter(script=[ok_result()])
-    monkeypatch.setattr(refresh, "_adapter_for", lambda platform: fake)
-    monkeypatch.setattr(refresh, "_build_client", lambda: httpx.Client())
+    monkeypatch.setattr(refresh, "get_adapter", lambda platform: fake)
+    monkeypatch.setattr(refresh, "build_client", lambda rate_limit: httpx.Client())
     return fake
 
 
@@ -92,7 +93,7 @@ def rate_wait(adapter) -> list[float]:
 @pytest.fixture
 def scores(monkeypatch) -> Recorder:
     recorder = Recorder()
-    monkeypatch.setattr(refresh, "_recompute_score", recorder)
+    monkeypatch.setattr(refresh, "creator_recompute_score", lambda creator_id: recorder(creator_id))
     return recorder
 
 

@@ -11,7 +11,7 @@ from django.utils import timezone
 from kombu.exceptions import OperationalError
 
 from directory.models import CreatorStatus, FetchState, Platform, PlatformLink
-from directory.services.attention import RETRYING_ATTENTION_AFTER, links_needing_attention
+from directory.services.attention import NEEDS_ATTENTION, RETRYING_ATTENTION_AFTER
 from directory.tasks import refresh_link
 from tests.factories import CreatorFactory, PlatformLinkFactory, UserFactory
 
@@ -51,7 +51,7 @@ def links():
 
 
 def test_needs_attention_picks_disabled_failing_and_long_retrying(links):
-    found = set(links_needing_attention())
+    found = set(PlatformLink.objects.filter(NEEDS_ATTENTION))
     assert found == {links["disabled"], links["failing"], links["retrying_long"]}
 
 

@@ -79,6 +79,7 @@ def test_list_item_has_the_documented_fields(client):
         "country",
         "last_active_at",
         "stats_stale",
+        "on_break",
         "platforms",
     }
     assert item["slug"] == "sam"

@@ -24,6 +24,7 @@ from config.celery import app
 from directory import tasks
 from directory.models import Creator, PlatformLink, StatsSnapshot
 from directory.platforms import ratelimit
+from directory.services.enqueue import links_enqueue, links_send
 from tests.factories import CreatorFactory
 
 pytestmark = [pytest.mark.redis, pytest.mark.django_db(transaction=True)]
@@ -129,7 +130,7 @@ def test_link_to_task_to_snapshot_to_score(worker, feed_server):
 
     with transaction.atomic():
         link = PlatformLink.objects.create(creator=creator, platform="blog", url=url)
-        tasks.enqueue_link_refresh(link.pk)
+        links_enqueue(link_ids=[link.pk])
 
     wait_for(lambda: "directory.tasks.refresh_link" in worker)
     snapshot = StatsSnapshot.objects.get(link=link)
@@ -157,12 +158,12 @@ def test_a_rolled_back_transaction_enqueues_nothing(worker, feed_server):
 
     with pytest.raises(RuntimeError), transaction.atomic():
         link = PlatformLink.objects.create(creator=creator, platform="blog", url=url)
-        tasks.enqueue_link_refresh(link.pk)
+        links_enqueue(link_ids=[link.pk])
         raise RuntimeError("the submission failed validation after all")
 
     # A committed enqueue afterwards proves the worker was listening all along.
     other = PlatformLink.objects.create(creator=creator, platform="blog", url=url + "?other")
-    tasks.send_refresh([(other.pk, 0)])
+    links_send([(other.pk, 0)])
     wait_for(lambda: "directory.tasks.refresh_link" in worker)
     assert worker == ["directory.tasks.refresh_link"]
     assert hits == ["/feed.xml?other"]

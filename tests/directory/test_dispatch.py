@@ -13,8 +13,8 @@ from kombu.exceptions import OperationalError
 
 from config.celery import app
 from directory import tasks
-from directory.models import CreatorStatus, FetchState, Platform, PlatformLink
-from directory.services.dispatch import DISPATCH_PERIOD, STALE_ENQUEUE, links_dispatch
+from directory.models import STALE_ENQUEUE, CreatorStatus, FetchState, Platform, PlatformLink
+from directory.services.dispatch import DISPATCH_PERIOD, links_dispatch
 from tests.directory.refresh_fakes import fetchable_link
 from tests.factories import CreatorFactory
 

@@ -148,7 +148,7 @@ def test_links_of_demo_creators_are_never_fetched():
     assert blog.fetch_state == FetchState.DISABLED
     assert blog.last_error == "demo data: never fetched"
     assert PlatformLink.objects.get(platform="tiktok").fetch_state == FetchState.MANUAL
-    assert not PlatformLink.objects.due().exists()
+    assert not PlatformLink.objects.fetchable().exists()
 
 
 def test_generated_slugs_are_unique_within_the_file():
@@ -258,7 +258,7 @@ def test_a_failure_while_writing_rolls_everything_back(monkeypatch):
     def broken(**kwargs):
         raise RuntimeError("scoring failed")
 
-    monkeypatch.setattr("directory.services.scores.creators_recompute_scores", broken)
+    monkeypatch.setattr("directory.services.imports.creators_recompute_scores", broken)
     with pytest.raises(RuntimeError):
         creators_import(load("valid.json"))
     assert Creator.objects.count() == 0

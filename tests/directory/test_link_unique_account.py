@@ -128,14 +128,14 @@ def test_a_concurrent_claim_of_the_id_is_recorded_not_raised(adapter, scores, mo
 
     adapter.script = [claim_meanwhile]
     # Lose the race after the pre-check too: its first answer predates the other commit.
-    real = refresh._same_account_link
+    real = refresh.link_same_account
     checks: list[int] = []
 
-    def stale_first_check(link, result):
+    def stale_first_check(*, link, external_id):
         checks.append(link.pk)
-        return None if len(checks) == 1 else real(link, result)
+        return None if len(checks) == 1 else real(link=link, external_id=external_id)
 
-    monkeypatch.setattr(refresh, "_same_account_link", stale_first_check)
+    monkeypatch.setattr(refresh, "link_same_account", stale_first_check)
     outcome = link_refresh(link_id=newer.pk, now=NOW)
 
     assert outcome.status == "failed"

@@ -27,17 +27,6 @@ def test_only_approved_creators_are_listed(status):
     assert list(Creator.objects.listed().values_list("slug", flat=True)) == ["visible"]
 
 
-def test_ranked_puts_unscored_creators_last():
-    CreatorFactory(slug="unscored", interactivity_score=None)
-    CreatorFactory(slug="low", interactivity_score=10)
-    CreatorFactory(slug="high", interactivity_score=90)
-    assert list(Creator.objects.ranked().values_list("slug", flat=True)) == [
-        "high",
-        "low",
-        "unscored",
-    ]
-
-
 def test_slug_is_unique():
     CreatorFactory(slug="same")
     with pytest.raises(IntegrityError), transaction.atomic():
@@ -87,16 +76,6 @@ def test_public_links_exclude_accounts_that_opted_out():
     PlatformLinkFactory(creator=creator, url="https://a.example.org/")
     PlatformLinkFactory(creator=creator, url="https://b.example.org/", is_public=False)
     assert [link.url for link in PlatformLink.objects.public()] == ["https://a.example.org/"]
-
-
-def test_due_links_skip_manual_and_disabled_and_future():
-    now = timezone.now()
-    due = PlatformLinkFactory(next_fetch_at=now - dt.timedelta(minutes=1))
-    new = PlatformLinkFactory(next_fetch_at=None)
-    PlatformLinkFactory(next_fetch_at=now + dt.timedelta(hours=1))
-    PlatformLinkFactory(next_fetch_at=None, fetch_state="manual")
-    PlatformLinkFactory(next_fetch_at=None, fetch_state="disabled")
-    assert set(PlatformLink.objects.due(now)) == {due, new}
 
 
 def test_on_break_is_true_only_until_the_date():

@@ -85,6 +85,7 @@ def test_success_recomputes_the_creators_score(adapter, scores):
 
 def test_adapter_receives_what_the_link_knows(adapter, scores):
     link = fetchable_link(handle="@me", external_id="42", etag='"e1"', last_modified="Tue")
+    StatsSnapshotFactory(link=link, captured_at=NOW - dt.timedelta(hours=3))
     link_refresh(link_id=link.pk, now=NOW)
     (ref,) = adapter.calls
     assert (ref.url, ref.handle, ref.external_id, ref.etag, ref.last_modified) == (
@@ -258,6 +259,47 @@ def test_not_modified_keeps_the_snapshots_and_the_validators(adapter, scores):
     assert scores.calls == [(link.creator_id,)]  # activity still decays with time
 
 
+@pytest.mark.parametrize(
+    "latest",
+    [
+        pytest.param({"captured_at": NOW - dt.timedelta(days=2)}, id="older-than-the-interval"),
+        pytest.param(
+            {"captured_at": NOW - dt.timedelta(hours=3), "source": "self_reported"},
+            id="not-fetched",
+        ),
+        pytest.param(None, id="no-snapshot"),
+    ],
+)
+def test_no_conditional_request_without_a_recent_fetched_snapshot(adapter, scores, latest):
+    # "Posts in the last 90 days" changes daily while a feed does not: a 304 must not stand in
+    # for a measurement older than one refresh interval.
+    link = fetchable_link(etag='"v1"', last_modified="Sun")
+    if latest is not None:
+        StatsSnapshotFactory(link=link, **latest)
+
+    link_refresh(link_id=link.pk, now=NOW)
+
+    (ref,) = adapter.calls
+    assert (ref.etag, ref.last_modified) == ("", "")
+
+
+def test_an_unchanged_feed_still_yields_a_fresh_measurement_after_the_interval(adapter, scores):
+    link = fetchable_link(etag='"v1"', last_modified="Sun")
+    StatsSnapshotFactory(link=link, captured_at=NOW - dt.timedelta(days=2))
+
+    def server(ref):  # answers 304 whenever the validators are sent, like a real feed host
+        return ok_result(not_modified=True) if ref.etag else ok_result(etag='"v1"')
+
+    adapter.script = [server]
+
+    outcome = link_refresh(link_id=link.pk, now=NOW)
+
+    assert outcome.status == "ok"
+    link.refresh_from_db()
+    assert link.latest_snapshot.captured_at == refresh.bucket_start(NOW)
+    assert StatsSnapshot.objects.filter(link=link).count() == 2
+
+
 def test_a_scoring_failure_does_not_lose_the_snapshot(adapter, scores):
     scores.fail = True
     link = fetchable_link()
@@ -299,7 +341,7 @@ def test_a_platform_without_an_adapter_fails_permanently(monkeypatch, scores):
     def missing(platform):
         raise LookupError(platform)
 
-    monkeypatch.setattr(refresh, "_adapter_for", missing)
+    monkeypatch.setattr(refresh, "get_adapter", missing)
     link = fetchable_link()
     outcome = link_refresh(link_id=link.pk, now=NOW)
     assert outcome.status == "failed"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 from io import StringIO
 
 import pytest
@@ -101,12 +102,11 @@ def test_query_count_does_not_grow_with_the_number_of_creators(django_assert_max
 
 
 def test_median_uses_approved_creators_measured_scores_only():
-    CreatorFactory(interactivity_score=25, score_breakdown={"raw_score": 20.0})
-    CreatorFactory(interactivity_score=45, score_breakdown={"raw_score": 40.0})
-    CreatorFactory(interactivity_score=50, score_breakdown={"raw_score": None})
-    CreatorFactory(interactivity_score=50, score_breakdown={})
-    CreatorFactory(score_breakdown={"raw_score": 90.0}, status=CreatorStatus.PENDING)
-    CreatorFactory(score_breakdown={"raw_score": 95.0}, status=CreatorStatus.HIDDEN)
+    CreatorFactory(interactivity_score=25, score_raw=20.0)
+    CreatorFactory(interactivity_score=45, score_raw=40.0)
+    CreatorFactory(interactivity_score=50, score_raw=None)
+    CreatorFactory(score_raw=90.0, status=CreatorStatus.PENDING)
+    CreatorFactory(score_raw=95.0, status=CreatorStatus.HIDDEN)
     assert directory_median() == 30
 
 
@@ -160,8 +160,7 @@ def test_snapshots_older_than_the_window_mark_stats_stale():
 def test_break_keeps_the_stored_activity_value():
     creator = scored_creator(posts_in_window=0, posts_with_comments=0, comments_in_window=0)
     Creator.objects.filter(pk=creator.pk).update(
-        on_break_until=NOW + dt.timedelta(days=30),
-        score_breakdown={"components": [{"key": "activity", "value": 0.55}]},
+        on_break_until=NOW + dt.timedelta(days=30), score_activity=0.55
     )
     creators_recompute_scores(now=NOW)
     creator.refresh_from_db()
@@ -233,3 +232,49 @@ def test_score_correlation_command_says_when_there_is_not_enough_data():
     out = StringIO()
     call_command("score_correlation", stdout=out)
     assert out.getvalue().startswith("Not enough data: 1 listed creators")
+
+
+def test_recompute_stores_what_the_next_one_reads_back_in_columns():
+    creator = scored_creator(posts_in_window=0, posts_with_comments=0, comments_in_window=0)
+    Creator.objects.filter(pk=creator.pk).update(on_break_until=NOW + dt.timedelta(days=30))
+    creators_recompute_scores(now=NOW)
+    creator.refresh_from_db()
+    breakdown = creator.score_breakdown
+    activity = next(c for c in breakdown["components"] if c["key"] == "activity")
+    assert creator.score_raw == breakdown["raw_score"]
+    assert creator.score_activity == activity["value"]
+    assert creator.score_on_break is breakdown["on_break"] is True
+
+
+def test_the_display_breakdown_is_never_read_back():
+    # A breakdown is written for people; editing its text must not change the next score.
+    creator = scored_creator()
+    creators_recompute_scores(now=NOW)  # the first run has no measured scores to take a median of
+    creators_recompute_scores(now=NOW)
+    first = Creator.objects.get(pk=creator.pk).interactivity_score
+    Creator.objects.update(score_breakdown={"raw_score": 99.0, "components": "odd"})
+    creators_recompute_scores(now=NOW)
+    assert Creator.objects.get(pk=creator.pk).interactivity_score == first
+
+
+def test_migration_fills_the_columns_from_the_last_breakdown():
+    from django.apps import apps
+
+    migration = importlib.import_module("directory.migrations.0006_score_state_columns")
+    held = CreatorFactory(
+        score_breakdown={
+            "raw_score": 61.5,
+            "on_break": True,
+            "components": [{"key": "reach", "value": 0.4}, {"key": "activity", "value": 0.55}],
+        }
+    )
+    unscored = CreatorFactory(score_breakdown={}, score_raw=1.0)
+    migration.copy_from_breakdown(apps, None)
+    held.refresh_from_db()
+    unscored.refresh_from_db()
+    assert (held.score_raw, held.score_activity, held.score_on_break) == (61.5, 0.55, True)
+    assert (unscored.score_raw, unscored.score_activity, unscored.score_on_break) == (
+        None,
+        None,
+        False,
+    )

@@ -4,11 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from directory.rank_correlation import average_ranks, spearman
-
-
-def test_tied_values_share_their_average_rank():
-    assert average_ranks([10, 20, 20, 5]) == [2.0, 3.5, 3.5, 1.0]
+from directory.scoring.stats import spearman
 
 
 def test_perfect_agreement_and_reversal():

@@ -11,7 +11,7 @@ import datetime as dt
 import pytest
 
 from directory.scoring import CreatorInput, LinkInput, link_evidence, score_creator
-from directory.scoring_components import reply_depth, wilson_lower_bound
+from directory.scoring.components import reply_depth, wilson_lower_bound
 from tests.directory.scoring_builders import NOW, creator, snap
 
 

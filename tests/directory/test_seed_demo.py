@@ -54,7 +54,7 @@ def test_a_few_demo_creators_are_not_listed(seeded):
 
 
 def test_demo_links_are_never_fetched(seeded):
-    assert not PlatformLink.objects.due().exists()
+    assert not PlatformLink.objects.fetchable().exists()
     for link in PlatformLink.objects.all():
         expected = (
             FetchState.MANUAL if link.platform in PLATFORMS_WITHOUT_API else FetchState.DISABLED
@@ -196,7 +196,7 @@ def test_the_spearman_figure_in_docs_is_what_the_documented_commands_print():
 
 def test_new_demo_creators_get_weeks_of_score_history_and_movement(seeded):
     """The profile chart and the list's ↑/↓ need history; the demo fills it from past snapshots."""
-    creator = Creator.objects.listed().ranked().first()
+    creator = Creator.objects.listed().order_by("-interactivity_score", "pk").first()
     points = list(creator.score_history.order_by("date"))
     assert len(points) == 13
     assert points[0].date == (NOW - dt.timedelta(weeks=12)).date()

@@ -139,7 +139,7 @@ def test_a_failing_score_recompute_keeps_nothing(link, monkeypatch):
     def boom(creator_id: int) -> None:
         raise RuntimeError("scoring down")
 
-    monkeypatch.setattr("directory.services.snapshots._recompute_score", boom)
+    monkeypatch.setattr("directory.services.snapshots.creator_recompute_score", boom)
     with pytest.raises(RuntimeError):
         snapshot_record(link=link, source=SnapshotSource.MODERATOR, measurements=FIGURES)
     link.refresh_from_db()

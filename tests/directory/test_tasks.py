@@ -1,4 +1,4 @@
-"""The Celery tasks: retry scheduling, failure recording, and enqueueing only after commit.
+"""The Celery tasks: retry scheduling and failure recording (enqueueing: see test_services_*).
 
 Tasks run through `Task.apply()` (eager, in-process), which also runs each retry at once; a
 wrapper around `refresh_link.retry` records the countdown every retry asked for.
@@ -10,8 +10,6 @@ import datetime as dt
 
 import httpx
 import pytest
-from django.db import transaction
-from kombu.exceptions import OperationalError
 
 from directory import tasks
 from directory.models import FetchState, StatsSnapshot
@@ -167,45 +165,6 @@ def test_refresh_link_survives_worker_loss_within_the_visibility_timeout(setting
     assert refresh_link.soft_time_limit < refresh_link.time_limit
     limits = [refresh_link.time_limit, tasks.MAX_COUNTDOWN_SECONDS]
     assert all(limit < visibility_timeout for limit in limits)
-
-
-def test_enqueue_waits_for_the_commit(sent, django_capture_on_commit_callbacks):
-    link = fetchable_link()
-    with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        tasks.enqueue_link_refresh(link.pk)
-        assert sent == []  # nothing before the commit
-    assert len(callbacks) == 1
-    assert sent == [((link.pk,), 0)]
-    link.refresh_from_db()
-    assert link.enqueued_at is not None
-
-
-def test_a_rolled_back_transaction_enqueues_nothing(sent, django_capture_on_commit_callbacks):
-    link = fetchable_link()
-    with (
-        django_capture_on_commit_callbacks(execute=True) as callbacks,
-        pytest.raises(RuntimeError),
-        transaction.atomic(),
-    ):
-        tasks.enqueue_link_refresh(link.pk)
-        raise RuntimeError("the form failed after all")
-    assert callbacks == []
-    assert sent == []
-
-
-def test_a_broker_outage_leaves_the_link_for_the_dispatcher(
-    monkeypatch, django_capture_on_commit_callbacks
-):
-    def broker_down(*args, **kwargs):
-        raise OperationalError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
-
-    monkeypatch.setattr(refresh_link, "apply_async", broker_down)
-    link = fetchable_link(next_fetch_at=dt.datetime(2030, 1, 1, tzinfo=dt.UTC))
-    with django_capture_on_commit_callbacks(execute=True):
-        tasks.enqueue_link_refresh(link.pk)  # must not raise into the web request
-    link.refresh_from_db()
-    assert link.enqueued_at is None
-    assert link.next_fetch_at is None  # due at the dispatcher's next run
 
 
 def test_recompute_scores_task_recomputes_everyone(monkeypatch):

@@ -17,7 +17,7 @@ from directory.models import (
     SnapshotSource,
     Topic,
 )
-from directory.views import breakdown_for_display
+from directory.scoring.explain import breakdown_for_display
 from tests.directory.browse_data import breakdown, build_directory
 from tests.factories import CreatorFactory, PlatformLinkFactory, StatsSnapshotFactory
 

@@ -14,8 +14,8 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from directory.models import Creator, Platform, PlatformLink
-from directory.services.refresh import RefreshOutcome, is_fetchable, link_refresh
-from directory.tasks import send_refresh
+from directory.services.enqueue import links_send
+from directory.services.refresh import RefreshOutcome, link_refresh
 
 # The numbers shown per link, in this order (label, measurement field).
 KEY_NUMBERS = (
@@ -42,7 +42,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        links = [link for link in self._links(options) if is_fetchable(link)]
+        links = list(self._links(options).fetchable())
         if not links:
             self.stdout.write("No links to refresh (demo and no-API links are never fetched).")
             return
@@ -93,7 +93,7 @@ class Command(BaseCommand):
         ids = [link.pk for link in links]
         now = timezone.now()
         PlatformLink.objects.filter(pk__in=ids).update(enqueued_at=now)
-        sent = send_refresh((link_id, 0) for link_id in ids)
+        sent = links_send((link_id, 0) for link_id in ids)
         if sent < len(ids):
             raise CommandError(
                 f"Enqueued {sent} of {len(ids)} link(s): the task broker is not reachable. "

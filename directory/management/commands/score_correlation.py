@@ -12,7 +12,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandParser
 
 from directory.models import Creator
-from directory.rank_correlation import spearman
+from directory.scoring.stats import spearman
 
 
 class Command(BaseCommand):

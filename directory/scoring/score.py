@@ -1,55 +1,6 @@
-"""The interactivity score: pure functions over frozen dataclasses (no ORM, no I/O).
+"""Scoring one creator: choosing snapshots, weighing links, shrinking toward the median.
 
-The score ranks creators by how much they *converse* with their community, not by audience size.
-`docs/scoring.md` explains the method in prose with a worked example; the rules are:
-
-Per platform link
-    1. Only snapshots captured within the window (default 90 days) count. Of those, the link uses
-       the latest snapshot of the strongest source (fetched "api" beats "moderator" beats
-       "self_reported"); while the creator is on a break it uses the one with the most evidence.
-       With no fresh snapshot at all, the creator is *stale*: the latest older snapshot is used,
-       but its evidence halves every 20 days past the window, so the score slides to the median.
-    2. Seven components, each 0-1 or None (unknown: not measured, or not applicable such as
-       comments closed - never read as zero):
-       - responsiveness = Wilson lower bound (95%) of posts_with_creator_reply out of
-         posts_with_comments, so 2 of 2 ranks below 95 of 100;
-       - reply_depth = (creator replies + 0.25 x 10) / (comments received + 10), capped at 1: a
-         Bayesian average, answering everyone is the ceiling;
-       - conversation = comments per post relative to the comments expected for the audience
-         (1 + sqrt(followers) / 20), each commenter counting for at most 5 comments when unique
-         commenters are known, saturating 1 - 0.5^r; likes and shares make up at most 10% of
-         it; shrunk toward the platform's median with a prior of 5 posts;
-       - outreach = replies on other people's posts per week, saturating 1 - 0.5^(w/2);
-       - reciprocity = following / followers, capped at 1, where "following" exists;
-       - activity = posts per week, saturating 1 - 0.5^w; on a break, the last stored value;
-       - reach = log10(followers + 1) / 6, capped at 1 (a million followers).
-    3. Self-reported and moderator-entered numbers are weaker evidence: each component of such a
-       link counts at 85% or 90% of its value, so the same numbers fetched always rank higher.
-
-Per creator
-    4. Links are pooled, not averaged: responsiveness and reply depth take the Wilson bound and
-       the prior once over the reply counts summed across links, conversation takes its prior
-       once over the summed posts, and outreach and activity rates add up over the links. In
-       the pool a link's counts weigh its trust relative to the most trusted link, and the
-       pooled value counts at the count-weighted mean trust. Each link's own components (and
-       its breakdown score) still use only its own counts. Reciprocity and reach are means
-       weighted by evidence, not followers: (posts + commented posts + 1) x trust x decay.
-    5. Unknown components drop out and the remaining weights are renormalised, except reach,
-       which never counts for more than its own weight (at most 15%). With no engagement
-       component known, there is no measured score.
-    6. Evidence amount = N^2 / (N^2 + 10^2) with N = posts + commented posts in the window over
-       all links (a link with no posts at all in the window, outside a break, counts 30, a solid
-       month: silence is evidence of inactivity, and with one link it must not sit half-way to
-       the median); shrinkage = amount x sqrt(share of the weight that is known; 1 when every
-       link is silent).
-       The score is shrinkage x measured + (1 - shrinkage) x directory median; confidence =
-       shrinkage x source trust.
-    7. A break lasts until `on_break_until`, and at most 6 months after the last post seen: then
-       it ends by itself.
-
-Weights live in `DEFAULT_WEIGHTS` and may be overridden with `settings.SCORING_WEIGHTS` through
-`merge_weights`. Change `SCORING_VERSION` (and the changelog in docs/scoring.md) whenever the
-method changes.
+The rules are in the package docstring (directory/scoring/__init__.py) and docs/scoring.md.
 """
 
 from __future__ import annotations
@@ -57,36 +8,29 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import Any
 
-from directory.measurements import COUNT_FIELDS, Measurements
-from directory.scoring_components import (
+from .breaks import break_active
+from .components import (
     COMPONENT_KEYS,
-    DEFAULT_CONVERSATION_PRIOR,
     MIN_LINKS_FOR_PLATFORM_MEDIAN,
     comment_part,
     snapshot_components,
     snapshot_evidence,
-    wilson_lower_bound,
 )
-from directory.scoring_explain import build_breakdown
-from directory.scoring_pool import pooled_components
-
-__all__ = [
-    "COMPONENT_KEYS",
-    "DEFAULT_WEIGHTS",
-    "SCORING_VERSION",
-    "CreatorInput",
-    "LinkInput",
-    "ScoreResult",
-    "SnapshotInput",
-    "conversation_priors",
-    "merge_weights",
-    "score_creator",
-    "wilson_lower_bound",
-]
+from .explain import build_breakdown
+from .inputs import (
+    DEFAULT_CONVERSATION_PRIOR,
+    DEFAULT_WINDOW_DAYS,
+    SOURCE_TRUST,
+    CreatorInput,
+    LinkEvidence,
+    LinkInput,
+    ScoreResult,
+    SnapshotInput,
+)
+from .pool import pooled_components
+from .stats import median
 
 SCORING_VERSION = "1"
 
@@ -103,77 +47,9 @@ DEFAULT_WEIGHTS: Mapping[str, float] = MappingProxyType(
 )
 MAX_REACH_WEIGHT = 0.15
 DEFAULT_MEDIAN = 50.0
-DEFAULT_WINDOW_DAYS = 90
-
-SOURCES = ("api", "moderator", "self_reported")
-SOURCE_TRUST: Mapping[str, float] = MappingProxyType(
-    {"api": 1.0, "moderator": 0.9, "self_reported": 0.85}
-)
 EVIDENCE_HALF = 10.0  # posts + commented posts at which the evidence amount reaches 0.5
 QUIET_WINDOW_EVIDENCE = 30.0  # evidence of a window with no posts (outside a break)
 STALE_HALF_LIFE_DAYS = 20.0
-MAX_BREAK = dt.timedelta(days=183)
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class SnapshotInput(Measurements):
-    """One snapshot's measurements (None means unknown, never zero) and where they came from."""
-
-    platform: str
-    source: str
-    captured_at: dt.datetime
-
-    def __post_init__(self) -> None:
-        if self.source not in SOURCES:
-            raise ValueError(f"unknown snapshot source {self.source!r}; expected one of {SOURCES}")
-        for name in COUNT_FIELDS:
-            value = getattr(self, name)
-            if value is not None and value < 0:
-                raise ValueError(f"{name} must not be negative (got {value})")
-        if self.window_days == 0:
-            raise ValueError("window_days must be positive when given")
-
-
-@dataclass(frozen=True, slots=True)
-class LinkInput:
-    link_id: int
-    platform: str
-    snapshots: tuple[SnapshotInput, ...] = ()
-
-
-@dataclass(frozen=True, slots=True)
-class CreatorInput:
-    links: tuple[LinkInput, ...] = ()
-    on_break_until: dt.datetime | None = None
-    previous_activity: float | None = None  # last stored activity component, held on a break
-
-
-@dataclass(frozen=True, slots=True)
-class ScoreResult:
-    score: float
-    confidence: float
-    stale: bool
-    breakdown: dict[str, Any]
-    followers_total: int | None
-    last_active_at: dt.datetime | None
-
-
-@dataclass(frozen=True, slots=True)
-class LinkEvidence:
-    """What one link contributes (internal, but handy in tests and the explanations)."""
-
-    link_id: int
-    platform: str
-    snapshot: SnapshotInput
-    fresh: bool
-    evidence: float  # posts + commented posts, decayed when stale
-    weight: float  # combination weight: (evidence + 1) x trust (x decay)
-    trust: float
-    components: dict[str, float | None] = field(default_factory=dict)
-    quiet: bool = False  # a measured window with no posts, outside a break
-    conversation_prior: float = DEFAULT_CONVERSATION_PRIOR  # the platform's median conversation
-    weeks: float = DEFAULT_WINDOW_DAYS / 7  # length of the window the snapshot measured
-    activity_held: bool = False  # on a break: activity is the last stored value, not measured
 
 
 def merge_weights(overrides: Mapping[str, float] | None = None) -> dict[str, float]:
@@ -236,12 +112,8 @@ def last_active(creator: CreatorInput) -> dt.datetime | None:
 
 
 def is_on_break(creator: CreatorInput, *, now: dt.datetime) -> bool:
-    """On a break until `on_break_until`, and never longer than 6 months after the last post."""
-    until = creator.on_break_until
-    if until is None or now >= until:
-        return False
-    last = last_active(creator)
-    return last is None or now - last <= MAX_BREAK
+    """`break_active` for a scoring input: the last post is the newest one in its snapshots."""
+    return break_active(until=creator.on_break_until, last_post_at=last_active(creator), now=now)
 
 
 def link_evidence(
@@ -381,6 +253,8 @@ def score_creator(
     stale = bool(links) and not any(ln.fresh for ln in links)
     followers = [ln.snapshot.followers for ln in links if ln.snapshot.followers is not None]
     link_scores = [combine([ln], weights)[2] for ln in links]
+    on_break = is_on_break(creator, now=now)
+    raw = None if raw is None else round(raw, 1)
     breakdown = build_breakdown(
         links=links,
         link_scores=link_scores,
@@ -388,17 +262,21 @@ def score_creator(
         weights=weights,
         effective=effective,
         score=score,
-        raw=None if raw is None else round(raw, 1),
+        raw=raw,
         confidence=confidence,
         stale=stale,
-        on_break=is_on_break(creator, now=now),
+        on_break=on_break,
         window_days=window_days,
         version=SCORING_VERSION,
     )
+    activity = values["activity"]
     return ScoreResult(
         score=score,
+        raw_score=raw,
         confidence=confidence,
         stale=stale,
+        on_break=on_break,
+        activity=None if activity is None else round(activity, 3),
         breakdown=breakdown,
         followers_total=sum(followers) if followers else None,
         last_active_at=last_active(creator),
@@ -422,13 +300,7 @@ def conversation_priors(
             if part is not None:
                 by_platform.setdefault(link.platform, []).append(part)
     return {
-        platform: _median(values)
+        platform: median(values)
         for platform, values in sorted(by_platform.items())
         if len(values) >= MIN_LINKS_FOR_PLATFORM_MEDIAN
     }
-
-
-def _median(values: list[float]) -> float:
-    ordered = sorted(values)
-    mid = len(ordered) // 2
-    return ordered[mid] if len(ordered) % 2 else (ordered[mid - 1] + ordered[mid]) / 2

@@ -1,17 +1,16 @@
-"""Pooling a creator's links into one sample (pure; see directory/scoring.py for the rules).
+"""Pooling a creator's links into one sample (pure; see directory/scoring/ for the rules).
 
 A creator's conversations on three platforms are one sample, not three: the small-sample
 discounts (Wilson bound, Bayesian priors) are applied once to the pooled counts, and rates of
 the creator's own behaviour (posting, outreach) add up over the platforms. Each link's own
-components, computed in directory/scoring_components.py, stay as they are for the link's score.
+components, computed in components.py, stay as they are for the link's score.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
-from directory.scoring_components import (
+from .components import (
     ACTIVITY_HALF_PER_WEEK,
+    BY_KEY,
     CONVERSATION_PRIOR_POSTS,
     OUTREACH_HALF_PER_WEEK,
     comment_part,
@@ -19,9 +18,7 @@ from directory.scoring_components import (
     saturate,
     wilson_lower_bound,
 )
-
-if TYPE_CHECKING:
-    from directory.scoring import LinkEvidence
+from .inputs import LinkEvidence
 
 
 def pooled_components(links: list[LinkEvidence]) -> dict[str, float | None]:
@@ -34,10 +31,8 @@ def pooled_components(links: list[LinkEvidence]) -> dict[str, float | None]:
     pooled value counts at the trust-weighted mean trust, like every component of such a link."""
     out: dict[str, float | None] = {}
     top = max((ln.trust for ln in links), default=1.0)
-    for key, hits, trials in (
-        ("responsiveness", "posts_with_creator_reply", "posts_with_comments"),
-        ("reply_depth", "creator_replies_in_window", "comments_in_window"),
-    ):
+    for key in ("responsiveness", "reply_depth"):
+        hits, trials = BY_KEY[key].needs
         rows = [
             (ln.trust, getattr(ln.snapshot, hits), getattr(ln.snapshot, trials))
             for ln in links
@@ -65,10 +60,8 @@ def pooled_components(links: list[LinkEvidence]) -> dict[str, float | None]:
         for ln in links
         if ln.components["conversation"] is not None
     ]
-    for key, field_name, half in (
-        ("outreach", "replies_to_others_in_window", OUTREACH_HALF_PER_WEEK),
-        ("activity", "posts_in_window", ACTIVITY_HALF_PER_WEEK),
-    ):
+    for key, half in (("outreach", OUTREACH_HALF_PER_WEEK), ("activity", ACTIVITY_HALF_PER_WEEK)):
+        (field_name,) = BY_KEY[key].needs
         # Rates of the creator's own behaviour add up over platforms: two posts a week on each
         # of three platforms is six a week, not an average of two.
         rates = [

@@ -1,33 +1,89 @@
-"""The seven score components of one snapshot (pure; see directory/scoring.py for the rules).
+"""The seven score components: one table, and the value of each for one snapshot (pure).
 
-Each function returns a value in 0-1, or None when the measurement is unknown or does not apply
-(comments closed, no posts): unknown is never read as zero.
+`COMPONENTS` says, once, what each component is called and which measurements it needs; the
+per-link values here, the pooling (pool.py) and the explanations (explain.py) all read it.
+Each value is in 0-1, or None when the measurement is unknown or does not apply (comments
+closed, no posts): unknown is never read as zero.
 """
 
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING
+from dataclasses import dataclass
+from types import MappingProxyType
 
-if TYPE_CHECKING:
-    from directory.scoring import SnapshotInput
+from .inputs import DEFAULT_CONVERSATION_PRIOR, SnapshotInput
 
-COMPONENT_KEYS = (
-    "responsiveness",
-    "reply_depth",
-    "conversation",
-    "outreach",
-    "reciprocity",
-    "activity",
-    "reach",
+
+@dataclass(frozen=True, slots=True)
+class Component:
+    key: str
+    label: str
+    needs: tuple[str, ...]  # the measurements that must be known (for a ratio: hits, trials)
+    positive: str | None = None  # a measurement that must also be above 0 (a ratio's trials)
+    why: tuple[str, float] | None = None  # the "why" line's phrase, and the value that earns it
+
+
+COMPONENTS = (
+    Component(
+        "responsiveness",
+        "Responsiveness",
+        ("posts_with_creator_reply", "posts_with_comments"),
+        positive="posts_with_comments",
+        why=("Replies in most conversations", 0.5),
+    ),
+    Component(
+        "reply_depth",
+        "Reply depth",
+        ("creator_replies_in_window", "comments_in_window"),
+        positive="comments_in_window",
+        why=("Answers commenters", 0.5),
+    ),
+    Component(
+        "conversation",
+        "Community conversation",
+        ("comments_in_window", "posts_in_window"),
+        positive="posts_in_window",
+        # 0.75: twice the comments expected for the audience size, not merely the expected amount.
+        why=("Lively conversations on posts", 0.75),
+    ),
+    Component(
+        "outreach",
+        "Outreach",
+        ("replies_to_others_in_window",),
+        why=("Comments on others' posts", 0.4),
+    ),
+    Component(
+        "reciprocity",
+        "Reciprocity",
+        ("following", "followers"),
+        positive="followers",
+        why=("Follows back", 0.5),
+    ),
+    Component("activity", "Activity", ("posts_in_window",), why=("Posts regularly", 0.5)),
+    Component("reach", "Reach", ("followers",)),
 )
+BY_KEY = MappingProxyType({c.key: c for c in COMPONENTS})
+COMPONENT_KEYS = tuple(c.key for c in COMPONENTS)
+
+
+def known(key: str, s: SnapshotInput) -> bool:
+    """Whether every measurement the component needs is known in this snapshot."""
+    return all(getattr(s, name) is not None for name in BY_KEY[key].needs)
+
+
+def applies(key: str, s: SnapshotInput) -> bool:
+    """Known, and its ratio has something to divide by (no comments: no responsiveness)."""
+    positive = BY_KEY[key].positive
+    return known(key, s) and (positive is None or getattr(s, positive) > 0)
+
+
 # One-sided 95% lower confidence bound: the bound itself already discounts small samples, and
 # the creator-level shrinkage discounts them again, so the two-sided z (1.96) double-counted.
 WILSON_Z = 1.645
 REPLY_DEPTH_PRIOR, REPLY_DEPTH_PRIOR_COMMENTS = 0.25, 10.0
 COMMENTS_PER_COMMENTER_CAP = 5
 CONVERSATION_PRIOR_POSTS = 5.0
-DEFAULT_CONVERSATION_PRIOR = 0.3
 MIN_LINKS_FOR_PLATFORM_MEDIAN = 5
 PASSIVE_SHARE = 0.10  # likes and shares: at most this share of the conversation component
 SHARE_WEIGHT = 2.0  # a share counts as two likes
@@ -79,7 +135,7 @@ def saturate(x: float, half: float) -> float:
 
 def comment_part(s: SnapshotInput) -> float | None:
     """Unshrunk conversation value of a snapshot (None when it cannot be measured)."""
-    if s.comments_in_window is None or not s.posts_in_window:
+    if not applies("conversation", s):
         return None
     comments = s.comments_in_window
     if s.unique_commenters_in_window is not None:
@@ -104,25 +160,25 @@ def snapshot_components(
     """The seven component values of one snapshot, before source trust is applied."""
     weeks = (s.window_days or window_days) / 7.0
     out: dict[str, float | None] = dict.fromkeys(COMPONENT_KEYS)
-    if s.posts_with_comments and s.posts_with_creator_reply is not None:
+    if applies("responsiveness", s):
         out["responsiveness"] = wilson_lower_bound(
             s.posts_with_creator_reply, s.posts_with_comments
         )
-    if s.comments_in_window and s.creator_replies_in_window is not None:
+    if applies("reply_depth", s):
         out["reply_depth"] = reply_depth(s.creator_replies_in_window, s.comments_in_window)
     part = comment_part(s)
-    if part is not None and s.posts_in_window:
+    if part is not None:
         n = s.posts_in_window
         prior_share = CONVERSATION_PRIOR_POSTS / (n + CONVERSATION_PRIOR_POSTS)
         out["conversation"] = (1 - prior_share) * part + prior_share * conversation_prior
     # On a break, not joining other people's threads is expected: unknown, not zero.
-    if s.replies_to_others_in_window is not None and not on_break:
+    if applies("outreach", s) and not on_break:
         out["outreach"] = saturate(s.replies_to_others_in_window / weeks, OUTREACH_HALF_PER_WEEK)
-    if s.following is not None and s.followers:
+    if applies("reciprocity", s):
         out["reciprocity"] = min(1.0, s.following / s.followers)
-    if s.posts_in_window is not None:
+    if applies("activity", s):
         out["activity"] = saturate(s.posts_in_window / weeks, ACTIVITY_HALF_PER_WEEK)
-    if s.followers is not None:
+    if applies("reach", s):
         out["reach"] = min(1.0, math.log10(s.followers + 1) / REACH_LOG_FULL)
     return out
 

@@ -7,31 +7,14 @@ period or closed comments is described as such, never as failure.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import Any, TypedDict
 
-if TYPE_CHECKING:
-    from directory.scoring import LinkEvidence, SnapshotInput
+from .components import BY_KEY, COMPONENTS, known
+from .inputs import LinkEvidence, SnapshotInput
 
-LABELS = {
-    "responsiveness": "Responsiveness",
-    "reply_depth": "Reply depth",
-    "conversation": "Community conversation",
-    "outreach": "Outreach",
-    "reciprocity": "Reciprocity",
-    "activity": "Activity",
-    "reach": "Reach",
-}
-# Short phrases for the "why" line, with the value a component needs to earn one.
-WHY_PHRASES = {
-    "responsiveness": ("Replies in most conversations", 0.5),
-    "reply_depth": ("Answers commenters", 0.5),
-    # 0.75: twice the comments expected for the audience size, not merely the expected amount.
-    "conversation": ("Lively conversations on posts", 0.75),
-    "outreach": ("Comments on others' posts", 0.4),
-    "reciprocity": ("Follows back", 0.5),
-    "activity": ("Posts regularly", 0.5),
-}
+WHY_PHRASES = {c.key: c.why for c in COMPONENTS if c.why is not None}
 RARELY_REPLIES = "Rarely replies to comments"
 # "Rarely replies": the creator replied in under a fifth of at least this many conversations.
 RARELY_REPLIES_SHARE, RARELY_REPLIES_MIN_THREADS = 0.2, 5
@@ -85,7 +68,7 @@ def explain(  # noqa: C901 - one branch per component reads best here
         return "Taking a break: activity is held at its last value until the break ends"
     if key == "outreach" and on_break:
         return "Taking a break: not counted until the break ends"
-    used = [s for s in snaps if _component_known(key, s)]
+    used = [s for s in snaps if known(key, s)]
     note = _unverified(used)
     if key == "responsiveness":
         t = _total(used, "posts_with_creator_reply", "posts_with_comments")
@@ -126,19 +109,6 @@ def explain(  # noqa: C901 - one branch per component reads best here
                 f"{weight:.0%} of the score{note}"
             )
     return NOT_MEASURED
-
-
-def _component_known(key: str, s: SnapshotInput) -> bool:
-    needs = {
-        "responsiveness": ("posts_with_creator_reply", "posts_with_comments"),
-        "reply_depth": ("creator_replies_in_window", "comments_in_window"),
-        "conversation": ("comments_in_window", "posts_in_window"),
-        "outreach": ("replies_to_others_in_window",),
-        "reciprocity": ("following", "followers"),
-        "activity": ("posts_in_window",),
-        "reach": ("followers",),
-    }[key]
-    return all(getattr(s, n) is not None for n in needs)
 
 
 def why_line(
@@ -213,7 +183,7 @@ def build_breakdown(
         components.append(
             {
                 "key": key,
-                "label": LABELS[key],
+                "label": BY_KEY[key].label,
                 "value": None if value is None else round(value, 3),
                 "weight": round(weights[key], 3),
                 "effective_weight": round(effective[key], 3) if effective else 0.0,
@@ -243,7 +213,7 @@ def build_breakdown(
             on_break=on_break,
             confidence=confidence,
             replied=_total(
-                [s for s in snaps if _component_known("responsiveness", s)],
+                [s for s in snaps if known("responsiveness", s)],
                 "posts_with_creator_reply",
                 "posts_with_comments",
             ),
@@ -262,3 +232,97 @@ def build_breakdown(
             for ln, s in zip(links, link_scores, strict=True)
         ],
     }
+
+
+# -- reading it back ---------------------------------------------------------------------------
+# The one reader of a stored breakdown, beside its writer: pages and the API read through it, so
+# an old or odd breakdown (an unscored creator has `{}`) can never break a page. The pipeline
+# reads nothing back from it: what a recompute needs is stored in columns of its own.
+
+
+class ShownComponent(TypedDict):
+    key: str
+    label: str
+    value: float | None
+    weight: float | None
+    effective_weight: float | None
+    explanation: str
+
+
+class ShownLink(TypedDict):
+    score: float | None
+    evidence_weight: float | None
+    source: str
+
+
+class ShownBreakdown(TypedDict):
+    version: str
+    why: str
+    raw_score: float | None
+    components: list[ShownComponent]
+    links: dict[int, ShownLink]
+
+
+def breakdown_for_display(data: Any) -> ShownBreakdown:
+    """A stored breakdown checked field by field; anything outside the documented schema goes."""
+    data = data if isinstance(data, dict) else {}
+    components: list[ShownComponent] = [
+        {
+            "key": str(item["key"]),
+            "label": str(item.get("label") or item["key"]).strip(),
+            "value": _number(item.get("value")),
+            "weight": _number(item.get("weight")),
+            "effective_weight": _number(item.get("effective_weight")),
+            "explanation": str(item.get("explanation") or ""),
+        }
+        for item in data.get("components") or []
+        if isinstance(item, dict) and item.get("key")
+    ]
+    links: dict[int, ShownLink] = {
+        item["link_id"]: {
+            "score": _number(item.get("score")),
+            "evidence_weight": _number(item.get("evidence_weight")),
+            "source": str(item.get("source") or ""),
+        }
+        for item in _link_items(data)
+    }
+    return {
+        "version": str(data.get("version") or ""),
+        "why": str(data.get("why") or ""),
+        "raw_score": _number(data.get("raw_score")),
+        "components": components,
+        "links": links,
+    }
+
+
+def breakdown_for_links(data: Any, link_ids: set[int]) -> Any:
+    """The stored breakdown as written, with per-link entries only for `link_ids` (the API).
+
+    A link hidden since the last recompute (by a moderator, or the account opting out) would
+    otherwise still show until the next one."""
+    if not isinstance(data, dict) or not isinstance(data.get("links"), list):
+        return data
+    return {**data, "links": [item for item in _link_items(data) if item["link_id"] in link_ids]}
+
+
+def _link_items(data: dict[str, Any]) -> list[dict[str, Any]]:
+    items = data.get("links")
+    return [
+        item
+        for item in (items if isinstance(items, list) else [])
+        if isinstance(item, dict) and isinstance(item.get("link_id"), int)
+    ]
+
+
+# No number the breakdown holds (shares 0-1, scores 0-100) comes near this; beyond it a value is
+# corrupt, and 1e308 * 100 overflowed to inf, which round() refuses with a 500.
+_DISPLAY_LIMIT = 1e6
+
+
+def _number(value: Any) -> float | None:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    if isinstance(value, int) and abs(value) > _DISPLAY_LIMIT:
+        return None  # also an integer too large for float()
+    number = float(value)
+    return number if math.isfinite(number) and abs(number) <= _DISPLAY_LIMIT else None
