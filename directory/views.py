@@ -309,7 +309,7 @@ class RankingView(TemplateView):
     template_name = "pages/ranking.html"
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        from directory.scoring import MAX_REACH_WEIGHT, merge_weights
+        from directory.scoring.score import MAX_REACH_WEIGHT, merge_weights
 
         context = super().get_context_data(**kwargs)
         weights = merge_weights(settings.SCORING_WEIGHTS)

@@ -57,6 +57,13 @@ def _operations() -> list[str]:
     return ["/api/creators/", "/api/creators/{slug}/"]
 
 
+def _followers_range_reversed(query: dict) -> bool:
+    try:
+        return int(query["min_followers"]) > int(query["max_followers"])
+    except (KeyError, TypeError, ValueError):
+        return False
+
+
 @pytest.mark.parametrize("path", _operations())
 def test_the_api_matches_its_schema(seeded_directory, path):
     """Every phase (schema examples, boundary coverage, fuzzing), valid and invalid requests,
@@ -68,6 +75,15 @@ def test_the_api_matches_its_schema(seeded_directory, path):
     calls: list[int] = []
 
     def check(case) -> None:
+        if _followers_range_reversed(case.query or {}):
+            # A rule across two parameters, which OpenAPI cannot state: the API refuses it with
+            # a message naming the field (and the schema documents the 400) instead of an
+            # empty page no one could match.
+            response = case.call()
+            assert response.status_code == 400
+            assert {"min_followers", "max_followers"} & set(response.json())
+            calls.append(response.status_code)
+            return
         calls.append(case.call_and_validate(checks=checks).status_code)
 
     run = create_test(
