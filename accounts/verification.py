@@ -111,8 +111,9 @@ def _read(link: PlatformLink, client: httpx.Client) -> _Source:
 
 
 def _mastodon(link: PlatformLink, client: httpx.Client) -> _Source:
-    user, home = parse_profile_url(link.url)
-    account = get_json(client, f"https://{home}/api/v1/accounts/lookup", {"acct": user})
+    profile = parse_profile_url(link.url)
+    user, home = profile.user, profile.home
+    account = get_json(client, f"{profile.origin}/api/v1/accounts/lookup", {"acct": user})
     if not isinstance(account, dict):
         raise ValueError("the server did not describe the account")
     fields: list[dict[str, Any]] = [f for f in account.get("fields") or [] if isinstance(f, dict)]

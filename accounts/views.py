@@ -18,7 +18,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from directory.models import Creator, SnapshotSource
+from directory.models import Creator, CreatorStatus, SnapshotSource
 from directory.services.snapshots import snapshot_record
 
 from . import ownership, services
@@ -54,7 +54,9 @@ def submitted_items(user: User) -> list[SubmittedItem]:
         return [
             SubmittedItem(
                 name=item.creator.name,
-                url=item.creator.get_absolute_url() if item.creator.is_listed else "",
+                url=item.creator.get_absolute_url()
+                if item.creator.status == CreatorStatus.APPROVED
+                else "",
                 status=item.get_status_display(),
                 reason=item.get_rejection_reason_display() if item.rejection_reason else "",
                 note=item.decision_note,
@@ -65,7 +67,7 @@ def submitted_items(user: User) -> list[SubmittedItem]:
     return [
         SubmittedItem(
             name=creator.name,
-            url=creator.get_absolute_url() if creator.is_listed else "",
+            url=creator.get_absolute_url() if creator.status == CreatorStatus.APPROVED else "",
             status=creator.get_status_display(),
             reason="",
             note="",

@@ -9,11 +9,8 @@ has resolved an account's stable id, `link_same_account()` finds another link to
 
 from __future__ import annotations
 
-import ipaddress
 from dataclasses import dataclass
-from urllib.parse import urlsplit
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 
@@ -41,23 +38,7 @@ def link_normalise(*, url: str, platform: str | None = None) -> NormalisedLink:
         detected, canonical = normalise_url(check_public_url(url), platform or None)
     except UnsupportedURL as exc:
         raise ValidationError(str(exc), code="invalid_url") from None
-    if _is_ip_literal(canonical) and not settings.FETCH_ALLOW_PRIVATE_HOSTS:
-        # Public profiles have names; a bare address is never one, and a stored link is public.
-        # (Local testing against 127.0.0.1 servers turns this off with the private-host check.)
-        raise ValidationError(
-            "not a valid http(s) URL: use the site's name, not its IP address",
-            code="invalid_url",
-        )
     return NormalisedLink(platform=detected, url=canonical)
-
-
-def _is_ip_literal(url: str) -> bool:
-    host = (urlsplit(url).hostname or "").strip("[]")
-    try:
-        ipaddress.ip_address(host)
-    except ValueError:
-        return False
-    return True
 
 
 # Where a stable id has a canonical address of its own, a link pasted that way (and not yet

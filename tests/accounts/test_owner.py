@@ -33,7 +33,19 @@ def url(name: str, creator) -> str:
 
 
 def test_me_lists_owned_profiles_and_submissions_with_status(signed_in, alice, alices_creator):
-    CreatorFactory(name="Someone I suggested", submitted_by=alice, status=CreatorStatus.PENDING)
+    from directory.models import Submission
+
+    suggested = CreatorFactory(
+        name="Someone I suggested", submitted_by=alice, status=CreatorStatus.PENDING
+    )
+    Submission.objects.create(
+        creator=suggested,
+        submitted_by=alice,
+        submitter_email=alice.email,
+        relationship="nominating",
+        why="Answers every comment.",
+        form_token="owner-test",
+    )
     html = signed_in.get(reverse("accounts:me")).content.decode()
     assert "River" in html
     assert url("creator_edit", alices_creator) in html

@@ -40,7 +40,13 @@ def test_a_link_we_never_fetch_is_skipped_everywhere(kind, monkeypatch):
     link = make(kind)
     fake = FakeAdapter(script=[ok_result()])
     sent: list = []
-    monkeypatch.setattr("directory.services.enqueue.links_send", sent.append)
+
+    def record(plan) -> int:
+        plan = list(plan)
+        sent.extend(plan)
+        return len(plan)
+
+    monkeypatch.setattr("directory.services.enqueue.links_send", record)
     monkeypatch.setattr("directory.services.dispatch.links_send", sent.append)
 
     assert link_refresh(link_id=link.pk, now=NOW, adapter=fake).status == "skipped"

@@ -102,7 +102,7 @@ def test_reports_are_rate_limited_per_address(client, creator, settings):
 
 
 def test_a_self_harm_report_is_urgent_and_emails_moderators_at_once(
-    client, creator, settings, django_capture_on_commit_callbacks
+    client, creator, settings, django_capture_on_commit_callbacks, eager_tasks
 ):
     settings.MODERATOR_EMAILS = ["mods@mhvoices.example"]
     with django_capture_on_commit_callbacks(execute=True):
@@ -191,6 +191,9 @@ def test_a_report_resolved_meanwhile_by_someone_else_is_not_overwritten(client, 
     other = UserFactory(username="ben", is_staff=True)
     report_resolve(report=Report.objects.get(pk=report.pk), moderator=other, outcome="acted")
     response = client.post(url, {"outcome": "no_action", "resolution_note": "mine"})
-    assert "ben resolved this report while you were looking at it." in response.content.decode()
+    assert (
+        "ben@example.org resolved this report while you were looking at it."
+        in response.content.decode()
+    )
     report.refresh_from_db()
     assert report.outcome == "acted"

@@ -260,7 +260,7 @@ def test_the_display_breakdown_is_never_read_back():
 def test_migration_fills_the_columns_from_the_last_breakdown():
     from django.apps import apps
 
-    migration = importlib.import_module("directory.migrations.0006_score_state_columns")
+    migration = importlib.import_module("directory.migrations.0013_score_state_columns")
     held = CreatorFactory(
         score_breakdown={
             "raw_score": 61.5,

@@ -142,7 +142,7 @@ def test_dangerous_or_private_addresses_are_refused_with_a_clear_message(client,
     response = client.post(URL, submit_data(links=[{"url": url}]))
     assert response.status_code == 200
     html = response.content.decode()
-    assert "http(s)" in html or "private or local address" in html
+    assert "http(s)" in html or "private or local address" in html or "IP address" in html
     assert not Creator.objects.exists()
     assert not PlatformLink.objects.exists()
 
@@ -319,7 +319,7 @@ def test_odd_addresses_are_not_found_never_a_500(client, path):
     [
         ("javascript:alert(1)", "We cannot use this link: it is not a valid http(s) URL."),
         ("http://127.0.0.1/", "We cannot use this link: it points at a private or local address."),
-        ("http://8.8.8.8/", "use the site&#x27;s name, not its IP address."),
+        ("http://8.8.8.8/", "is an IP address: enter the site&#x27;s name instead."),
     ],
 )
 def test_a_refused_link_is_explained_in_a_sentence(client, url, sentence):

@@ -128,7 +128,7 @@ def test_submitting_with_the_broker_down_is_saved_and_confirmed_quickly(
     assert OutgoingEmail.objects.count() == 2
     sent: list[int] = []
     monkeypatch.setattr(
-        "directory.tasks.send_refresh", lambda plan: sent.extend(i for i, _ in plan)
+        "directory.services.dispatch.links_send", lambda plan: sent.extend(i for i, _ in plan)
     )
     with django_capture_on_commit_callbacks(execute=True):
         assert links_dispatch() == 2
