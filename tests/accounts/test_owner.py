@@ -50,7 +50,7 @@ def test_me_lists_owned_profiles_and_submissions_with_status(signed_in, alice, a
     assert "River" in html
     assert url("creator_edit", alices_creator) in html
     assert "Someone I suggested" in html
-    assert "Pending review" in html
+    assert "Waiting for review" in html  # the submission's own status
 
 
 # --- Edits ----------------------------------------------------------------------------------
