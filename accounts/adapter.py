@@ -18,9 +18,8 @@ from django.contrib.sites.shortcuts import get_current_site
 from django.http import HttpRequest
 from django.template.loader import render_to_string
 
+from directory.services.notify import email_send
 from directory.services.throttle import client_address
-
-from .mail import email_send
 
 
 class AccountAdapter(DefaultAccountAdapter):

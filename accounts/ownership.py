@@ -26,8 +26,8 @@ from django.utils import timezone
 from directory.models import Creator, CreatorStatus, Language, PlatformLink, Topic
 from directory.services.enqueue import links_enqueue
 from directory.services.links import link_normalise
+from directory.services.notify import email_send
 
-from .mail import email_send
 from .models import CreatorEdit, EditStatus, OwnerRemoval, User
 
 BREAK_MAX_DAYS = 183  # six months

@@ -23,9 +23,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from .admin_links import retry_now
-from .models import Creator, PlatformLink
+from .models import Creator, PlatformLink, RejectionReason
 from .services import moderation
-from .services.pending_contracts import RejectionReason
 
 VERSION_FIELD = "seen_version_"
 CHANGE_FORM = ActionLocation.CHANGE_FORM

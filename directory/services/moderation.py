@@ -29,16 +29,14 @@ from directory.models import (
     CreatorStatus,
     CreatorType,
     PlatformLink,
+    RejectionReason,
     Report,
     ReportStatus,
 )
 from directory.services.audit import audit_forget_creator, audit_record
-from directory.services.pending_contracts import (
-    RejectionReason,
-    creator_remove,
-    submission_decided,
-)
+from directory.services.removal import creator_remove
 from directory.services.scores import creators_recompute_scores
+from directory.services.submissions import submission_decided
 
 if TYPE_CHECKING:
     from accounts.models import User

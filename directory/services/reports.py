@@ -22,7 +22,7 @@ from directory.models import (
     ReportStatus,
 )
 from directory.services.audit import audit_record
-from directory.services.pending_contracts import email_send
+from directory.services.notify import email_send
 
 if TYPE_CHECKING:
     from accounts.models import User
