@@ -477,6 +477,9 @@ AXES_USERNAME_CALLABLE = "directory.admin_site.lockout_username"
 AXES_VERBOSE = False
 # Visitors' "Report a problem": per-address limit (shared cache); urgent reports email these.
 REPORT_RATE_LIMIT = env_rate("REPORT_RATE_LIMIT", "5/hour")
+# Per-address limits on the pictures we draw or read from the database on every cache miss.
+AVATAR_RATE_LIMIT = env_rate("AVATAR_RATE_LIMIT", "300/min")
+SHARE_CARD_RATE_LIMIT = env_rate("SHARE_CARD_RATE_LIMIT", "30/min")
 
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 LOGGING = {
