@@ -7,7 +7,8 @@ SOURCES.md) and holds:
 - `served.json`: which URL answers with which body, status and recorded headers;
 - `expected.json`: the link to fetch, the frozen clock, the window, and what a person counted by
   hand in the raw bodies (never by running our parser), with a `how_counted` note. `caps` may
-  lower an adapter's `MAX_…` constant so a real recording reaches the "cap reached" path.
+  lower an adapter's `MAX_…` constant so a real recording reaches the "cap reached" path;
+  `lower_bounds` names the measurements that must be shown as "at least".
 
 `replay()` serves the set over TLS from 127.0.0.1: a throwaway CA (trustme) signs a certificate
 for the platforms' real host names, name resolution for those hosts points at the local server,
@@ -303,6 +304,11 @@ def check(recorded: RecordedSet, outcome: FetchResult | FetchError, server: Repl
             problems.append(
                 f"{key}: adapter says {getattr(outcome, key)!r}, expected {expected[key]!r}"
             )
+    if "lower_bounds" in expected and set(outcome.lower_bounds) != set(expected["lower_bounds"]):
+        problems.append(
+            f"lower bounds ('at least'): adapter says {sorted(outcome.lower_bounds)}, "
+            f"expected {sorted(expected['lower_bounds'])}"
+        )
     notes = " | ".join(outcome.notes)
     problems += [
         f"no note saying {t!r}" for t in expected.get("notes_contain", []) if t not in notes
