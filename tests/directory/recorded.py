@@ -287,6 +287,10 @@ def check(recorded: RecordedSet, outcome: FetchResult | FetchError, server: Repl
             assert text in outcome.message, outcome.message
         if "retry_after_at_least" in want:
             assert (outcome.retry_after or 0) >= want["retry_after_at_least"], outcome.retry_after
+        if "retry_after" in want:
+            # Exact, under the frozen clock: proves a recorded reset header was read (the
+            # fallback default would give another number).
+            assert outcome.retry_after == pytest.approx(want["retry_after"]), outcome.retry_after
         return
     if isinstance(outcome, FetchError):
         raise AssertionError(f"the fetch failed: {outcome} (permanent={outcome.permanent})")
