@@ -333,6 +333,9 @@ def _json(value: Any) -> tuple[int, str, bytes]:
 def _handler(state: FakePlatform) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
+        # Headers and body go out as separate writes: with Nagle's algorithm on, the body
+        # would wait for the client's delayed ACK (~40 ms), which no real API server does.
+        disable_nagle_algorithm = True
 
         def log_message(self, format: str, *args: object) -> None:
             pass
