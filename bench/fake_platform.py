@@ -284,8 +284,19 @@ class FakePlatform:
     port: int = 0
     delay: float = DELAY
     requests: list[tuple[str, float]] = field(default_factory=list)
+    # Seconds from a request's arrival to its answer written: DELAY plus the fake's own cost.
+    service: list[float] = field(default_factory=list)
     unknown: list[str] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
+    # Bodies are built once per URL: the fake's own CPU must not slow the workers it serves.
+    cache: dict[tuple[str, str, tuple], tuple[int, str, bytes]] = field(default_factory=dict)
+
+    def cached_answer(self, host: str, path: str, query: dict[str, str]) -> tuple[int, str, bytes]:
+        key = (host, path, tuple(sorted(query.items())))
+        answer = self.cache.get(key)
+        if answer is None:
+            answer = self.cache[key] = self.answer(host, path, query)
+        return answer
 
     def answer(self, host: str, path: str, query: dict[str, str]) -> tuple[int, str, bytes]:
         now = dt.datetime.now(dt.UTC)
@@ -342,20 +353,23 @@ def _handler(state: FakePlatform) -> type[BaseHTTPRequestHandler]:
 
         def do_GET(self) -> None:
             host = (self.headers.get("Host") or "").split(":", 1)[0].lower()
+            arrived = time.monotonic()
             with state.lock:
-                state.requests.append((host, time.monotonic()))
+                state.requests.append((host, arrived))
             parts = urlsplit(self.path)
             query = dict(parse_qsl(parts.query, keep_blank_values=True))
             if host.startswith("social-") and parts.path == "/api/v1/accounts/lookup":
                 account = mastodon_account(host, query.get("acct", ""), dt.datetime.now(dt.UTC))
                 _mastodon_users[(host, account["id"])] = query.get("acct", "")
-            time.sleep(state.delay)
-            status, content_type, body = state.answer(host, parts.path, query)
+            status, content_type, body = state.cached_answer(host, parts.path, query)
+            time.sleep(max(0.0, state.delay - (time.monotonic() - arrived)))
             self.send_response(status)
             self.send_header("Content-Type", content_type)
             self.send_header("Content-Length", str(len(body)))
             self.end_headers()
             self.wfile.write(body)
+            with state.lock:
+                state.service.append(time.monotonic() - arrived)
 
     return Handler
 

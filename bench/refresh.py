@@ -227,6 +227,7 @@ def run(*, links: int, concurrency: int) -> dict[str, Any]:
             _, counts = wait_done(timed_ids, since=since)
             seconds = time.monotonic() - started
             timed_requests = fake.requests[served_before:]
+            service = sorted(fake.service[served_before:])
             rss = [peak_rss_mb(pid) for pid in children(worker.pid)]
             main_rss = peak_rss_mb(worker.pid)
         finally:
@@ -272,6 +273,11 @@ def run(*, links: int, concurrency: int) -> dict[str, Any]:
             "hosts": len(hosts),
             "max_requests_per_host": max((len(t) for t in hosts.values()), default=0),
             "delay_ms": DELAY * 1000,
+            # What the fake platform itself took (DELAY plus its own cost on a busy machine).
+            "fake_service_ms_p50": round(service[len(service) // 2] * 1000, 1) if service else None,
+            "fake_service_ms_mean": round(sum(service) / len(service) * 1000, 1)
+            if service
+            else None,
         }
     }
 
