@@ -168,6 +168,19 @@ def peak_rss_mb(pid: int) -> float:
     return 0.0
 
 
+def cpu_seconds(pids: list[int]) -> float:
+    """User + system CPU time the processes have used so far."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / ticks
+
+
 def wait_done(link_ids: list[int], *, since: Any, timeout: float = TIMEOUT) -> tuple[float, dict]:
     """Seconds until every link was fetched (or failed) since `since`; and the outcome counts."""
     from django.db.models import Count, Q
@@ -221,11 +234,14 @@ def run(*, links: int, concurrency: int) -> dict[str, Any]:
             wait_done(warm_ids, since=timezone.now() - dt.timedelta(minutes=5), timeout=120)
             fake.unknown.clear()
             served_before = len(fake.requests)
+            pool = children(worker.pid)
+            cpu_before = cpu_seconds(pool)
             since = timezone.now()
             started = time.monotonic()
             enqueue(timed_ids)
             _, counts = wait_done(timed_ids, since=since)
             seconds = time.monotonic() - started
+            cpu = cpu_seconds(pool) - cpu_before
             timed_requests = fake.requests[served_before:]
             service = sorted(fake.service[served_before:])
             rss = [peak_rss_mb(pid) for pid in children(worker.pid)]
@@ -267,6 +283,8 @@ def run(*, links: int, concurrency: int) -> dict[str, Any]:
             "links_per_s": round(len(timed_ids) / seconds, 1),
             "ideal_ratio": round(ideal / seconds, 3),
             "worker_processes": concurrency,
+            # The workers' own CPU per link (independent of how busy the machine is).
+            "worker_cpu_ms_per_link": round(cpu * 1000 / len(timed_ids), 1),
             "worker_peak_rss_mb": max(rss, default=0.0),
             "worker_main_peak_rss_mb": main_rss,
             "rate_limit_violations": violations,
