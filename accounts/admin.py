@@ -11,6 +11,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from . import ownership, services
+from .edit_diff import creator_edit_changes, creator_edit_diff_html
 from .models import Claim, ClaimStatus, CreatorEdit, EditStatus, OwnerRemoval, User
 
 
@@ -51,13 +52,12 @@ class ClaimAdmin(admin.ModelAdmin):
 
 @admin.register(CreatorEdit)
 class CreatorEditAdmin(admin.ModelAdmin):
-    list_display = ("creator", "proposed_by", "status", "created_at")
+    list_display = ("creator", "proposed_by", "status", "changed_fields", "created_at")
     list_filter = ("status",)
     search_fields = ("creator__name",)
     list_select_related = ("creator", "proposed_by")
     readonly_fields = (
-        "creator", "proposed_by", "status", "current_version", "bio", "content_notes", "topics",
-        "languages", "links", "created_at", "decided_at", "decided_by",
+        "creator", "proposed_by", "status", "changes", "created_at", "decided_at", "decided_by",
     )  # fmt: skip
     fields = (*readonly_fields, "reason")
     actions = ("approve", "reject")
@@ -65,11 +65,25 @@ class CreatorEditAdmin(admin.ModelAdmin):
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
-    @admin.display(description="Current public version")
-    def current_version(self, edit: CreatorEdit) -> str:
-        creator = edit.creator
-        links = ", ".join(link.url for link in creator.links.all())
-        return f"Bio: {creator.bio}\nContent notes: {creator.content_notes}\nLinks: {links}"
+    def get_queryset(self, request: HttpRequest) -> QuerySet[CreatorEdit]:
+        # The list's "Changes" column compares each edit with its creator: fetch both at once.
+        return (
+            super()
+            .get_queryset(request)
+            .prefetch_related(
+                "topics", "languages", "creator__topics", "creator__languages", "creator__links"
+            )
+        )
+
+    @admin.display(description="What would change (public now → proposed)")
+    def changes(self, edit: CreatorEdit):
+        return creator_edit_diff_html(edit)
+
+    @admin.display(description="Changes")
+    def changed_fields(self, edit: CreatorEdit) -> str:
+        if edit.status != EditStatus.PENDING:
+            return "—"
+        return ", ".join(change.label for change in creator_edit_changes(edit)) or "nothing"
 
     @admin.action(description="Approve and publish the selected edits")
     def approve(self, request: HttpRequest, queryset: QuerySet[CreatorEdit]) -> None:
