@@ -7,6 +7,8 @@
   `claim_check()`, which reads the platform through `accounts.verification` and, on success,
   sets `Creator.claimed_by` and marks the link verified.
 - `claim_approve()` / `claim_reject()` are a moderator's decision by hand (the admin's actions).
+- Every outcome (verified, could not verify and why, a moderator's decision) is emailed to the
+  claimant after commit (`claim_result_email`), since the check runs after they left the page.
 Only listed or pending creators can be claimed, and only while nobody owns them.
 """
 
@@ -20,10 +22,12 @@ from celery import current_app
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from directory.models import Creator, CreatorStatus, PlatformLink
 from directory.platforms.http import build_client
+from directory.services.notify import email_send
 from directory.services.throttle import throttle_hit
 
 from .models import OPEN_CLAIM_STATUSES, Claim, ClaimMethod, ClaimStatus, User
@@ -143,6 +147,7 @@ def claim_check(*, claim_id: int) -> Claim | None:
             return _claim_failed(claim, "Someone else's claim on this profile was verified first.")
         _grant(claim, creator, message=result.message, now=now)
         PlatformLink.objects.filter(pk=claim.link_id).update(verified=True)
+        claim_result_email(claim=claim)
     return claim
 
 
@@ -154,6 +159,7 @@ def claim_approve(*, claim: Claim, moderator: User) -> bool:
             return False
         claim.decided_by = moderator
         _grant(claim, creator, message="Approved by a moderator.", now=timezone.now())
+        claim_result_email(claim=claim)
     return True
 
 
@@ -162,7 +168,30 @@ def claim_reject(*, claim: Claim, moderator: User) -> None:
     claim.decided_by = moderator
     claim.decided_at = timezone.now()
     claim.message = "Not approved by a moderator."
-    claim.save(update_fields=["status", "decided_by", "decided_at", "message"])
+    with transaction.atomic():
+        claim.save(update_fields=["status", "decided_by", "decided_at", "message"])
+        claim_result_email(claim=claim)
+
+
+def claim_result_email(*, claim: Claim) -> None:
+    """Tell the claimant how their claim ended: verified, or not and why (sent after commit)."""
+    verified = claim.status == ClaimStatus.VERIFIED
+    email_send(
+        to=[claim.user.email],
+        subject_template="accounts/email/claim_result_subject.txt",
+        text_template="accounts/email/claim_result.txt",
+        html_template="accounts/email/claim_result.html",
+        context={
+            "creator_name": claim.creator.name,
+            "verified": verified,
+            "rejected": claim.status == ClaimStatus.REJECTED,
+            "message": claim.message,
+            "where": claim.link.url if claim.link else "",
+            "claim_url": settings.SITE_URL
+            + reverse("accounts:claim_detail", kwargs={"pk": claim.pk}),
+            "me_url": settings.SITE_URL + reverse("accounts:me"),
+        },
+    )
 
 
 def _grant(claim: Claim, creator: Creator, *, message: str, now: dt.datetime) -> None:
@@ -178,5 +207,7 @@ def _claim_failed(claim: Claim, message: str) -> Claim:
     claim.status = ClaimStatus.FAILED
     claim.message = message
     claim.checked_at = timezone.now()
-    claim.save(update_fields=["status", "message", "checked_at"])
+    with transaction.atomic():
+        claim.save(update_fields=["status", "message", "checked_at"])
+        claim_result_email(claim=claim)
     return claim
