@@ -9,7 +9,9 @@
 - `claim_approve()` / `claim_reject()` are a moderator's decision by hand (the admin's actions).
 - Every outcome (verified, could not verify and why, a moderator's decision) is emailed to the
   claimant after commit (`claim_result_email`), since the check runs after they left the page.
-Only listed or pending creators can be claimed, and only while nobody owns them.
+Only listed creators can be claimed, and pending ones by the person who submitted them (a
+pending profile is never shown to anyone else, so nobody else can know or see it), and only while
+nobody owns them (`claimable_creators`).
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from celery import current_app
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
@@ -39,9 +42,17 @@ CLAIM_CODE_HOURS = 48
 # Each check reads a platform on the claimant's behalf: a person may ask this often.
 CLAIM_CHECK_RATE = "10/hour"
 CHECK_TASK = "accounts.tasks.check_claim"
-CLAIMABLE_STATUSES = (CreatorStatus.APPROVED, CreatorStatus.PENDING)
 # Letters and digits that cannot be mistaken for one another when typed from a screen.
 _ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+
+
+def claimable_creators(user: User) -> QuerySet[Creator]:
+    """Creators `user` may claim: listed ones, and pending ones they submitted themselves."""
+    if not user.is_authenticated:
+        return Creator.objects.none()
+    return Creator.objects.filter(
+        Q(status=CreatorStatus.APPROVED) | Q(status=CreatorStatus.PENDING, submitted_by=user)
+    )
 
 
 def claim_code_new() -> str:
@@ -55,7 +66,7 @@ def creator_back_url(creator: Creator) -> str:
 
 def claim_start(*, user: User, creator: Creator, link: PlatformLink, method: str) -> Claim:
     """Open (or renew) `user`'s claim on `creator`, to be proved on `link` by `method`."""
-    if creator.status not in CLAIMABLE_STATUSES:
+    if not claimable_creators(user).filter(pk=creator.pk).exists():
         raise ValidationError("This profile cannot be claimed.", code="not_claimable")
     if creator.claimed_by_id == user.pk:
         raise ValidationError("You already own this profile.", code="already_owner")

@@ -44,6 +44,8 @@ class SubmittedItem:
     reason: str
     note: str
     created_at: dt.datetime
+    # "This is me" submissions nobody owns yet: where to prove it and look after the profile.
+    claim_url: str = ""
 
 
 def submitted_items(user: User) -> list[SubmittedItem]:
@@ -61,6 +63,7 @@ def submitted_items(user: User) -> list[SubmittedItem]:
                 reason=item.get_rejection_reason_display() if item.rejection_reason else "",
                 note=item.decision_note,
                 created_at=item.created_at,
+                claim_url=_claim_url(item),
             )
             for item in submissions.select_related("creator")[:SUBMISSIONS_SHOWN]
         ]
@@ -77,6 +80,17 @@ def submitted_items(user: User) -> list[SubmittedItem]:
             :SUBMISSIONS_SHOWN
         ]
     ]
+
+
+def _claim_url(submission) -> str:
+    creator = submission.creator
+    if (
+        submission.relationship == "self"
+        and creator.claimed_by_id is None
+        and creator.status in (CreatorStatus.APPROVED, CreatorStatus.PENDING)
+    ):
+        return reverse("accounts:claim_start", args=[creator.slug])
+    return ""
 
 
 def _posted(request: HttpRequest):
@@ -125,9 +139,7 @@ def me(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def claim_start(request: HttpRequest, slug: str) -> HttpResponse:
-    creator = get_object_or_404(
-        Creator.objects.filter(status__in=services.CLAIMABLE_STATUSES), slug=slug
-    )
+    creator = get_object_or_404(services.claimable_creators(request.user), slug=slug)
     form = ClaimStartForm(_posted(request), creator=creator)
     if request.method == "POST" and form.is_valid():
         try:
