@@ -4,15 +4,23 @@ moderation branch's; these actions are thin calls to the services."""
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
+from django.contrib.admin.options import ActionLocation
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.template.response import TemplateResponse
 
 from . import ownership, services
 from .edit_diff import creator_edit_changes, creator_edit_diff_html
-from .models import Claim, ClaimStatus, CreatorEdit, EditStatus, OwnerRemoval, User
+from .models import Claim, CreatorEdit, EditStatus, OwnerRemoval, User
+
+CHANGE_FORM = ActionLocation.CHANGE_FORM
+# Decisions are offered on the list and on each item's own page (where the diff is).
+BOTH = [ActionLocation.CHANGE_LIST, ActionLocation.CHANGE_FORM]
 
 
 @admin.register(User)
@@ -35,19 +43,41 @@ class ClaimAdmin(admin.ModelAdmin):
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
-    @admin.action(description="Approve the selected claims by hand (I checked the proof)")
+    @admin.action(
+        description="Approve the selected claims by hand (I checked the proof)",
+        permissions=["change"],
+        location=BOTH,
+    )
     def approve_by_hand(self, request: HttpRequest, queryset: QuerySet[Claim]) -> None:
-        done = 0
-        for claim in queryset.exclude(status__in=[ClaimStatus.VERIFIED, ClaimStatus.REJECTED]):
-            done += services.claim_approve(claim=claim, moderator=request.user)
-        self.message_user(request, f"{done} claim(s) approved.", messages.SUCCESS)
+        claims = list(queryset)
+        done = sum(services.claim_approve(claim=claim, moderator=request.user) for claim in claims)
+        _report(self, request, "approved", done, len(claims))
 
-    @admin.action(description="Reject the selected claims")
+    @admin.action(description="Reject the selected claims", permissions=["change"], location=BOTH)
     def reject(self, request: HttpRequest, queryset: QuerySet[Claim]) -> None:
-        claims = list(queryset.exclude(status__in=[ClaimStatus.VERIFIED, ClaimStatus.REJECTED]))
-        for claim in claims:
-            services.claim_reject(claim=claim, moderator=request.user)
-        self.message_user(request, f"{len(claims)} claim(s) rejected.", messages.SUCCESS)
+        claims = list(queryset)
+        done = sum(services.claim_reject(claim=claim, moderator=request.user) for claim in claims)
+        _report(self, request, "rejected", done, len(claims))
+
+
+def _report(modeladmin, request: HttpRequest, verb: str, done: int, asked: int) -> None:
+    modeladmin.message_user(request, f"{done} {verb}.", messages.SUCCESS)
+    if asked > done:
+        modeladmin.message_user(
+            request,
+            f"{asked - done} were already decided (by a check or another moderator) and were "
+            "left as they are.",
+            messages.WARNING,
+        )
+
+
+class EditRejectForm(forms.Form):
+    reason = forms.CharField(
+        label="Why (the owner is emailed this)",
+        max_length=300,
+        widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
+        error_messages={"required": "Write a short reason for the owner."},
+    )
 
 
 @admin.register(CreatorEdit)
@@ -58,8 +88,9 @@ class CreatorEditAdmin(admin.ModelAdmin):
     list_select_related = ("creator", "proposed_by")
     readonly_fields = (
         "creator", "proposed_by", "status", "changes", "created_at", "decided_at", "decided_by",
+        "reason",
     )  # fmt: skip
-    fields = (*readonly_fields, "reason")
+    fields = readonly_fields
     actions = ("approve", "reject")
 
     def has_add_permission(self, request: HttpRequest) -> bool:
@@ -85,10 +116,12 @@ class CreatorEditAdmin(admin.ModelAdmin):
             return "—"
         return ", ".join(change.label for change in creator_edit_changes(edit)) or "nothing"
 
-    @admin.action(description="Approve and publish the selected edits")
+    @admin.action(
+        description="Approve and publish the selected edits", permissions=["change"], location=BOTH
+    )
     def approve(self, request: HttpRequest, queryset: QuerySet[CreatorEdit]) -> None:
         done = 0
-        for edit in queryset.filter(status=EditStatus.PENDING):
+        for edit in queryset.select_related("creator"):
             try:
                 ownership.creator_edit_approve(edit=edit, moderator=request.user)
             except ValidationError as exc:
@@ -97,12 +130,42 @@ class CreatorEditAdmin(admin.ModelAdmin):
                 done += 1
         self.message_user(request, f"{done} edit(s) published.", messages.SUCCESS)
 
-    @admin.action(description="Reject the selected edits (the reason field is kept)")
-    def reject(self, request: HttpRequest, queryset: QuerySet[CreatorEdit]) -> None:
-        edits = list(queryset.filter(status=EditStatus.PENDING))
-        for edit in edits:
-            ownership.creator_edit_reject(edit=edit, moderator=request.user, reason=edit.reason)
-        self.message_user(request, f"{len(edits)} edit(s) rejected.", messages.SUCCESS)
+    @admin.action(
+        description="Reject the selected edits (asks for a reason)",
+        permissions=["change"],
+        location=BOTH,
+    )
+    def reject(self, request: HttpRequest, queryset: QuerySet[CreatorEdit]):
+        form = EditRejectForm(request.POST if "confirm" in request.POST else None)
+        if not (form.is_bound and form.is_valid()):
+            context = {
+                **self.admin_site.each_context(request),
+                "title": "Reject proposed edits",
+                "form": form,
+                "edits": queryset.select_related("creator"),
+                "selected": request.POST.getlist(helpers.ACTION_CHECKBOX_NAME),
+                "action_field": next(
+                    (n for n in ("action", f"{CHANGE_FORM.value}-action") if n in request.POST),
+                    "action",
+                ),
+                "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+                "opts": self.model._meta,
+            }
+            return TemplateResponse(
+                request, "admin/accounts/creatoredit/reject_confirm.html", context
+            )
+        done = 0
+        for edit in queryset.select_related("creator"):
+            try:
+                ownership.creator_edit_reject(
+                    edit=edit, moderator=request.user, reason=form.cleaned_data["reason"]
+                )
+            except ValidationError as exc:
+                self.message_user(request, f"{edit}: {' '.join(exc.messages)}", messages.ERROR)
+            else:
+                done += 1
+        self.message_user(request, f"{done} edit(s) rejected; the owners are emailed.")
+        return None
 
 
 @admin.register(OwnerRemoval)

@@ -26,7 +26,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from directory.models import AuditAction, Creator, CreatorStatus, Language, PlatformLink, Topic
-from directory.services.audit import audit_record
+from directory.services.audit import audit_record, creator_public_values, creator_record_edit
 from directory.services.enqueue import links_enqueue
 from directory.services.links import link_normalise
 from directory.services.moderation import creator_hide, creator_remove_at_request, creator_restore
@@ -110,18 +110,36 @@ def creator_edit_propose(
     return edit
 
 
+def _edit_locked(edit: CreatorEdit) -> CreatorEdit:
+    """The edit's row, locked for this transaction; refused if another moderator decided it."""
+    current = CreatorEdit.objects.select_for_update(of=("self",)).select_related("decided_by")
+    current = current.get(pk=edit.pk)
+    if current.status != EditStatus.PENDING:
+        who = current.decided_by.get_username() if current.decided_by else "someone else"
+        raise ValidationError(
+            "This edit was already decided (%(status)s) by %(who)s. Nothing was changed by you.",
+            code="decided",
+            params={"status": current.get_status_display().lower(), "who": who},
+        )
+    return current
+
+
 def creator_edit_approve(*, edit: CreatorEdit, moderator: User) -> None:
-    """Publish the proposed version: fields, topics, languages and links (new ones fetched)."""
-    if edit.status != EditStatus.PENDING:
-        raise ValidationError("This edit was already decided.", code="decided")
+    """Publish the proposed version: fields, topics, languages and links (new ones fetched).
+
+    Audited as a change to the creator's public fields (before → after, the moderator as actor);
+    the owner is emailed after commit.
+    """
     with transaction.atomic():
-        creator = Creator.objects.select_for_update().get(pk=edit.creator_id)
-        creator.bio = edit.bio
-        creator.content_notes = edit.content_notes
+        current = _edit_locked(edit)
+        creator = Creator.objects.select_for_update().get(pk=current.creator_id)
+        before = creator_public_values(creator)
+        creator.bio = current.bio
+        creator.content_notes = current.content_notes
         creator.save(update_fields=["bio", "content_notes", "updated_at"])
-        creator.topics.set(edit.topics.all())
-        creator.languages.set(edit.languages.all())
-        wanted = {(entry["platform"], entry["url"]) for entry in edit.links}
+        creator.topics.set(current.topics.all())
+        creator.languages.set(current.languages.all())
+        wanted = {(entry["platform"], entry["url"]) for entry in current.links}
         existing = {(link.platform, link.url): link for link in creator.links.all()}
         for key, link in existing.items():
             if key not in wanted:
@@ -139,21 +157,50 @@ def creator_edit_approve(*, edit: CreatorEdit, moderator: User) -> None:
                     "owner to remove that link.",
                     code="link_taken",
                 ) from None
-        edit.status = EditStatus.APPROVED
-        edit.decided_by = moderator
-        edit.decided_at = timezone.now()
-        edit.save(update_fields=["status", "decided_by", "decided_at"])
+        creator_record_edit(
+            creator=creator, actor=moderator, before=before, note="The owner's proposed edit."
+        )
+        _edit_decided(current, moderator=moderator, status=EditStatus.APPROVED)
         links_enqueue(link_ids=new_ids)
+    edit.status, edit.decided_by, edit.decided_at = current.status, moderator, current.decided_at
 
 
 def creator_edit_reject(*, edit: CreatorEdit, moderator: User, reason: str = "") -> None:
-    if edit.status != EditStatus.PENDING:
-        raise ValidationError("This edit was already decided.", code="decided")
-    edit.status = EditStatus.REJECTED
+    """Turn the proposed edit down with a reason the owner is emailed; the profile is unchanged."""
+    with transaction.atomic():
+        current = _edit_locked(edit)
+        current.reason = reason[:300]
+        _edit_decided(current, moderator=moderator, status=EditStatus.REJECTED)
+        audit_record(
+            creator=current.creator,
+            actor=moderator,
+            action=AuditAction.EDIT_REJECTED,
+            note=current.reason,
+        )
+    edit.status, edit.reason = current.status, current.reason
+
+
+def _edit_decided(edit: CreatorEdit, *, moderator: User, status: str) -> None:
+    edit.status = status
     edit.decided_by = moderator
     edit.decided_at = timezone.now()
-    edit.reason = reason[:300]
     edit.save(update_fields=["status", "decided_by", "decided_at", "reason"])
+    owner = edit.proposed_by
+    if owner is None:
+        return
+    email_send(
+        to=[owner.email],
+        subject_template="accounts/email/edit_decided_subject.txt",
+        text_template="accounts/email/edit_decided.txt",
+        html_template="accounts/email/edit_decided.html",
+        context={
+            "creator_name": edit.creator.name,
+            "approved": status == EditStatus.APPROVED,
+            "reason": edit.reason,
+            "profile_url": settings.SITE_URL + edit.creator.get_absolute_url(),
+            "me_url": settings.SITE_URL + reverse("accounts:me"),
+        },
+    )
 
 
 # --- Taking a break ------------------------------------------------------------------------

@@ -28,8 +28,9 @@ from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
-from directory.models import Creator, CreatorStatus, PlatformLink
+from directory.models import AuditAction, Creator, CreatorStatus, PlatformLink
 from directory.platforms.http import build_client
+from directory.services.audit import audit_record
 from directory.services.notify import email_send
 from directory.services.throttle import throttle_hit
 
@@ -163,25 +164,57 @@ def claim_check(*, claim_id: int) -> Claim | None:
 
 
 def claim_approve(*, claim: Claim, moderator: User) -> bool:
-    """A moderator confirms the claim by hand. False when the creator has another owner."""
+    """A moderator confirms the claim by hand. False when the creator has another owner or the
+    claim was decided meanwhile (by a check or another moderator)."""
     with transaction.atomic():
-        creator = Creator.objects.select_for_update().get(pk=claim.creator_id)
-        if creator.claimed_by_id not in (None, claim.user_id):
+        current = Claim.objects.select_for_update().filter(pk=claim.pk).first()
+        if current is None or current.status in (ClaimStatus.VERIFIED, ClaimStatus.REJECTED):
             return False
-        claim.decided_by = moderator
-        _grant(claim, creator, message="Approved by a moderator.", now=timezone.now())
-        claim_result_email(claim=claim)
+        creator = Creator.objects.select_for_update().get(pk=current.creator_id)
+        if creator.claimed_by_id not in (None, current.user_id):
+            return False
+        current.decided_by = moderator
+        _grant(current, creator, message="Approved by a moderator.", now=timezone.now())
+        audit_record(
+            creator=creator,
+            actor=moderator,
+            action=AuditAction.CLAIM_APPROVED,
+            note=f"Now looked after by account #{current.user_id}.",
+        )
+        claim_result_email(claim=current)
+    claim.status = current.status
     return True
 
 
-def claim_reject(*, claim: Claim, moderator: User) -> None:
-    claim.status = ClaimStatus.REJECTED
-    claim.decided_by = moderator
-    claim.decided_at = timezone.now()
-    claim.message = "Not approved by a moderator."
+def claim_reject(*, claim: Claim, moderator: User) -> bool:
+    """A moderator turns the claim down. False when it was decided meanwhile."""
     with transaction.atomic():
-        claim.save(update_fields=["status", "decided_by", "decided_at", "message"])
-        claim_result_email(claim=claim)
+        current = Claim.objects.select_for_update().filter(pk=claim.pk).first()
+        if current is None or current.status in (ClaimStatus.VERIFIED, ClaimStatus.REJECTED):
+            return False
+        current.status = ClaimStatus.REJECTED
+        current.decided_by = moderator
+        current.decided_at = timezone.now()
+        current.message = "Not approved by a moderator."
+        current.save(update_fields=["status", "decided_by", "decided_at", "message"])
+        audit_record(
+            creator=current.creator,
+            actor=moderator,
+            action=AuditAction.CLAIM_REJECTED,
+            note=f"Claim by account #{current.user_id}.",
+        )
+        claim_result_email(claim=current)
+    claim.status = current.status
+    return True
+
+
+def _grant(claim: Claim, creator: Creator, *, message: str, now: dt.datetime) -> None:
+    creator.claimed_by_id = claim.user_id
+    creator.save(update_fields=["claimed_by", "updated_at"])
+    claim.status = ClaimStatus.VERIFIED
+    claim.message = message
+    claim.checked_at = claim.decided_at = now
+    claim.save()
 
 
 def claim_result_email(*, claim: Claim) -> None:
@@ -203,15 +236,6 @@ def claim_result_email(*, claim: Claim) -> None:
             "me_url": settings.SITE_URL + reverse("accounts:me"),
         },
     )
-
-
-def _grant(claim: Claim, creator: Creator, *, message: str, now: dt.datetime) -> None:
-    creator.claimed_by_id = claim.user_id
-    creator.save(update_fields=["claimed_by", "updated_at"])
-    claim.status = ClaimStatus.VERIFIED
-    claim.message = message
-    claim.checked_at = claim.decided_at = now
-    claim.save()
 
 
 def _claim_failed(claim: Claim, message: str) -> Claim:

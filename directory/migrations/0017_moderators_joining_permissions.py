@@ -4,9 +4,11 @@
 requests and contact messages existed. Moderators work through each of these queues (view, and
 change to mark one handled or decide it) but delete none of them: a decision is kept, never
 erased. The outbox and the tombstones are view-only (the services write them).
+
+The audit trail also gains the decisions on owners' edits and claims made by hand.
 """
 
-from django.db import migrations
+from django.db import migrations, models
 
 GROUP = "Moderators"
 PERMISSIONS = {
@@ -68,4 +70,30 @@ class Migration(migrations.Migration):
         ("directory", "0013_score_state_columns"),
     ]
 
-    operations = [migrations.RunPython(grant, revoke)]
+    operations = [
+        migrations.RunPython(grant, revoke),
+        migrations.AlterField(
+            model_name="auditentry",
+            name="action",
+            field=models.CharField(
+                choices=[
+                    ("approved", "Approved"),
+                    ("rejected", "Rejected"),
+                    ("hidden", "Hidden"),
+                    ("restored", "Restored"),
+                    ("removed", "Removed at the creator's request"),
+                    ("merged", "Merged a duplicate into this creator"),
+                    ("merged_away", "Merged into another creator"),
+                    ("edited", "Public fields changed"),
+                    ("edit_rejected", "Owner's proposed edit not approved"),
+                    ("claim_approved", "Claim approved by hand"),
+                    ("claim_rejected", "Claim rejected"),
+                    ("licence_verified", "Licensed professional verified"),
+                    ("report_resolved", "Report resolved"),
+                    ("link_unsupported", "Link marked unsupported"),
+                ],
+                max_length=20,
+                verbose_name="action",
+            ),
+        ),
+    ]
