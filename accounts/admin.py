@@ -83,6 +83,7 @@ class EditRejectForm(forms.Form):
 @admin.register(CreatorEdit)
 class CreatorEditAdmin(admin.ModelAdmin):
     list_display = ("creator", "proposed_by", "status", "changed_fields", "created_at")
+    ordering = ("created_at",)  # a queue: the one waiting longest first
     list_filter = ("status",)
     search_fields = ("creator__name",)
     list_select_related = ("creator", "proposed_by")
@@ -95,6 +96,12 @@ class CreatorEditAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        # Every field is read-only: the actions above decide, a "Save" button would do nothing.
+        extra_context = {**(extra_context or {}), "show_save": False}
+        extra_context["show_save_and_continue"] = False
+        return super().change_view(request, object_id, form_url, extra_context)
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[CreatorEdit]:
         # The list's "Changes" column compares each edit with its creator: fetch both at once.

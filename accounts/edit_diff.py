@@ -70,6 +70,15 @@ def creator_edit_changes(edit: CreatorEdit) -> list[FieldChange]:
     return [change for change in changes if change is not None]
 
 
+EMPTY = format_html('<span class="diff-empty">{}</span>', _("(empty)"))
+
+
+def _text(value: str, tag: str, css: str) -> SafeString:
+    if not value:
+        return EMPTY
+    return format_html('<{} class="{}">{}</{}>', tag, css, value, tag)
+
+
 def creator_edit_diff_html(edit: CreatorEdit) -> SafeString:
     """The changes as an admin table: field, public now, proposed."""
     changes = creator_edit_changes(edit)
@@ -79,15 +88,15 @@ def creator_edit_diff_html(edit: CreatorEdit) -> SafeString:
     for change in changes:
         if change.is_list:
             before = format_html_join(
-                "", '<del class="diff-del">− {}</del><br>', ((r,) for r in change.removed)
+                "", '<del class="diff-del">− {}</del><br>', ((item,) for item in change.removed)
             )
             after = format_html_join(
-                "", '<ins class="diff-ins">+ {}</ins><br>', ((a,) for a in change.added)
+                "", '<ins class="diff-ins">+ {}</ins><br>', ((item,) for item in change.added)
             )
         else:
-            before = format_html('<del class="diff-del">{}</del>', change.before or "—")
-            after = format_html('<ins class="diff-ins">{}</ins>', change.after or "—")
-        rows.append((change.label, before or "—", after or "—"))
+            before = _text(change.before, "del", "diff-del")
+            after = _text(change.after, "ins", "diff-ins")
+        rows.append((change.label, before or EMPTY, after or EMPTY))
     return format_html(
         '<table class="edit-diff"><thead><tr><th scope="col">{}</th><th scope="col">{}</th>'
         '<th scope="col">{}</th></tr></thead><tbody>{}</tbody></table>',
