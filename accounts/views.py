@@ -119,8 +119,11 @@ def me(request: HttpRequest) -> HttpResponse:
         .prefetch_related(
             Prefetch(
                 "proposed_edits",
-                queryset=CreatorEdit.objects.filter(status=EditStatus.PENDING),
-                to_attr="pending_edits",
+                # The latest edit waiting or decided: "waiting", or what was not approved and why.
+                queryset=CreatorEdit.objects.filter(
+                    status__in=[EditStatus.PENDING, EditStatus.REJECTED, EditStatus.APPROVED]
+                ).order_by("-created_at"),
+                to_attr="recent_edits",
             )
         )
         .select_related("owner_removal")

@@ -148,3 +148,10 @@ def test_claims_decided_by_hand_are_audited_and_never_overwritten(
         follow=True,
     )
     assert "already decided" in again.content.decode()
+
+
+def test_me_shows_why_the_last_edit_was_not_approved(client, moderator, alice, edit):
+    ownership.creator_edit_reject(edit=edit, moderator=moderator, reason="Keep it about your work.")
+    client.force_login(alice)
+    body = client.get(reverse("accounts:me")).content.decode()
+    assert "were not approved: “Keep it about your work.”" in body
