@@ -164,3 +164,18 @@ def test_the_production_default_is_on(monkeypatch):
     # The same expression config/settings.py uses, for DEBUG off and on.
     assert env_bool("ADMIN_REQUIRE_MFA", default=not False) is True
     assert env_bool("ADMIN_REQUIRE_MFA", default=not True) is False
+
+
+def test_signing_in_on_the_site_with_a_code_opens_the_admin_too(
+    client, require_mfa, moderator_with_app
+):
+    signed = client.post(
+        reverse("account_login"), {"login": moderator_with_app.email, "password": PASSWORD}
+    )
+    # allauth's own sign-in asks for the code as a second step.
+    assert signed["Location"] == reverse("mfa_authenticate")
+    page = client.get(reverse("mfa_authenticate"))
+    assert page.status_code == 200
+    assert 'class="wrap narrow account-page"' in page.content.decode()
+    client.post(reverse("mfa_authenticate"), {"code": code_for(SECRET)})
+    assert admin_home(client).status_code == 200
