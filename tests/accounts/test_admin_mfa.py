@@ -179,3 +179,9 @@ def test_signing_in_on_the_site_with_a_code_opens_the_admin_too(
     assert 'class="wrap narrow account-page"' in page.content.decode()
     client.post(reverse("mfa_authenticate"), {"code": code_for(SECRET)})
     assert admin_home(client).status_code == 200
+
+
+def test_the_admin_and_me_link_to_two_factor_set_up(client, moderator):
+    client.force_login(moderator)
+    assert reverse("mfa_index") in admin_home(client).content.decode()
+    assert reverse("mfa_index") in client.get(reverse("accounts:me")).content.decode()
