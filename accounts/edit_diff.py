@@ -13,6 +13,8 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
+from directory.models import Platform
+
 from .models import CreatorEdit
 
 
@@ -27,6 +29,12 @@ class FieldChange:
     @property
     def is_list(self) -> bool:
         return bool(self.removed or self.added)
+
+
+def _link(platform: str, url: str) -> str:
+    """A link as moderators read it; a platform corrected on the same URL is a change too."""
+    label = dict(Platform.choices).get(platform, platform)
+    return f"{url} ({label})"
 
 
 def _set_change(label: str, before: set[str], after: set[str]) -> FieldChange | None:
@@ -63,8 +71,12 @@ def creator_edit_changes(edit: CreatorEdit) -> list[FieldChange]:
     changes.append(
         _set_change(
             str(_("Links")),
-            {link.url for link in creator.links.all()},
-            {entry.get("url", "") for entry in edit.links if isinstance(entry, dict)},
+            {_link(link.platform, link.url) for link in creator.links.all()},
+            {
+                _link(entry.get("platform", ""), entry.get("url", ""))
+                for entry in edit.links
+                if isinstance(entry, dict)
+            },
         )
     )
     return [change for change in changes if change is not None]

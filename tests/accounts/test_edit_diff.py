@@ -54,8 +54,8 @@ def test_only_changed_fields_are_listed_with_old_and_new(edit):
     )
     assert changes["Topics"].removed == ("Anxiety",)
     assert changes["Topics"].added == ("Depression",)
-    assert changes["Links"].removed == ("https://mastodon.social/@trwnh",)
-    assert changes["Links"].added == ("https://bsky.app/profile/river.bsky.social",)
+    assert changes["Links"].removed == ("https://mastodon.social/@trwnh (Mastodon)",)
+    assert changes["Links"].added == ("https://bsky.app/profile/river.bsky.social (Bluesky)",)
 
 
 def test_languages_added_show_as_added(alice, alices_creator):
@@ -78,7 +78,7 @@ def test_the_edit_page_shows_the_diff(client, moderator, edit):
     body = body.content.decode()
     assert '<del class="diff-del">Old bio words</del>' in body
     assert '<ins class="diff-ins">New bio words</ins>' in body
-    assert '<del class="diff-del">− https://mastodon.social/@trwnh</del>' in body
+    assert '<del class="diff-del">− https://mastodon.social/@trwnh (Mastodon)</del>' in body
     assert '<ins class="diff-ins">+ Depression</ins>' in body
     assert "Talks about grief" not in body.split('class="edit-diff"')[1].split("</table>")[0]
 
@@ -110,3 +110,23 @@ def test_an_edit_that_changes_nothing_says_so(client, moderator, alice, alices_c
     )
     body = client.get(reverse("admin:accounts_creatoredit_change", args=[edit.pk]))
     assert "This edit changes nothing that is public." in body.content.decode()
+
+
+def test_a_platform_corrected_on_the_same_link_is_a_change(alice, alices_creator):
+    edit = ownership.creator_edit_propose(
+        creator=alices_creator,
+        user=alice,
+        bio=alices_creator.bio,
+        content_notes=alices_creator.content_notes,
+        topics=list(alices_creator.topics.all()),
+        languages=list(alices_creator.languages.all()),
+        links=[(link.platform, link.url) for link in alices_creator.links.all()],
+    )
+    edit.links = [
+        {**entry, "platform": "other"} if entry["platform"] == "blog" else entry
+        for entry in edit.links
+    ]
+    edit.save()
+    (change,) = creator_edit_changes(edit)
+    assert change.removed == ("https://river.example.org/ (Blog / RSS)",)
+    assert change.added == ("https://river.example.org/ (Other)",)
