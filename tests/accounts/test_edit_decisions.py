@@ -155,3 +155,14 @@ def test_me_shows_why_the_last_edit_was_not_approved(client, moderator, alice, e
     client.force_login(alice)
     body = client.get(reverse("accounts:me")).content.decode()
     assert "were not approved: “Keep it about your work.”" in body
+
+
+@pytest.mark.parametrize("reason", ["x" * 301, "   ", "\x00bad"])
+def test_odd_reasons_are_answered_not_500(client, moderator, edit, reason):
+    response = client.post(
+        reverse(EDITS),
+        {"action": "reject", "_selected_action": [edit.pk], "confirm": "yes", "reason": reason},
+    )
+    assert response.status_code in (200, 400)
+    edit.refresh_from_db()
+    assert edit.status == EditStatus.PENDING
