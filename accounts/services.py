@@ -28,7 +28,7 @@ from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
-from directory.models import AuditAction, Creator, CreatorStatus, PlatformLink
+from directory.models import AuditAction, Creator, CreatorStatus, PlatformLink, Submission
 from directory.platforms.http import build_client
 from directory.services.audit import audit_record
 from directory.services.notify import email_send
@@ -47,12 +47,25 @@ CHECK_TASK = "accounts.tasks.check_claim"
 _ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 
 
+def user_submissions(user: User) -> QuerySet[Submission]:
+    """What this person submitted: signed in, or before they had an account, from the address
+    they have since confirmed (allauth lets nobody sign in with an unconfirmed one)."""
+    if not user.is_authenticated:
+        return Submission.objects.none()
+    mine = Q(submitted_by=user)
+    if user.email:
+        mine |= Q(submitter_email__iexact=user.email)
+    return Submission.objects.filter(mine).order_by("-created_at")
+
+
 def claimable_creators(user: User) -> QuerySet[Creator]:
     """Creators `user` may claim: listed ones, and pending ones they submitted themselves."""
     if not user.is_authenticated:
         return Creator.objects.none()
+    theirs = user_submissions(user).values("creator_id")
     return Creator.objects.filter(
-        Q(status=CreatorStatus.APPROVED) | Q(status=CreatorStatus.PENDING, submitted_by=user)
+        Q(status=CreatorStatus.APPROVED)
+        | Q(status=CreatorStatus.PENDING) & (Q(submitted_by=user) | Q(pk__in=theirs))
     )
 
 

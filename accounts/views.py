@@ -49,36 +49,20 @@ class SubmittedItem:
 
 
 def submitted_items(user: User) -> list[SubmittedItem]:
-    """The person's submissions: d-submit's Submission rows (with the moderator's reason) when
-    that model is installed, else the creators they are recorded as having submitted."""
-    submissions = getattr(user, "submissions", None)  # directory.Submission.submitted_by
-    if submissions is not None:
-        return [
-            SubmittedItem(
-                name=item.creator.name,
-                url=item.creator.get_absolute_url()
-                if item.creator.status == CreatorStatus.APPROVED
-                else "",
-                status=item.get_status_display(),
-                reason=item.get_rejection_reason_display() if item.rejection_reason else "",
-                note=item.decision_note,
-                created_at=item.created_at,
-                claim_url=_claim_url(item),
-            )
-            for item in submissions.select_related("creator")[:SUBMISSIONS_SHOWN]
-        ]
+    """The person's submissions, with the moderator's reason when one was not approved."""
     return [
         SubmittedItem(
-            name=creator.name,
-            url=creator.get_absolute_url() if creator.status == CreatorStatus.APPROVED else "",
-            status=creator.get_status_display(),
-            reason="",
-            note="",
-            created_at=creator.created_at,
+            name=item.creator.name,
+            url=item.creator.get_absolute_url()
+            if item.creator.status == CreatorStatus.APPROVED
+            else "",
+            status=item.get_status_display(),
+            reason=item.get_rejection_reason_display() if item.rejection_reason else "",
+            note=item.decision_note,
+            created_at=item.created_at,
+            claim_url=_claim_url(item),
         )
-        for creator in Creator.objects.filter(submitted_by=user).order_by("-created_at")[
-            :SUBMISSIONS_SHOWN
-        ]
+        for item in services.user_submissions(user).select_related("creator")[:SUBMISSIONS_SHOWN]
     ]
 
 

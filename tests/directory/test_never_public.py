@@ -148,3 +148,23 @@ def test_me_offers_the_claim_for_a_this_is_me_submission(client):
     client.force_login(submitter)
     body = client.get(reverse("accounts:me")).content.decode()
     assert reverse("accounts:claim_start", args=["mine"]) in body
+
+
+def test_a_suggestion_sent_before_signing_up_is_theirs_by_its_confirmed_address(client):
+    mine = CreatorFactory(slug="mine", status=CreatorStatus.PENDING)
+    PlatformLinkFactory(creator=mine, platform="blog", url="https://mine.example.org/")
+    from directory.models import Submission
+
+    Submission.objects.create(
+        creator=mine,
+        form_token="t",
+        submitter_email="Me@Example.org",
+        relationship="self",
+        why="Me.",
+    )
+    client.force_login(make_user("me@example.org"))
+    assert client.get(reverse("accounts:claim_start", args=["mine"])).status_code == 200
+    body = client.get(reverse("accounts:me")).content.decode()
+    assert reverse("accounts:claim_start", args=["mine"]) in body
+    client.force_login(make_user("other@example.org"))
+    assert client.get(reverse("accounts:claim_start", args=["mine"])).status_code == 404
