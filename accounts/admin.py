@@ -13,10 +13,11 @@ from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.template.response import TemplateResponse
+from django.utils.html import format_html
 
 from . import ownership, services
 from .edit_diff import creator_edit_changes, creator_edit_diff_html
-from .models import Claim, CreatorEdit, EditStatus, OwnerRemoval, User
+from .models import Claim, ClaimMethod, CreatorEdit, EditStatus, OwnerRemoval, User
 
 CHANGE_FORM = ActionLocation.CHANGE_FORM
 # Decisions are offered on the list and on each item's own page (where the diff is).
@@ -35,13 +36,34 @@ class ClaimAdmin(admin.ModelAdmin):
     search_fields = ("creator__name", "user__email")
     list_select_related = ("creator", "user")
     readonly_fields = (
-        "creator", "user", "link", "method", "code", "status", "message", "created_at",
-        "expires_at", "checked_at", "decided_at", "decided_by",
+        "creator", "user", "link", "method", "code", "what_to_look_for", "status", "message",
+        "created_at", "expires_at", "checked_at", "decided_at", "decided_by",
     )  # fmt: skip
     actions = ("approve_by_hand", "reject")
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        return super().change_view(request, object_id, form_url, _read_only(extra_context))
+
+    @admin.display(description="What to look for, to approve by hand")
+    def what_to_look_for(self, claim: Claim):
+        if claim.link is None:
+            return "The link chosen for this claim was removed."
+        if claim.method == ClaimMethod.REL_ME:
+            wanted = format_html(
+                'a <code>rel="me"</code> link to <code>{}</code>',
+                services.creator_back_url(claim.creator),
+            )
+        else:
+            wanted = format_html("the code <code>{}</code> in the bio or description", claim.code)
+        return format_html(
+            '{} on <a href="{}" rel="noopener noreferrer nofollow" target="_blank">{}</a>',
+            wanted,
+            claim.link.url,
+            claim.link.url,
+        )
 
     @admin.action(
         description="Approve the selected claims by hand (I checked the proof)",
@@ -58,6 +80,11 @@ class ClaimAdmin(admin.ModelAdmin):
         claims = list(queryset)
         done = sum(services.claim_reject(claim=claim, moderator=request.user) for claim in claims)
         _report(self, request, "rejected", done, len(claims))
+
+
+def _read_only(extra_context: dict | None) -> dict:
+    # Every field is read-only: the actions decide, a "Save" button would do nothing.
+    return {**(extra_context or {}), "show_save": False, "show_save_and_continue": False}
 
 
 def _report(modeladmin, request: HttpRequest, verb: str, done: int, asked: int) -> None:
@@ -98,10 +125,7 @@ class CreatorEditAdmin(admin.ModelAdmin):
         return False
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
-        # Every field is read-only: the actions above decide, a "Save" button would do nothing.
-        extra_context = {**(extra_context or {}), "show_save": False}
-        extra_context["show_save_and_continue"] = False
-        return super().change_view(request, object_id, form_url, extra_context)
+        return super().change_view(request, object_id, form_url, _read_only(extra_context))
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[CreatorEdit]:
         # The list's "Changes" column compares each edit with its creator: fetch both at once.

@@ -16,7 +16,8 @@ import pytest
 from django.contrib.auth.models import Group
 from django.urls import reverse
 
-from accounts import ownership
+from accounts import ownership, services
+from accounts.models import Claim
 from directory.models import CreatorStatus, Submission
 from tests.browser.test_screens import ARGS, chromium_path
 from tests.factories import CreatorFactory, PlatformLinkFactory, TopicFactory, UserFactory
@@ -53,6 +54,7 @@ def data(live_server, transactional_db, own_cache) -> dict:
                 "change_creatoredit",
                 "view_submission",
                 "view_claim",
+                "change_claim",
                 "view_ownerremoval",
             ]
         )
@@ -76,6 +78,14 @@ def data(live_server, transactional_db, own_cache) -> dict:
             (None, "https://bsky.app/profile/rivercalm.bsky.social"),
         ],
     )
+    claimant = UserFactory(username="jo", email="jo@example.org")
+    unclaimed = CreatorFactory(name="Jo Pages", slug="jo-pages")
+    blog = PlatformLinkFactory(creator=unclaimed, platform="blog", url="https://jo.example.org/")
+    claim = services.claim_start(user=claimant, creator=unclaimed, link=blog, method="rel_me")
+    Claim.objects.filter(pk=claim.pk).update(
+        status="failed",
+        message='We could not find a rel="me" link to this profile on https://jo.example.org/.',
+    )
     pending = CreatorFactory(name="Sam Rivers", slug="sam-rivers", status=CreatorStatus.PENDING)
     Submission.objects.create(
         creator=pending,
@@ -84,7 +94,7 @@ def data(live_server, transactional_db, own_cache) -> dict:
         relationship="nominating",
         why="Answers almost every comment kindly.",
     )
-    return {"url": live_server.url, "edit": edit.pk, "creator": creator.pk}
+    return {"url": live_server.url, "edit": edit.pk, "creator": creator.pk, "claim": claim.pk}
 
 
 @pytest.fixture
@@ -137,6 +147,20 @@ def test_moderator_screens_at_1280(page, data):
     assert page.get_by_label("Why (the owner is emailed this)").is_visible()
     _fits(page)
     _shot(page, "admin-edit-reject-1280")
+
+    page.goto(base + reverse("admin:accounts_claim_changelist"))
+    assert "Jo Pages" in page.locator("#result_list").inner_text()
+    _fits(page)
+    _shot(page, "admin-claims-1280")
+    page.goto(base + reverse("admin:accounts_claim_change", args=[data["claim"]]))
+    actions = page.locator("select[name$=action] option").all_inner_texts()
+    assert any("Approve the selected claims by hand" in a for a in actions)
+    look = page.locator(".field-what_to_look_for").inner_text()
+    assert 'rel="me"' in look and "/creators/jo-pages/" in look
+    assert page.get_by_role("button", name="Save").count() == 0
+    assert page.locator("form input[name=code]").count() == 0  # nothing here is editable
+    _fits(page)
+    _shot(page, "admin-claim-1280")
 
     page.goto(base + reverse("admin:directory_creator_change", args=[data["creator"]]))
     assert page.locator(".field-review_owner_edit table.edit-diff").is_visible()
