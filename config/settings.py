@@ -305,6 +305,11 @@ REDIS_URL = env_url("REDIS_URL", None, schemes=("redis", "rediss", "unix"))
 # and the broker. redis-py's default is to wait 5 s and retry.
 CACHE_TIMEOUT_SECONDS = env_float("CACHE_TIMEOUT_SECONDS", 0.5, minimum=0.05)
 BROKER_TIMEOUT_SECONDS = env_float("BROKER_TIMEOUT_SECONDS", 2.0, minimum=0.1)
+# How long an anonymous visitor's list page or API list page, and a filter set's count, stay
+# cached (directory/page_cache.py). Any change to what the listing shows invalidates them at once
+# (listing_changed()); this only bounds how stale time-relative wording ("active within 30 days",
+# a break ending) can get. 0 turns the page cache off.
+LISTING_CACHE_SECONDS = env_int("LISTING_CACHE_SECONDS", 300, minimum=0)
 CELERY_BROKER_URL = env_url(
     "CELERY_BROKER_URL",
     REDIS_URL,

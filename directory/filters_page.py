@@ -16,6 +16,7 @@ from django_countries import countries
 
 from .filters import DEFAULT_ORDERING, CreatorFilter
 from .models import Creator, Language, Topic
+from .services.listing_cache import listing_cached
 
 # Parameters that never narrow the result: a chip for them would remove nothing.
 NOT_A_FILTER = {"ordering", "page"}
@@ -73,18 +74,23 @@ def _country_choices(selected: str | None) -> list[tuple[str, str]]:
     A valid country nobody is listed in stays accepted when asked for (a shared link keeps
     working after its last creator leaves); it then shows "(0)".
     """
-    counts = dict(
+    # A count over every listed creator: kept until the listing changes, not run per request.
+    counts = dict(listing_cached("countries", compute=_country_counts))
+    selected = (selected or "").strip().upper()
+    if selected and selected in countries and selected not in counts:
+        counts[selected] = 0
+    named = sorted(((code, countries.name(code)) for code in counts), key=lambda c: c[1])
+    return [(code, f"{name} ({counts[code]})") for code, name in named]
+
+
+def _country_counts() -> list[tuple[str, int]]:
+    return list(
         Creator.objects.listed()
         .exclude(country="")
         .values_list("country")
         .annotate(n=Count("pk"))
         .order_by()
     )
-    selected = (selected or "").strip().upper()
-    if selected and selected in countries and selected not in counts:
-        counts[selected] = 0
-    named = sorted(((code, countries.name(code)) for code in counts), key=lambda c: c[1])
-    return [(code, f"{name} ({counts[code]})") for code, name in named]
 
 
 def query_without(data: QueryDict, *names: str, keep_page: bool = False) -> str:

@@ -39,6 +39,8 @@ from .filters import EMERGING_MAX_FOLLOWERS
 from .filters_page import CreatorPageFilter
 from .models import Creator
 from .models_avatars import CreatorAvatar
+from .page_cache import cached_page
+from .pagination import ListingPaginator
 from .params import parse_request_int
 from .scoring.explain import breakdown_for_display
 from .services.removal import slug_is_tombstoned
@@ -55,6 +57,7 @@ class CreatorListView(FilterView):
     template_name = "directory/creator_list.html"
     context_object_name = "creators"
     paginate_by = 24
+    paginator_class = ListingPaginator
     emerging = False
 
     def get_queryset(self) -> QuerySet[Creator]:
@@ -69,6 +72,11 @@ class CreatorListView(FilterView):
         return kwargs
 
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        # Anonymous visitors share cached copies until the listing changes (page_cache).
+        return cached_page(request, self._answer)
+
+    def _answer(self) -> HttpResponse:
+        request = self.request
         short_url = request.path
         if query := filters_page.query_without(request.GET, keep_page=True):
             short_url += f"?{query}"
