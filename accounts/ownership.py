@@ -26,6 +26,7 @@ from django.utils import timezone
 from directory.models import Creator, CreatorStatus, Language, PlatformLink, Topic
 from directory.services.enqueue import links_enqueue
 from directory.services.links import link_normalise
+from directory.services.listing_cache import listing_changed_on_commit
 from directory.services.notify import email_send
 
 from .models import CreatorEdit, EditStatus, OwnerRemoval, User
@@ -137,6 +138,7 @@ def creator_edit_approve(*, edit: CreatorEdit, moderator: User) -> None:
         edit.decided_by = moderator
         edit.decided_at = timezone.now()
         edit.save(update_fields=["status", "decided_by", "decided_at"])
+        listing_changed_on_commit()
         links_enqueue(link_ids=new_ids)
 
 
@@ -171,6 +173,7 @@ def creator_break_set(*, creator: Creator, until: dt.date | None) -> None:
             until + dt.timedelta(days=1), dt.time.min, tzinfo=dt.UTC
         )
     creator.save(update_fields=["on_break_until", "updated_at"])
+    listing_changed_on_commit()  # cards and the API say "taking a break"
 
 
 # --- Leaving the directory -----------------------------------------------------------------
@@ -187,6 +190,7 @@ def creator_removal_request(*, creator: Creator, user: User, reason: str = "") -
         if locked.status != CreatorStatus.HIDDEN:
             locked.status = CreatorStatus.HIDDEN
             locked.save(update_fields=["status", "updated_at"])
+            listing_changed_on_commit()
         creator.status = locked.status
         token = signing.dumps({"creator": locked.pk, "user": user.pk}, salt=REMOVAL_SALT)
         email_send(
@@ -214,6 +218,7 @@ def creator_removal_cancel(*, creator: Creator) -> None:
             status=request.previous_status
         )
         request.delete()
+        listing_changed_on_commit()
 
 
 def removal_token_read(token: str) -> tuple[int, int]:

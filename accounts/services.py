@@ -24,6 +24,7 @@ from django.utils import timezone
 
 from directory.models import Creator, CreatorStatus, PlatformLink
 from directory.platforms.http import build_client
+from directory.services.listing_cache import listing_changed_on_commit
 from directory.services.throttle import throttle_hit
 
 from .models import OPEN_CLAIM_STATUSES, Claim, ClaimMethod, ClaimStatus, User
@@ -143,6 +144,7 @@ def claim_check(*, claim_id: int) -> Claim | None:
             return _claim_failed(claim, "Someone else's claim on this profile was verified first.")
         _grant(claim, creator, message=result.message, now=now)
         PlatformLink.objects.filter(pk=claim.link_id).update(verified=True)
+        listing_changed_on_commit()  # the API shows the link as verified
     return claim
 
 

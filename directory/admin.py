@@ -39,6 +39,7 @@ from .models import (
     Topic,
 )
 from .services.audit import creator_public_values, creator_record_edit
+from .services.listing_cache import listing_changed_on_commit
 from .services.moderation import stale_error
 from .services.refresh import FETCH_FIELDS
 from .services.scores import SCORE_FIELDS
@@ -261,6 +262,7 @@ class CreatorAdmin(CreatorReviewMixin, admin.ModelAdmin):
 
     def save_related(self, request: HttpRequest, form, formsets, change: bool) -> None:
         super().save_related(request, form, formsets, change)
+        listing_changed_on_commit()
         creator_record_edit(
             creator=form.instance,
             actor=request.user,
@@ -276,8 +278,24 @@ class CreatorAdmin(CreatorReviewMixin, admin.ModelAdmin):
         )
 
 
+class ListingChangedAdmin(admin.ModelAdmin):
+    """A moderator's edit here can change what list cards show: cached pages are dropped."""
+
+    def save_model(self, request: HttpRequest, obj, form, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        listing_changed_on_commit()
+
+    def delete_model(self, request: HttpRequest, obj) -> None:
+        super().delete_model(request, obj)
+        listing_changed_on_commit()
+
+    def delete_queryset(self, request: HttpRequest, queryset) -> None:
+        super().delete_queryset(request, queryset)
+        listing_changed_on_commit()
+
+
 @admin.register(PlatformLink)
-class PlatformLinkAdmin(admin.ModelAdmin):
+class PlatformLinkAdmin(ListingChangedAdmin):
     # What a moderator needs to judge a failing link fits 1280 px: the error is cut short here
     # and shown whole on the link's page.
     form = PlatformLinkAdminForm
@@ -382,14 +400,14 @@ class ScoreHistoryAdmin(ReadOnlyAdmin):
 
 
 @admin.register(Topic)
-class TopicAdmin(admin.ModelAdmin):
+class TopicAdmin(ListingChangedAdmin):
     list_display = ("name", "slug")
     search_fields = ("name", "slug")
     prepopulated_fields = {"slug": ("name",)}
 
 
 @admin.register(Language)
-class LanguageAdmin(admin.ModelAdmin):
+class LanguageAdmin(ListingChangedAdmin):
     list_display = ("code", "name")
     search_fields = ("code", "name")
 

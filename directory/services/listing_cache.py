@@ -16,6 +16,7 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db import transaction
 
 logger = logging.getLogger(__name__)
 
@@ -43,6 +44,12 @@ def listing_changed() -> None:
     except Exception:
         # An unreachable cache cannot serve stale pages either; nothing to invalidate.
         logger.warning("listing cache unavailable; could not bump version")
+
+
+def listing_changed_on_commit() -> None:
+    """`listing_changed()` once the current transaction commits (at once outside one): a
+    request served in between must not cache the old rows under the new version."""
+    transaction.on_commit(listing_changed)
 
 
 def listing_key(name: str, *parts: str, version: int) -> str:
