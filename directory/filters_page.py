@@ -9,8 +9,12 @@ from dataclasses import dataclass
 from typing import Any
 
 import django_filters
+from django import forms
 from django.db.models import Count, QuerySet
+from django.forms.utils import flatatt
 from django.http import QueryDict
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
@@ -31,6 +35,26 @@ class ActiveFilter:
     value: str
     remove_query: str
     count_without: int | None = None
+
+
+class QuickSelect(forms.Select):
+    """A <select> rendered in Python: Django renders every <option> through a template, which
+    was about a third of the list page's time (some hundred options on every request). Same
+    markup as Django's widget; flat choices only, which is all this form has."""
+
+    def render(self, name: str, value: Any, attrs: dict | None = None, renderer: Any = None):
+        final = self.build_attrs(self.attrs, attrs)
+        final["name"] = name
+        chosen = {str(v) for v in self.format_value(value)}
+        options = format_html_join(
+            "\n",
+            '<option value="{}"{}>{}</option>',
+            (
+                (key, mark_safe(" selected") if str(key) in chosen else "", label)
+                for key, label in self.choices
+            ),
+        )
+        return format_html("<select{}>\n{}\n</select>", flatatt(final), options)
 
 
 class CreatorPageFilter(CreatorFilter):
@@ -64,6 +88,8 @@ class CreatorPageFilter(CreatorFilter):
             )
         for filt in self.filters.values():
             filt.parent = self
+            if isinstance(filt, django_filters.ChoiceFilter):
+                filt.extra["widget"] = QuickSelect
         # Built after the filters above are final. Labels render without Django's trailing colon.
         self.form.label_suffix = ""
 

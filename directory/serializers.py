@@ -114,7 +114,12 @@ class CreatorListSerializer(serializers.ModelSerializer):
         links = getattr(creator, "public_links", None)
         if links is None:  # not loaded through with_listing_data(): fall back to a query
             links = creator.links.filter(is_public=True).select_related("latest_snapshot")
-        return self.link_serializer(links, many=True, context=self.context).data
+        # One link serializer per list serializer, not one per creator: building a
+        # ModelSerializer's fields is slow, and was nearly half of a 100-creator API page.
+        child = self.__dict__.get("_link_child")
+        if child is None:
+            child = self.__dict__["_link_child"] = self.link_serializer(context=self.context)
+        return [child.to_representation(link) for link in links]
 
 
 class CreatorDetailSerializer(CreatorListSerializer):
