@@ -97,6 +97,36 @@ def cached_data(request: HttpRequest, name: str, compute: Callable[[], Any]) -> 
     return data, False
 
 
+class CardCache:
+    """The page's list cards already rendered under this listing version, fetched in one round
+    trip; a card rendered now is stored for the next page that shows the same creator (another
+    filter, sort or page). A card shows only its creator's own rows, all of which change through
+    writes that call listing_changed()."""
+
+    def __init__(self, creators: list[Any]) -> None:
+        self.version = _version()
+        self.cards: dict[int, str] = {}
+        if self.version is None or not creators:
+            return
+        keys = {self._key(creator.pk): creator.pk for creator in creators}
+        try:
+            found = cache.get_many(list(keys))
+        except Exception:
+            logger.warning("listing cache unavailable; cards rendered")
+            return
+        self.cards = {keys[key]: html for key, html in found.items()}
+
+    def _key(self, pk: int) -> str:
+        return listing_key("card", str(pk), get_language() or "", version=self.version or 0)
+
+    def get(self, pk: int) -> str | None:
+        return self.cards.get(pk)
+
+    def store(self, pk: int, html: str) -> None:
+        if self.version is not None:
+            _set(self._key(pk), html)
+
+
 def _get(key: str) -> Any:
     try:
         return cache.get(key)

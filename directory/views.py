@@ -39,7 +39,7 @@ from .filters import EMERGING_MAX_FOLLOWERS
 from .filters_page import CreatorPageFilter
 from .models import Creator
 from .models_avatars import CreatorAvatar
-from .page_cache import cached_page
+from .page_cache import CardCache, cached_page
 from .pagination import ListingPaginator
 from .params import parse_request_int
 from .scoring.explain import breakdown_for_display
@@ -174,6 +174,7 @@ class CreatorListView(FilterView):
             else "",
             filters_applied=bool(chips),
             result_count=result_count,
+            card_cache=CardCache(list(context["object_list"])),
         )
         return context
 

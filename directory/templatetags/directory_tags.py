@@ -14,6 +14,7 @@ from typing import Any, Protocol
 
 from django import template
 from django.contrib.humanize.templatetags.humanize import intcomma
+from django.template.loader import render_to_string
 from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
@@ -222,3 +223,14 @@ def _platform_labels(language: str | None) -> dict[str, str]:
     from directory.models import Platform
 
     return {value: str(label) for value, label in Platform.choices}
+
+
+@register.simple_tag
+def creator_card(creator: Any, cards: Any = None) -> SafeString:
+    """One list card (partials/creator_card.html), from the page's CardCache when it has it."""
+    html = cards.get(creator.pk) if cards is not None else None
+    if html is None:
+        html = render_to_string("partials/creator_card.html", {"creator": creator})
+        if cards is not None:
+            cards.store(creator.pk, html)
+    return mark_safe(html)  # noqa: S308 - our own template's output

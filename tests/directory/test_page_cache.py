@@ -238,3 +238,17 @@ def test_an_import_shows_at_once(client, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         creators_import(document)
     assert _slugs_shown(client) == {"alpha"}
+
+
+def test_a_card_rendered_for_one_page_is_reused_by_another_until_the_listing_changes(client):
+    from directory.models import Creator
+    from directory.services.listing_cache import listing_changed
+
+    alpha = CreatorFactory(slug="alpha", bio="First words")
+    assert "First words" in client.get(LIST_URL).content.decode()
+    Creator.objects.filter(pk=alpha.pk).update(bio="Second words")  # no listing_changed()
+    other_page = client.get(LIST_URL, {"ordering": "name"})
+    assert other_page["X-Listing-Cache"] == "miss"
+    assert "First words" in other_page.content.decode()  # the card came from the cache
+    listing_changed()
+    assert "Second words" in client.get(LIST_URL, {"ordering": "name"}).content.decode()
