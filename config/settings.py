@@ -106,6 +106,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Before the session and auth middleware, so their database errors become a calm 503 too.
     "config.outage.OutageMiddleware",
+    # Anonymous list pages from the cache, before sessions and auth (directory/page_cache.py).
+    "directory.page_cache.ListPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

@@ -19,21 +19,24 @@ from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.utils.translation import get_language
 
-from .services.listing_cache import listing_key, listing_version
+from .services.listing_cache import VERSION_KEY, listing_key, listing_version
 
 logger = logging.getLogger(__name__)
 
 CACHEABLE_STATUS = {200, 400}
-# Headers a view sets that must come back with a cached copy (middleware adds the rest).
-KEPT_HEADERS = ("Content-Type", "HX-Push-Url", "Vary", "Cache-Control")
 HEADER = "X-Listing-Cache"  # hit or miss: lets the benchmark and a curious operator tell
+# The HTML list pages. Served before the session, CSRF, auth and message middleware run: a
+# visitor without a session cookie is anonymous, and a stored page carries the headers those
+# middleware added to it (the outer ones, security headers and CSP, run again on the way out).
+LIST_PATHS = ("/", "/emerging/")
 
 
-def request_key(request: HttpRequest, name: str, version: int) -> str | None:
-    """The cache key of this request's page, or None when it must not be cached."""
+def request_key(request: HttpRequest, name: str, version: int | None = None) -> str | None:
+    """The cache key of this request's answer, or None when it must not be cached. Without a
+    version the key is the same across versions and the stored value says its version."""
     if request.method not in ("GET", "HEAD"):
         return None
     if settings.SESSION_COOKIE_NAME in request.COOKIES or "messages" in request.COOKIES:
@@ -50,7 +53,7 @@ def request_key(request: HttpRequest, name: str, version: int) -> str | None:
         request.scheme or "",
         get_language() or "",
         "htmx" if request.headers.get("HX-Request") else "page",
-        version=version,
+        version=version or 0,
     )
 
 
@@ -58,28 +61,52 @@ def _version() -> int | None:
     return listing_version() if settings.LISTING_CACHE_SECONDS else None
 
 
-def cached_page(request: HttpRequest, render: Callable[[], HttpResponse]) -> HttpResponse:
-    """`render()`'s response, or the stored copy of it for an anonymous visitor."""
-    version = _version()
-    key = request_key(request, "page", version) if version is not None else None
-    if key is None:
-        return render()
-    found = _get(key)
-    if found is not None:
-        status, content, headers = found
-        response = HttpResponse(content, status=status)
-        for name, value in headers:
-            response[name] = value
-        response[HEADER] = "hit"
+class ListPageCacheMiddleware:
+    """Whole list pages for anonymous visitors, checked in one cache round trip: the listing
+    version and the stored page (which records the version it was built under) together."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        if request.path not in LIST_PATHS or not settings.LISTING_CACHE_SECONDS:
+            return self.get_response(request)
+        key = request_key(request, "page")
+        if key is None:
+            return self.get_response(request)
+        version, stored = _version_and(key)
+        if version is None:  # the cache is unreachable: serve, store nothing
+            return self.get_response(request)
+        if stored is not None and stored[0] == version:
+            _version, status, content, headers = stored
+            response = HttpResponse(content, status=status)
+            for name, value in headers:
+                response[name] = value
+            response[HEADER] = "hit"
+            return response
+        response = self.get_response(request)
+        if (
+            response.status_code in CACHEABLE_STATUS
+            and not response.cookies
+            and not getattr(response, "streaming", False)
+        ):
+            headers = [(name, value) for name, value in response.items() if name != HEADER]
+            _set(key, (version, response.status_code, response.content, headers))
+            response[HEADER] = "miss"
         return response
-    response = render()
-    if hasattr(response, "render") and not getattr(response, "is_rendered", True):
-        response.render()
-    if response.status_code in CACHEABLE_STATUS and not response.cookies:
-        headers = [(h, response[h]) for h in KEPT_HEADERS if h in response]
-        _set(key, (response.status_code, response.content, headers))
-    response[HEADER] = "miss"
-    return response
+
+
+def _version_and(key: str) -> tuple[int | None, Any]:
+    """The listing version and the value under `key`, in one round trip when both exist."""
+    try:
+        found = cache.get_many([VERSION_KEY, key])
+    except Exception:
+        logger.warning("listing cache unavailable; serving uncached")
+        return None, None
+    version = found.get(VERSION_KEY)
+    if version is None:
+        return listing_version(), None
+    return int(version), found.get(key)
 
 
 def cached_data(request: HttpRequest, name: str, compute: Callable[[], Any]) -> tuple[Any, bool]:

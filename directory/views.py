@@ -39,7 +39,7 @@ from .filters import EMERGING_MAX_FOLLOWERS
 from .filters_page import CreatorPageFilter
 from .models import Creator
 from .models_avatars import CreatorAvatar
-from .page_cache import CardCache, cached_page
+from .page_cache import CardCache
 from .pagination import ListingPaginator
 from .params import parse_request_int
 from .scoring.explain import breakdown_for_display
@@ -72,11 +72,8 @@ class CreatorListView(FilterView):
         return kwargs
 
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        # Anonymous visitors share cached copies until the listing changes (page_cache).
-        return cached_page(request, self._answer)
-
-    def _answer(self) -> HttpResponse:
-        request = self.request
+        # Anonymous visitors share cached copies until the listing changes: served by
+        # directory.page_cache.ListPageCacheMiddleware.
         short_url = request.path
         if query := filters_page.query_without(request.GET, keep_page=True):
             short_url += f"?{query}"
