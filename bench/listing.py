@@ -171,13 +171,14 @@ def run(*, size: int, passes: int) -> dict:
     settle_database()
     mix = build_mix()
     _resolve_last_pages(mix)
-    client = Client(headers={"accept": "text/html"})
+    client = Client()
     statuses: dict[int, int] = {}
     serial = iter(range(10**9))
 
     def get(request: Request):
         params = {**request.params, "_bench": str(next(serial))}  # never a page-cache hit
-        return client.get(_url(request), params, secure=True)
+        accept = "text/html" if request.kind == "list" else "application/json"
+        return client.get(_url(request), params, secure=True, headers={"accept": accept})
 
     for request in mix:  # warm-up: code paths, connections, each filter set's count
         response = get(request)
