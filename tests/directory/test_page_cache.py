@@ -243,7 +243,7 @@ def test_an_import_shows_at_once(client, django_capture_on_commit_callbacks):
                 "status": "approved",
                 "links": [{"url": "https://example.com/alpha-blog"}],
             }
-        ]
+        ],
     }
     with django_capture_on_commit_callbacks(execute=True):
         creators_import(document)
