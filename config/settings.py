@@ -310,8 +310,9 @@ BROKER_TIMEOUT_SECONDS = env_float("BROKER_TIMEOUT_SECONDS", 2.0, minimum=0.1)
 # How long an anonymous visitor's list page or API list page, and a filter set's count, stay
 # cached (directory/page_cache.py). Any change to what the listing shows invalidates them at once
 # (listing_changed()); this only bounds how stale time-relative wording ("active within 30 days",
-# a break ending) can get. 0 turns the page cache off.
-LISTING_CACHE_SECONDS = env_int("LISTING_CACHE_SECONDS", 300, minimum=0)
+# a break ending) can get. 0 turns the page cache off, the default without Redis: an in-process
+# cache could not hear a change made by the worker (a new score) in another process.
+LISTING_CACHE_SECONDS = env_int("LISTING_CACHE_SECONDS", 300 if REDIS_URL else 0, minimum=0)
 CELERY_BROKER_URL = env_url(
     "CELERY_BROKER_URL",
     REDIS_URL,
