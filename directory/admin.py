@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy as _
 from .admin_actions import CREATOR_ACTIONS, VERSION_FIELD
 from .admin_forms import PlatformLinkAdminForm
 from .admin_links import ErrorTypeFilter, NeedsAttentionFilter, mark_unsupported, retry_now
+from .admin_listing import ListingChangedAdmin
 from .admin_reports import LinksFailingFilter
 from .admin_review import CreatorReviewMixin
 from .admin_snapshots import enter_statistics_view
@@ -276,22 +277,6 @@ class CreatorAdmin(CreatorReviewMixin, admin.ModelAdmin):
         return super().history_view(
             request, object_id, {**(extra_context or {}), "audit_entries": entries}
         )
-
-
-class ListingChangedAdmin(admin.ModelAdmin):
-    """A moderator's edit here can change what list cards show: cached pages are dropped."""
-
-    def save_model(self, request: HttpRequest, obj, form, change: bool) -> None:
-        super().save_model(request, obj, form, change)
-        listing_changed_on_commit()
-
-    def delete_model(self, request: HttpRequest, obj) -> None:
-        super().delete_model(request, obj)
-        listing_changed_on_commit()
-
-    def delete_queryset(self, request: HttpRequest, queryset) -> None:
-        super().delete_queryset(request, queryset)
-        listing_changed_on_commit()
 
 
 @admin.register(PlatformLink)
