@@ -70,9 +70,9 @@ class CreatorPageFilter(CreatorFilter):
         super().__init__(*args, **kwargs)
         selected_country = self.data.get("country") if self.data else None
         replacements = [
-            ("topic", list(Topic.objects.values_list("slug", "name")), "topics__slug",
+            ("topic", listing_cached("topics", compute=_topic_choices), "topics__slug",
              _("Unknown topic: choose one from the list."), _("Any topic")),
-            ("language", list(Language.objects.values_list("code", "name")), "languages__code",
+            ("language", listing_cached("languages", compute=_language_choices), "languages__code",
              _("Unknown language code."), _("Any language")),
             ("country", _country_choices(selected_country), "country",
              _("Unknown country code: choose one from the list."), _("Any country")),
@@ -107,6 +107,15 @@ def _country_choices(selected: str | None) -> list[tuple[str, str]]:
         counts[selected] = 0
     named = sorted(((code, countries.name(code)) for code in counts), key=lambda c: c[1])
     return [(code, f"{name} ({counts[code]})") for code, name in named]
+
+
+# Topics and languages change in the admin, which says the listing changed (ListingChangedAdmin).
+def _topic_choices() -> list[tuple[str, str]]:
+    return list(Topic.objects.values_list("slug", "name"))
+
+
+def _language_choices() -> list[tuple[str, str]]:
+    return list(Language.objects.values_list("code", "name"))
 
 
 def _country_counts() -> list[tuple[str, int]]:

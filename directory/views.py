@@ -18,7 +18,7 @@ from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
 from django.core.paginator import Page, Paginator
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Exists, OuterRef, QuerySet, prefetch_related_objects
 from django.http import (
     Http404,
     HttpRequest,
@@ -37,7 +37,7 @@ from django_filters.views import FilterView
 from . import filters_page
 from .filters import EMERGING_MAX_FOLLOWERS
 from .filters_page import CreatorPageFilter
-from .models import Creator
+from .models import Creator, listing_prefetches
 from .models_avatars import CreatorAvatar
 from .page_cache import CardCache
 from .pagination import ListingPaginator
@@ -61,7 +61,8 @@ class CreatorListView(FilterView):
     emerging = False
 
     def get_queryset(self) -> QuerySet[Creator]:
-        return with_avatar_flag(Creator.objects.listed().with_listing_data())
+        # Topics, languages and links are loaded in paginate_queryset, for the cards not cached.
+        return with_avatar_flag(Creator.objects.listed())
 
     def get_filterset_kwargs(self, filterset_class: type) -> dict[str, Any]:
         kwargs = super().get_filterset_kwargs(filterset_class)
@@ -146,6 +147,9 @@ class CreatorListView(FilterView):
         number = self.page_number or 1
         page = paginator.page(min(max(number, 1), paginator.num_pages))
         creators = list(page.object_list)
+        self.card_cache = CardCache(creators)
+        if missing := [c for c in creators if self.card_cache.get(c.pk) is None]:
+            prefetch_related_objects(missing, *listing_prefetches())
         return paginator, page, creators, page.has_other_pages()
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
@@ -171,7 +175,7 @@ class CreatorListView(FilterView):
             else "",
             filters_applied=bool(chips),
             result_count=result_count,
-            card_cache=CardCache(list(context["object_list"])),
+            card_cache=self.card_cache,
         )
         return context
 

@@ -262,3 +262,16 @@ def test_a_card_rendered_for_one_page_is_reused_by_another_until_the_listing_cha
     assert "First words" in other_page.content.decode()  # the card came from the cache
     listing_changed()
     assert "Second words" in client.get(LIST_URL, {"ordering": "name"}).content.decode()
+
+
+def test_a_new_page_of_known_creators_runs_only_the_page_query(client, django_assert_num_queries):
+    """Counts, menus and cards are cached under the listing version: a sort nobody asked for yet
+    reads the page's rows and nothing else."""
+    for i in range(3):
+        PlatformLinkFactory(creator=CreatorFactory(slug=f"c{i}", name=f"Person {i}"))
+    client.get(LIST_URL)
+    with django_assert_num_queries(1):
+        response = client.get(LIST_URL, {"ordering": "name"})
+    assert response["X-Listing-Cache"] == "miss"
+    html = response.content.decode()
+    assert html.index("/creators/c0/") < html.index("/creators/c1/") < html.index("/creators/c2/")
