@@ -21,6 +21,7 @@ from django.db.models.expressions import RawSQL
 from django_countries import countries
 
 from .models import Platform, PlatformLink, Topic
+from .services.listing_cache import listing_cached
 
 MAX_TERMS = 8
 # What to_tsquery would read as syntax is dropped: only letters and digits make a word.
@@ -106,14 +107,24 @@ def _matches(term: str) -> tuple[str, list[object]] | None:
 
 
 def _counts_up_to(matches: list[tuple[str, list[object]]], *, limit: int, using: str) -> list[int]:
-    """How many creators each term matches, counting no further than `limit`: one query."""
+    """Roughly how many creators each term matches, counting no further than `limit`: one
+    query, kept until the listing changes. UNION ALL, so that the count stops at `limit` rather
+    than first collecting every match to drop duplicates (a creator matched twice counts twice:
+    close enough to choose a plan)."""
     if not matches:
         return []
-    columns = ", ".join(f"(SELECT count(*) FROM ({sql} LIMIT %s) AS m)" for sql, _p in matches)
+    columns = ", ".join(
+        f"(SELECT count(*) FROM ({sql.replace(' UNION ', ' UNION ALL ')} LIMIT %s) AS m)"
+        for sql, _p in matches
+    )
     params = [value for _sql, p in matches for value in (*p, limit)]
-    with connections[using].cursor() as cursor:
-        cursor.execute(f"SELECT {columns}", params)
-        return list(cursor.fetchone())
+
+    def count() -> list[int]:
+        with connections[using].cursor() as cursor:
+            cursor.execute(f"SELECT {columns}", params)
+            return list(cursor.fetchone())
+
+    return listing_cached("search-counts", using, columns, repr(params), compute=count)
 
 
 def _like_condition(term: str) -> Q:
