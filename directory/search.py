@@ -32,6 +32,8 @@ TSQUERY = "to_tsquery('simple'::regconfig, %s)"
 APPROVED = "status = 'approved'"
 # Below this many matches a search fetches them by id and sorts them (see _term_condition).
 FEW_MATCHES = 5000
+# The listing query's own row, from inside a subquery (it is never aliased).
+OUTER_ID = '"directory_creator"."id"'
 MIN_NAME_MATCH = 2
 
 
@@ -54,22 +56,24 @@ def creators_matching(queryset: QuerySet, value: str) -> QuerySet:
         return _like_search(queryset, terms)
     matches = [_matches(term) for term in terms]
     counts = _counts_up_to(
-        [m for m in matches if m is not None], limit=FEW_MATCHES, using=queryset.db
+        [m[:2] for m in matches if m is not None], limit=FEW_MATCHES, using=queryset.db
     )
     for term, match in zip(terms, matches, strict=True):
         if match is None:  # punctuation only: matched as typed, as SQLite does
             queryset = queryset.filter(_like_condition(term))
             continue
-        sql, params = match
+        sql, params, each_row, each_params = match
         # PostgreSQL cannot estimate how many rows a prefix search matches (it guesses 2%), so
-        # it may walk the whole ranking index testing each row. Counting (up to a bound)
-        # through the indexes first decides: few matches are fetched by id and sorted, many
-        # are joined as a set.
+        # it may walk the whole ranking index testing each row, or join every creator to the
+        # matches. Counting (up to a bound) through the indexes first decides: few matches are
+        # fetched by id and sorted; many are tested row by row while walking the ranking index
+        # (a hashed set of the text matches, index probes for the rest), which finds a page
+        # within a few hundred rows.
         if counts.pop(0) < FEW_MATCHES:
             condition = f'"directory_creator"."id" = ANY(ARRAY({sql}))'
             queryset = queryset.filter(RawSQL(condition, params, output_field=BooleanField()))  # noqa: S611 - parameters
         else:
-            queryset = queryset.filter(pk__in=RawSQL(sql, params))  # noqa: S611 - parameters
+            queryset = queryset.filter(RawSQL(each_row, each_params, output_field=BooleanField()))  # noqa: S611 - parameters
     return queryset
 
 
@@ -78,13 +82,16 @@ def _prefix_query(term: str) -> str:
     return " & ".join(f"'{word.lower()}':*" for word in _WORD.findall(term))
 
 
-def _matches(term: str) -> tuple[str, list[object]] | None:
-    """SQL selecting the ids of approved creators matching `term`, with its parameters."""
+def _matches(term: str) -> tuple[str, list[object], str, list[object]] | None:
+    """SQL selecting the ids of approved creators matching `term`, and the same test as a
+    condition on one creator row (`directory_creator`), each with its parameters."""
     tsquery = _prefix_query(term)
     if not tsquery:
         return None
-    parts = [f"SELECT id FROM directory_creator WHERE {APPROVED} AND {DOCUMENT} @@ {TSQUERY}"]
+    text = f"SELECT id FROM directory_creator WHERE {APPROVED} AND {DOCUMENT} @@ {TSQUERY}"
+    parts = [text]
     params: list[object] = [tsquery]
+    row = [f"{OUTER_ID} IN ({text})"]
     # A single letter is inside nearly every topic, country and platform name: it only
     # matches the start of a word in the name or bio.
     if len(term) >= MIN_NAME_MATCH:
@@ -94,16 +101,26 @@ def _matches(term: str) -> tuple[str, list[object]] | None:
         )
         escaped = term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
         params.append(f"%{escaped}%")
+        row.append(
+            "EXISTS (SELECT 1 FROM directory_creator_topics ct JOIN directory_topic t "
+            f"ON t.id = ct.topic_id WHERE ct.creator_id = {OUTER_ID} "
+            "AND UPPER(t.name) LIKE UPPER(%s))"
+        )
         if codes := countries_named(term):
             parts.append(f"SELECT id FROM directory_creator WHERE {APPROVED} AND country = ANY(%s)")
             params.append(codes)
+            row.append('"directory_creator"."country" = ANY(%s)')
         if platforms := platforms_named(term):
             parts.append(
                 "SELECT creator_id FROM directory_platformlink "
                 "WHERE is_public AND platform = ANY(%s)"
             )
             params.append(platforms)
-    return " UNION ".join(parts), params
+            row.append(
+                "EXISTS (SELECT 1 FROM directory_platformlink l WHERE l.creator_id = "
+                f"{OUTER_ID} AND l.is_public AND l.platform = ANY(%s))"
+            )
+    return " UNION ".join(parts), params, "(" + " OR ".join(row) + ")", params
 
 
 def _counts_up_to(matches: list[tuple[str, list[object]]], *, limit: int, using: str) -> list[int]:
