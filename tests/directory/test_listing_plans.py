@@ -82,3 +82,18 @@ def test_search_reads_the_full_text_index(postgres_db):
         cursor.execute("ANALYZE directory_creator")
     plan = _plan({"q": "word5"})
     assert "creator_listed_search_idx" in plan, plan
+
+
+def test_a_search_with_many_matches_walks_the_ranking_index(postgres_db, monkeypatch):
+    from directory import search
+
+    monkeypatch.setattr(search, "FEW_MATCHES", 0)  # as if every search matched thousands
+    Creator.objects.bulk_create(
+        Creator(name=f"Person {i}", slug=f"p{i}", bio=f"word{i % 97} notes", status="approved")
+        for i in range(3000)
+    )
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE directory_creator")
+    plan = _plan({"q": "notes youtube"})
+    assert "creator_listed_score_idx" in plan, plan
+    assert "Sort" not in plan, plan
