@@ -275,3 +275,20 @@ def test_a_new_page_of_known_creators_runs_only_the_page_query(client, django_as
     assert response["X-Listing-Cache"] == "miss"
     html = response.content.decode()
     assert html.index("/creators/c0/") < html.index("/creators/c1/") < html.index("/creators/c2/")
+
+
+def test_a_topic_renamed_in_the_admin_shows_at_once(client, django_capture_on_commit_callbacks):
+    from django.test import Client
+
+    from directory.models import Topic
+
+    topic = Topic.objects.get(slug="grief")
+    CreatorFactory(slug="alpha", topics=[topic])
+    assert f">{topic.name}</li>" in client.get(LIST_URL).content.decode()
+    staff = Client()
+    staff.force_login(UserFactory(is_staff=True, is_superuser=True))
+    url = reverse("admin:directory_topic_change", args=[topic.pk])
+    with django_capture_on_commit_callbacks(execute=True):
+        response = staff.post(url, {"name": "Loss and grief", "slug": "grief"})
+    assert response.status_code == 302, response.content[:300]
+    assert ">Loss and grief</li>" in client.get(LIST_URL).content.decode()
