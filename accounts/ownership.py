@@ -30,6 +30,7 @@ from directory.services.audit import audit_record, creator_public_values, creato
 from directory.services.enqueue import links_enqueue
 from directory.services.links import link_normalise
 from directory.services.moderation import creator_hide, creator_remove_at_request, creator_restore
+from directory.services.listing_cache import listing_changed_on_commit
 from directory.services.notify import email_send
 
 from .models import CreatorEdit, EditStatus, OwnerRemoval, User
@@ -161,6 +162,7 @@ def creator_edit_approve(*, edit: CreatorEdit, moderator: User) -> None:
             creator=creator, actor=moderator, before=before, note="The owner's proposed edit."
         )
         _edit_decided(current, moderator=moderator, status=EditStatus.APPROVED)
+        listing_changed_on_commit()
         links_enqueue(link_ids=new_ids)
     edit.status, edit.decided_by, edit.decided_at = current.status, moderator, current.decided_at
 
@@ -224,6 +226,7 @@ def creator_break_set(*, creator: Creator, until: dt.date | None) -> None:
             until + dt.timedelta(days=1), dt.time.min, tzinfo=dt.UTC
         )
     creator.save(update_fields=["on_break_until", "updated_at"])
+    listing_changed_on_commit()  # cards and the API say "taking a break"
 
 
 # --- Leaving the directory -----------------------------------------------------------------
@@ -283,6 +286,7 @@ def creator_removal_cancel(*, creator: Creator) -> None:
                     changes={"status": [CreatorStatus.HIDDEN, request.previous_status]},
                 )
         request.delete()
+        listing_changed_on_commit()
 
 
 def removal_token_read(token: str) -> tuple[int, int]:

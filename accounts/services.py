@@ -32,6 +32,7 @@ from directory.models import AuditAction, Creator, CreatorStatus, PlatformLink, 
 from directory.platforms.http import build_client
 from directory.services.audit import audit_record
 from directory.services.notify import email_send
+from directory.services.listing_cache import listing_changed_on_commit
 from directory.services.throttle import throttle_hit
 
 from .models import OPEN_CLAIM_STATUSES, Claim, ClaimMethod, ClaimStatus, User
@@ -173,6 +174,7 @@ def claim_check(*, claim_id: int) -> Claim | None:
         _grant(claim, creator, message=result.message, now=now)
         PlatformLink.objects.filter(pk=claim.link_id).update(verified=True)
         claim_result_email(claim=claim)
+        listing_changed_on_commit()  # the API shows the link as verified
     return claim
 
 

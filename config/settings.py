@@ -106,6 +106,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Before the session and auth middleware, so their database errors become a calm 503 too.
     "config.outage.OutageMiddleware",
+    # Anonymous list pages from the cache, before sessions and auth (directory/page_cache.py).
+    "directory.page_cache.ListPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -305,6 +307,12 @@ REDIS_URL = env_url("REDIS_URL", None, schemes=("redis", "rediss", "unix"))
 # and the broker. redis-py's default is to wait 5 s and retry.
 CACHE_TIMEOUT_SECONDS = env_float("CACHE_TIMEOUT_SECONDS", 0.5, minimum=0.05)
 BROKER_TIMEOUT_SECONDS = env_float("BROKER_TIMEOUT_SECONDS", 2.0, minimum=0.1)
+# How long an anonymous visitor's list page or API list page, and a filter set's count, stay
+# cached (directory/page_cache.py). Any change to what the listing shows invalidates them at once
+# (listing_changed()); this only bounds how stale time-relative wording ("active within 30 days",
+# a break ending) can get. 0 turns the page cache off, the default without Redis: an in-process
+# cache could not hear a change made by the worker (a new score) in another process.
+LISTING_CACHE_SECONDS = env_int("LISTING_CACHE_SECONDS", 300 if REDIS_URL else 0, minimum=0)
 CELERY_BROKER_URL = env_url(
     "CELERY_BROKER_URL",
     REDIS_URL,

@@ -36,3 +36,6 @@ if not os.environ.get("CELERY_BROKER_URL") and not os.environ.get("REDIS_URL"):
     # Never leave messages in the development broker's folders under var/.
     CELERY_BROKER_URL = "memory://"
     CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, object] = {}
+# Factories write rows directly, not through the services that call listing_changed(), so a page
+# cached in one step of a test would hide the next step's rows. The page-cache tests turn it on.
+LISTING_CACHE_SECONDS = 0

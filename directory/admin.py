@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy as _
 from .admin_actions import CREATOR_ACTIONS, VERSION_FIELD
 from .admin_forms import PlatformLinkAdminForm
 from .admin_links import ErrorTypeFilter, NeedsAttentionFilter, mark_unsupported, retry_now
+from .admin_listing import ListingChangedAdmin
 from .admin_reports import LinksFailingFilter
 from .admin_review import CreatorReviewMixin
 from .admin_snapshots import enter_statistics_view
@@ -39,6 +40,7 @@ from .models import (
     Topic,
 )
 from .services.audit import creator_public_values, creator_record_edit
+from .services.listing_cache import listing_changed_on_commit
 from .services.moderation import stale_error
 from .services.refresh import FETCH_FIELDS
 from .services.scores import SCORE_FIELDS
@@ -261,6 +263,7 @@ class CreatorAdmin(CreatorReviewMixin, admin.ModelAdmin):
 
     def save_related(self, request: HttpRequest, form, formsets, change: bool) -> None:
         super().save_related(request, form, formsets, change)
+        listing_changed_on_commit()
         creator_record_edit(
             creator=form.instance,
             actor=request.user,
@@ -277,7 +280,7 @@ class CreatorAdmin(CreatorReviewMixin, admin.ModelAdmin):
 
 
 @admin.register(PlatformLink)
-class PlatformLinkAdmin(admin.ModelAdmin):
+class PlatformLinkAdmin(ListingChangedAdmin):
     # What a moderator needs to judge a failing link fits 1280 px: the error is cut short here
     # and shown whole on the link's page.
     form = PlatformLinkAdminForm
@@ -382,14 +385,14 @@ class ScoreHistoryAdmin(ReadOnlyAdmin):
 
 
 @admin.register(Topic)
-class TopicAdmin(admin.ModelAdmin):
+class TopicAdmin(ListingChangedAdmin):
     list_display = ("name", "slug")
     search_fields = ("name", "slug")
     prepopulated_fields = {"slug": ("name",)}
 
 
 @admin.register(Language)
-class LanguageAdmin(admin.ModelAdmin):
+class LanguageAdmin(ListingChangedAdmin):
     list_display = ("code", "name")
     search_fields = ("code", "name")
 

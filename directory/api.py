@@ -11,6 +11,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
+from django.http import HttpResponse, HttpResponseBase
 from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework import viewsets
 from rest_framework.exceptions import ValidationError
@@ -22,6 +23,8 @@ from .api_schema import creator_schema
 from .api_throttles import AnonReadThrottle, UserReadThrottle
 from .filters import CreatorFilter
 from .models import Creator
+from .page_cache import cached_data
+from .pagination import ListingPaginator
 from .params import parse_request_int, range_message
 from .serializers import CreatorDetailSerializer, CreatorListSerializer
 
@@ -30,6 +33,7 @@ class CreatorPagination(PageNumberPagination):
     """24 per page by default; `page_size` 1–100. Out-of-range values are refused, not
     clamped, so a client never silently gets a different page size than it asked for."""
 
+    django_paginator_class = ListingPaginator
     page_size = 24
     max_page_size = 100
     page_size_query_param = "page_size"
@@ -76,6 +80,19 @@ class CreatorViewSet(viewsets.ReadOnlyModelViewSet):
         if self.action == "retrieve":  # list filters do not apply to a single creator
             return queryset
         return super().filter_queryset(queryset)
+
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        """The JSON answer for an anonymous client is shared until the listing changes."""
+        renderer = request.accepted_renderer
+        if renderer.format != "json":  # the browsable API renders per visitor
+            return super().list(request, *args, **kwargs)
+
+        def render() -> bytes:
+            data = super(CreatorViewSet, self).list(request, *args, **kwargs).data
+            return renderer.render(data, request.accepted_media_type, self.get_renderer_context())
+
+        content, _hit = cached_data(request._request, "api", render)
+        return HttpResponse(content, content_type=renderer.media_type)
 
     def get_serializer_class(self):
         if self.action == "retrieve":

@@ -12,13 +12,14 @@ from typing import Any
 
 import django_filters
 from django import forms
-from django.db.models import Exists, F, OuterRef, Q, QuerySet
+from django.db.models import Exists, F, OuterRef, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
 from .models import Creator, CreatorType, Language, Platform, PlatformLink, Topic
 from .params import DecimalFilter, IntegerFilter, YesNoFilter
+from .search import creators_matching
 
 EMERGING_MAX_FOLLOWERS = 5000
 # The largest follower count a filter accepts: twelve digits, more than any account has.
@@ -63,16 +64,6 @@ class CreatorFilterForm(forms.Form):
                 ),
             )
         return data
-
-
-def _platforms_named(term: str) -> list[str]:
-    term = term.lower()
-    return [value for value, label in Platform.choices if term in str(label).lower()]
-
-
-def _countries_named(term: str) -> list[str]:
-    term = term.lower()
-    return [code for code, name in countries if term in str(name).lower()]
 
 
 class CreatorFilter(django_filters.FilterSet):
@@ -170,28 +161,17 @@ class CreatorFilter(django_filters.FilterSet):
 
     def filter_search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         """Every word must match something the card shows: name, bio, a topic, the country's
-        name or a platform's name."""
-        for term in value.split()[:8]:
-            topic_match = Topic.objects.filter(
-                creators=OuterRef("pk"), name__icontains=term
-            ).values("pk")
-            match = Q(name__icontains=term) | Q(bio__icontains=term) | Exists(topic_match)
-            if codes := _countries_named(term):
-                match |= Q(country__in=codes)
-            if platforms := _platforms_named(term):
-                links = PlatformLink.objects.public().filter(
-                    creator=OuterRef("pk"), platform__in=platforms
-                )
-                match |= Exists(links)
-            queryset = queryset.filter(match)
-        return queryset
+        name or a platform's name (directory.search)."""
+        return creators_matching(queryset, value)
 
     def filter_platform(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         links = PlatformLink.objects.public().filter(creator=OuterRef("pk"), platform=value)
         return queryset.filter(Exists(links))
 
     def filter_active_within(self, queryset: QuerySet, name: str, value) -> QuerySet:
-        since = timezone.now() - dt.timedelta(days=int(value))
+        # To the minute: the same filter then has the same SQL for a minute, so its count is
+        # cached (directory/pagination.py) instead of recounted on every request.
+        since = timezone.now().replace(second=0, microsecond=0) - dt.timedelta(days=int(value))
         return queryset.filter(last_active_at__gte=since)
 
     def filter_emerging(self, queryset: QuerySet, name: str, value: bool) -> QuerySet:

@@ -76,15 +76,21 @@ class CreatorQuerySet(models.QuerySet["Creator"]):
 
     def with_listing_data(self) -> CreatorQuerySet:
         """Everything a list card or API list item shows, in a constant number of queries."""
-        return self.prefetch_related(
-            "topics",
-            "languages",
-            models.Prefetch(
-                "links",
-                queryset=PlatformLink.objects.public().select_related("latest_snapshot"),
-                to_attr="public_links",
-            ),
-        )
+        return self.prefetch_related(*listing_prefetches())
+
+
+def listing_prefetches() -> list[str | models.Prefetch]:
+    """The related rows a list card or API list item shows (see `with_listing_data()`); also for
+    `prefetch_related_objects()` on only the creators whose cached card is missing."""
+    return [
+        "topics",
+        "languages",
+        models.Prefetch(
+            "links",
+            queryset=PlatformLink.objects.public().select_related("latest_snapshot"),
+            to_attr="public_links",
+        ),
+    ]
 
 
 class Creator(models.Model):

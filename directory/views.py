@@ -20,7 +20,7 @@ from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
 from django.core.paginator import Page, Paginator
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Exists, OuterRef, QuerySet, prefetch_related_objects
 from django.http import (
     Http404,
     HttpRequest,
@@ -39,8 +39,10 @@ from django_filters.views import FilterView
 from . import filters_page
 from .filters import EMERGING_MAX_FOLLOWERS
 from .filters_page import CreatorPageFilter
-from .models import Creator
+from .models import Creator, listing_prefetches
 from .models_avatars import CreatorAvatar
+from .page_cache import CardCache
+from .pagination import ListingPaginator
 from .params import parse_request_int
 from .scoring.explain import breakdown_for_display
 from .services.removal import slug_is_tombstoned
@@ -60,10 +62,12 @@ class CreatorListView(FilterView):
     template_name = "directory/creator_list.html"
     context_object_name = "creators"
     paginate_by = 24
+    paginator_class = ListingPaginator
     emerging = False
 
     def get_queryset(self) -> QuerySet[Creator]:
-        return with_avatar_flag(Creator.objects.listed().with_listing_data())
+        # Topics, languages and links are loaded in paginate_queryset, for the cards not cached.
+        return with_avatar_flag(Creator.objects.listed())
 
     def get_filterset_kwargs(self, filterset_class: type) -> dict[str, Any]:
         kwargs = super().get_filterset_kwargs(filterset_class)
@@ -74,6 +78,8 @@ class CreatorListView(FilterView):
         return kwargs
 
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        # Anonymous visitors share cached copies until the listing changes: served by
+        # directory.page_cache.ListPageCacheMiddleware.
         short_url = request.path
         if query := filters_page.query_without(request.GET, keep_page=True):
             short_url += f"?{query}"
@@ -146,6 +152,9 @@ class CreatorListView(FilterView):
         number = self.page_number or 1
         page = paginator.page(min(max(number, 1), paginator.num_pages))
         creators = list(page.object_list)
+        self.card_cache = CardCache(creators)
+        if missing := [c for c in creators if self.card_cache.get(c.pk) is None]:
+            prefetch_related_objects(missing, *listing_prefetches())
         return paginator, page, creators, page.has_other_pages()
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
@@ -171,6 +180,7 @@ class CreatorListView(FilterView):
             else "",
             filters_applied=bool(chips),
             result_count=result_count,
+            card_cache=self.card_cache,
         )
         return context
 

@@ -290,3 +290,17 @@ def test_check_deploy_warns_when_rate_limits_are_counted_per_worker(tmp_path):
     result = _run_python(tmp_path, code, **env)
     assert result.returncode != 0
     assert "directory.W001" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("env", "expected"),
+    [
+        ({}, "0"),  # no Redis: a worker's change could not reach an in-process cache
+        ({"REDIS_URL": "redis://127.0.0.1:6379/9"}, "300"),
+        ({"REDIS_URL": "redis://127.0.0.1:6379/9", "LISTING_CACHE_SECONDS": "60"}, "60"),
+    ],
+)
+def test_page_cache_lasts_only_where_every_process_shares_it(tmp_path, env, expected):
+    code = "import config.settings as s; print(s.LISTING_CACHE_SECONDS)"
+    result = _run_python(tmp_path, code, DEBUG="true", **env)
+    assert result.stdout.strip() == expected, result.stderr

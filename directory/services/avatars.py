@@ -17,6 +17,7 @@ from PIL import Image, UnidentifiedImageError
 from directory.models_avatars import CreatorAvatar
 from directory.platforms.base import FetchError
 from directory.platforms.http import build_client
+from directory.services.listing_cache import listing_changed_on_commit
 
 logger = logging.getLogger(__name__)
 SIDE = 128
@@ -65,4 +66,5 @@ def avatar_refresh(*, creator_id: int, url: str, client: httpx.Client | None = N
         creator_id=creator_id,
         defaults={"image": image, "source_url": url[:1000], "updated_at": timezone.now()},
     )
+    listing_changed_on_commit()  # the card shows the picture instead of initials
     return True

@@ -27,6 +27,7 @@ from directory.models import (
     StatsSnapshot,
     Topic,
 )
+from directory.services.listing_cache import listing_changed_on_commit
 from directory.services.scores import creators_recompute_scores
 
 from .import_readers import read_json_document
@@ -87,6 +88,7 @@ def creators_import(data: Any, *, dry_run: bool = False) -> ImportSummary:
     with transaction.atomic():
         changed_ids = _apply(creators, summary)
         if changed_ids and not dry_run:
+            listing_changed_on_commit()
             summary.scores_recomputed = creators_recompute_scores(creator_ids=changed_ids)
         if dry_run:
             transaction.set_rollback(True)

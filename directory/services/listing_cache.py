@@ -10,9 +10,13 @@ If the cache is unreachable, `listing_version()` returns None and callers must n
 
 from __future__ import annotations
 
+import hashlib
 import logging
+from collections.abc import Callable
 
+from django.conf import settings
 from django.core.cache import cache
+from django.db import transaction
 
 logger = logging.getLogger(__name__)
 
@@ -40,3 +44,40 @@ def listing_changed() -> None:
     except Exception:
         # An unreachable cache cannot serve stale pages either; nothing to invalidate.
         logger.warning("listing cache unavailable; could not bump version")
+
+
+def listing_changed_on_commit() -> None:
+    """`listing_changed()` once the current transaction commits (at once outside one): a
+    request served in between must not cache the old rows under the new version."""
+    transaction.on_commit(listing_changed)
+
+
+def listing_key(name: str, *parts: str, version: int) -> str:
+    """A cache key for `name` under this listing version; `parts` (any length) are hashed."""
+    digest = hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:32]
+    return f"listing:{version}:{name}:{digest}"
+
+
+def listing_cached[T](name: str, *parts: str, compute: Callable[[], T]) -> T:
+    """`compute()`, kept until the listing changes (or LISTING_CACHE_SECONDS pass).
+
+    For values derived from what the listing shows: a filter set's count, the countries with
+    their counts. Computed every time when caching is off or the cache is unreachable."""
+    seconds = settings.LISTING_CACHE_SECONDS
+    version = listing_version() if seconds else None
+    if version is None:
+        return compute()
+    key = listing_key(name, *parts, version=version)
+    try:
+        found = cache.get(key)
+    except Exception:
+        logger.warning("listing cache unavailable; computing %s", name)
+        return compute()
+    if found is not None:
+        return found
+    value = compute()
+    try:
+        cache.set(key, value, timeout=seconds)
+    except Exception:
+        logger.warning("listing cache unavailable; could not store %s", name)
+    return value

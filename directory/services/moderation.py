@@ -34,6 +34,7 @@ from directory.models import (
     ReportStatus,
 )
 from directory.services.audit import audit_forget_creator, audit_record
+from directory.services.listing_cache import listing_changed_on_commit
 from directory.services.removal import creator_remove
 from directory.services.scores import creators_recompute_scores
 from directory.services.submissions import submission_decided
@@ -96,6 +97,7 @@ def _transition(
         current.status = to_status
         current.version += 1
         current.save(update_fields=["status", "version", "updated_at"])
+        listing_changed_on_commit()
         audit_record(
             creator=current,
             actor=moderator,
@@ -287,6 +289,7 @@ def creators_merge(
         if merged:
             target.version += 1
             target.save(update_fields=["version", "updated_at"])
+            listing_changed_on_commit()
             _recompute_after_commit(None)
     survivor.version = target.version
     return len(merged)
@@ -308,6 +311,7 @@ def creator_mark_licence_verified(
         current.licence_verified_at = timezone.now()
         current.version += 1
         current.save(update_fields=["licence_verified_at", "version", "updated_at"])
+        listing_changed_on_commit()
         audit_record(
             creator=current,
             actor=moderator,

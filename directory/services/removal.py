@@ -18,6 +18,7 @@ from django.db import transaction
 
 from directory.models import Creator, Tombstone, TombstoneKind
 from directory.services.links import link_normalise
+from directory.services.listing_cache import listing_changed_on_commit
 
 logger = logging.getLogger(__name__)
 
@@ -68,6 +69,7 @@ def creator_remove(*, creator_id: int, reason: str = "", actor: Any = None) -> N
         # first so the cascade deletes in any order the database prefers.
         creator.links.update(latest_snapshot=None)
         creator.delete()
+        listing_changed_on_commit()
     logger.info(
         "creator %s removed at request (%d links tombstoned) by %s",
         creator_id,

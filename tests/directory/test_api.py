@@ -371,3 +371,23 @@ def test_docs_pages_load_their_scripts_from_our_own_static_files(client, url):
     content = client.get(url).content.decode()
     assert "/static/drf_spectacular_sidecar/" in content
     assert "cdn.jsdelivr.net" not in content
+
+
+def test_the_written_out_list_item_equals_drf_generic_rendering(client):
+    """CreatorListSerializer and PlatformLinkSerializer write their fields out by hand for
+    speed; the result must stay exactly what DRF's field-by-field walk gives."""
+    from django.utils import timezone
+    from rest_framework import serializers as drf
+
+    from directory.models import Creator
+    from directory.serializers import CreatorListSerializer, PlatformLinkSerializer
+
+    creator = CreatorFactory(slug="same", last_active_at=timezone.now(), interactivity_score=41.26)
+    PlatformLinkFactory(creator=creator, last_fetched_at=timezone.now())
+    loaded = Creator.objects.listed().with_listing_data().get(pk=creator.pk)
+    fast = CreatorListSerializer(loaded).data
+    generic = drf.ModelSerializer.to_representation(CreatorListSerializer(loaded), loaded)
+    assert list(fast) == list(generic) and dict(fast) == dict(generic)
+    link = loaded.public_links[0]
+    generic_link = drf.ModelSerializer.to_representation(PlatformLinkSerializer(link), link)
+    assert PlatformLinkSerializer(link).data == dict(generic_link)

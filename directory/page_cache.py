@@ -1,0 +1,169 @@
+"""Whole cached pages for anonymous visitors: the list pages (`/`, `/emerging/`) and the API list.
+
+A page is stored under the listing version (directory.services.listing_cache) plus everything
+else that changes its bytes: the path, the query string (parameters sorted), host and scheme
+(the API writes absolute URLs), the language, and whether htmx asked for it (a partial answer and
+a full page differ). `listing_changed()` moves the version on, so a page never outlives a change
+to what it shows; LISTING_CACHE_SECONDS bounds time-relative wording.
+
+Never cached: signed-in visitors, any request carrying a session or messages cookie (what it
+shows may depend on them), non-GET requests, answers that set a cookie, and anything but 200 and
+400 (an invalid filter shows its message: as cacheable as a page of results).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.utils.translation import get_language
+
+from .services.listing_cache import VERSION_KEY, listing_key, listing_version
+
+logger = logging.getLogger(__name__)
+
+CACHEABLE_STATUS = {200, 400}
+HEADER = "X-Listing-Cache"  # hit or miss: lets the benchmark and a curious operator tell
+# The HTML list pages. Served before the session, CSRF, auth and message middleware run: a
+# visitor without a session cookie is anonymous, and a stored page carries the headers those
+# middleware added to it (the outer ones, security headers and CSP, run again on the way out).
+LIST_PATHS = ("/", "/emerging/")
+
+
+def request_key(request: HttpRequest, name: str, version: int | None = None) -> str | None:
+    """The cache key of this request's answer, or None when it must not be cached. Without a
+    version the key is the same across versions and the stored value says its version."""
+    if request.method not in ("GET", "HEAD"):
+        return None
+    if settings.SESSION_COOKIE_NAME in request.COOKIES or "messages" in request.COOKIES:
+        return None
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated:
+        return None
+    query = sorted((key, value) for key, values in request.GET.lists() for value in values)
+    return listing_key(
+        name,
+        request.path,
+        repr(query),
+        request.get_host(),
+        request.scheme or "",
+        get_language() or "",
+        "htmx" if request.headers.get("HX-Request") else "page",
+        version=version or 0,
+    )
+
+
+def _version() -> int | None:
+    return listing_version() if settings.LISTING_CACHE_SECONDS else None
+
+
+class ListPageCacheMiddleware:
+    """Whole list pages for anonymous visitors, checked in one cache round trip: the listing
+    version and the stored page (which records the version it was built under) together."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        if request.path not in LIST_PATHS or not settings.LISTING_CACHE_SECONDS:
+            return self.get_response(request)
+        key = request_key(request, "page")
+        if key is None:
+            return self.get_response(request)
+        version, stored = _version_and(key)
+        if version is None:  # the cache is unreachable: serve, store nothing
+            return self.get_response(request)
+        if stored is not None and stored[0] == version:
+            _version, status, content, headers = stored
+            response = HttpResponse(content, status=status)
+            for name, value in headers:
+                response[name] = value
+            response[HEADER] = "hit"
+            return response
+        response = self.get_response(request)
+        if (
+            response.status_code in CACHEABLE_STATUS
+            and not response.cookies
+            and not getattr(response, "streaming", False)
+        ):
+            headers = [(name, value) for name, value in response.items() if name != HEADER]
+            _set(key, (version, response.status_code, response.content, headers))
+            response[HEADER] = "miss"
+        return response
+
+
+def _version_and(key: str) -> tuple[int | None, Any]:
+    """The listing version and the value under `key`, in one round trip when both exist."""
+    try:
+        found = cache.get_many([VERSION_KEY, key])
+    except Exception:
+        logger.warning("listing cache unavailable; serving uncached")
+        return None, None
+    version = found.get(VERSION_KEY)
+    if version is None:
+        return listing_version(), None
+    return int(version), found.get(key)
+
+
+def cached_data(request: HttpRequest, name: str, compute: Callable[[], Any]) -> tuple[Any, bool]:
+    """`compute()` (JSON-ready data), or its stored copy for an anonymous visitor; and whether it
+    came from the cache."""
+    version = _version()
+    key = request_key(request, name, version) if version is not None else None
+    if key is None:
+        return compute(), False
+    found = _get(key)
+    if found is not None:
+        return found, True
+    data = compute()
+    _set(key, data)
+    return data, False
+
+
+class CardCache:
+    """The page's list cards already rendered under this listing version, fetched in one round
+    trip; a card rendered now is stored for the next page that shows the same creator (another
+    filter, sort or page). A card shows only its creator's own rows, all of which change through
+    writes that call listing_changed()."""
+
+    def __init__(self, creators: list[Any]) -> None:
+        self.version = _version()
+        self.cards: dict[int, str] = {}
+        if self.version is None or not creators:
+            return
+        keys = {self._key(creator.pk): creator.pk for creator in creators}
+        try:
+            found = cache.get_many(list(keys))
+        except Exception:
+            logger.warning("listing cache unavailable; cards rendered")
+            return
+        self.cards = {keys[key]: html for key, html in found.items()}
+
+    def _key(self, pk: int) -> str:
+        return listing_key("card", str(pk), get_language() or "", version=self.version or 0)
+
+    def get(self, pk: int) -> str | None:
+        return self.cards.get(pk)
+
+    def store(self, pk: int, html: str) -> None:
+        if self.version is not None:
+            _set(self._key(pk), html)
+
+
+def _get(key: str) -> Any:
+    try:
+        return cache.get(key)
+    except Exception:
+        logger.warning("listing cache unavailable; serving uncached")
+        return None
+
+
+def _set(key: str, value: Any) -> None:
+    try:
+        cache.set(key, value, timeout=settings.LISTING_CACHE_SECONDS)
+    except Exception:
+        logger.warning("listing cache unavailable; page not stored")
