@@ -67,7 +67,7 @@ def revoke(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [
         ("accounts", "0002_claims_edits_removal"),
-        ("directory", "0013_score_state_columns"),
+        ("directory", "0014_listing_indexes"),
     ]
 
     operations = [
