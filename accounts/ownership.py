@@ -29,8 +29,8 @@ from directory.models import AuditAction, Creator, CreatorStatus, Language, Plat
 from directory.services.audit import audit_record, creator_public_values, creator_record_edit
 from directory.services.enqueue import links_enqueue
 from directory.services.links import link_normalise
-from directory.services.moderation import creator_hide, creator_remove_at_request, creator_restore
 from directory.services.listing_cache import listing_changed_on_commit
+from directory.services.moderation import creator_hide, creator_remove_at_request, creator_restore
 from directory.services.notify import email_send
 
 from .models import CreatorEdit, EditStatus, OwnerRemoval, User

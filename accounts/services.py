@@ -31,8 +31,8 @@ from django.utils import timezone
 from directory.models import AuditAction, Creator, CreatorStatus, PlatformLink, Submission
 from directory.platforms.http import build_client
 from directory.services.audit import audit_record
-from directory.services.notify import email_send
 from directory.services.listing_cache import listing_changed_on_commit
+from directory.services.notify import email_send
 from directory.services.throttle import throttle_hit
 
 from .models import OPEN_CLAIM_STATUSES, Claim, ClaimMethod, ClaimStatus, User
