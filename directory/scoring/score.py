@@ -108,6 +108,7 @@ def evidence_amount(evidence: float) -> float:
 
 def last_active(creator: CreatorInput) -> dt.datetime | None:
     dates = [s.last_post_at for ln in creator.links for s in ln.snapshots if s.last_post_at]
+    dates += [ln.last_post_at for ln in creator.links if ln.last_post_at]
     return max(dates) if dates else None
 
 
