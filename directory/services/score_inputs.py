@@ -2,11 +2,12 @@
 
 The rules (directory/scoring/) pick one snapshot per link: the newest fresh one of the most
 trusted source, the richest fresh one of that source while the creator is on a break, or the
-newest usable one when nothing is fresh. A link holds some 30 snapshots in a 90-day window, so
-instead of sending all of them to Python, the query ranks them with window functions and
-returns only those the rules can pick, plus the newest `last_post_at` the rules also read.
-The snapshots considered are the ones the rules always considered: those captured inside the
-window and the link's latest (`PlatformLink.latest_snapshot`).
+link's latest one when nothing is fresh (the stats are then out of date). A link holds some 30
+snapshots in a 90-day window, so instead of sending all of them to Python, the query ranks them
+with window functions and returns only those the rules can pick, with the newest `last_post_at`
+of the window, which the rules also read. A second query, only for links with no snapshot in
+the window, fetches each one's latest snapshot. (Snapshots captured after `now`, which only a
+recompute "as of" an earlier date meets, are left out of both the picks and `last_post_at`.)
 
 Window functions work on PostgreSQL and SQLite alike.
 """
@@ -17,7 +18,7 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
 
-from django.db.models import BooleanField, Case, F, Max, Q, Value, When, Window
+from django.db.models import F, Max, Q, Window
 from django.db.models.functions import Coalesce, RowNumber
 
 from directory.models import MEASUREMENT_FIELDS, PlatformLink, StatsSnapshot
@@ -25,27 +26,21 @@ from directory.scoring import CreatorInput, LinkInput, SnapshotInput
 
 _SNAPSHOT_COLUMNS = ("link_id", "source", "captured_at", *MEASUREMENT_FIELDS)
 
+Row = tuple  # (link_id, source, captured_at, *measurements, newest last_post_at)
 
-def _snapshot_rows(
-    link_ids: list[int],
-    latest_ids: list[int],
-    *,
-    now: dt.datetime,
-    cutoff: dt.datetime,
-    richest: bool,
-) -> list[tuple]:
-    by_link_source = [F("link_id"), F("source"), F("is_fresh")]
+
+def _window_rows(
+    link_ids: list[int], *, now: dt.datetime, cutoff: dt.datetime, richest: bool
+) -> list[Row]:
+    """The fresh snapshots the rules can pick, per link and source (one query)."""
+    by_link_source = [F("link_id"), F("source")]
     annotations = {
         "newest": Window(
             RowNumber(), partition_by=by_link_source, order_by=F("captured_at").desc()
         ),
-        "newest_usable": Window(
-            Max(Case(When(captured_at__lte=now, then=F("captured_at")))),
-            partition_by=[F("link_id")],
-        ),
         "window_last_post": Window(Max("last_post_at"), partition_by=[F("link_id")]),
     }
-    keep = Q(is_fresh=True, newest=1) | Q(captured_at=F("newest_usable"))
+    keep = Q(newest=1)
     if richest:
         # Only a creator on a break uses the window's richest snapshot: rank it only then.
         evidence = Coalesce("posts_in_window", 0) + Coalesce("posts_with_comments", 0)
@@ -54,16 +49,10 @@ def _snapshot_rows(
             partition_by=by_link_source,
             order_by=[evidence.desc(), F("captured_at").desc()],
         )
-        keep |= Q(is_fresh=True, richest=1)
+        keep |= Q(richest=1)
     rows = (
-        StatsSnapshot.objects.filter(link_id__in=link_ids)
-        .filter(Q(captured_at__gte=cutoff) | Q(pk__in=latest_ids))
-        .annotate(
-            is_fresh=Case(
-                When(captured_at__gte=cutoff, captured_at__lte=now, then=Value(True)),
-                default=Value(False),
-                output_field=BooleanField(),
-            )
+        StatsSnapshot.objects.filter(
+            link_id__in=link_ids, captured_at__gte=cutoff, captured_at__lte=now
         )
         .annotate(**annotations)
         .filter(keep)
@@ -73,32 +62,49 @@ def _snapshot_rows(
     return list(rows)
 
 
+def _latest_rows(link_ids: list[int]) -> list[Row]:
+    """Each link's latest snapshot, whenever it was captured (one query)."""
+    rows = (
+        StatsSnapshot.objects.filter(link_id__in=link_ids)
+        .annotate(
+            rank=Window(
+                RowNumber(),
+                partition_by=[F("link_id")],
+                order_by=[F("captured_at").desc(), F("pk").desc()],
+            )
+        )
+        .filter(rank=1)
+        .order_by()
+        .values_list(*_SNAPSHOT_COLUMNS)
+    )
+    # The newest last_post_at seen is the latest snapshot's own (the row's last column).
+    return [(*row, row[-1]) for row in rows]
+
+
 def creator_inputs(
     creators: Iterable[tuple[int, dt.datetime | None, float | None]],
     *,
     now: dt.datetime,
     cutoff: dt.datetime,
 ) -> dict[int, CreatorInput]:
-    """CreatorInputs for (pk, on_break_until, score_activity) rows in two queries."""
+    """CreatorInputs for (pk, on_break_until, score_activity) rows in two or three queries."""
     creators = list(creators)
     links = list(
         PlatformLink.objects.public()
         .filter(creator_id__in=[pk for pk, _, _ in creators])
         .order_by("pk")
-        .values_list("pk", "creator_id", "platform", "latest_snapshot_id")
+        .values_list("pk", "creator_id", "platform")
     )
+    platforms = {pk: platform for pk, _, platform in links}
     snapshots: dict[int, list[SnapshotInput]] = defaultdict(list)
     last_posts: dict[int, dt.datetime | None] = {}
     if links:
-        platforms = {pk: platform for pk, _, platform, _ in links}
         richest = any(until is not None and until > now for _, until, _ in creators)
-        rows = _snapshot_rows(
-            list(platforms),
-            [latest for *_, latest in links if latest is not None],
-            now=now,
-            cutoff=cutoff,
-            richest=richest,
-        )
+        rows = _window_rows(list(platforms), now=now, cutoff=cutoff, richest=richest)
+        seen = {row[0] for row in rows}
+        without = [pk for pk in platforms if pk not in seen]
+        if without:
+            rows += _latest_rows(without)
         for link_id, source, captured_at, *values, last_post in rows:
             snapshots[link_id].append(
                 SnapshotInput(
@@ -110,7 +116,7 @@ def creator_inputs(
             )
             last_posts[link_id] = last_post
     by_creator: dict[int, list[LinkInput]] = defaultdict(list)
-    for pk, creator_id, platform, _ in links:
+    for pk, creator_id, platform in links:
         picked = sorted(snapshots.get(pk, ()), key=lambda s: s.captured_at)
         by_creator[creator_id].append(
             LinkInput(pk, platform, tuple(picked), last_post_at=last_posts.get(pk))
