@@ -15,12 +15,13 @@ PYTHON ?= $(shell for c in python3.13 python3.12 python3.14 python3 \
 	  if command -v $$c >/dev/null 2>&1 && $$c -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null; then \
 	    command -v $$c; break; fi; done)
 
-.PHONY: help venv deps dev-deps run test lint format migrations check worker beat clean
+.PHONY: help venv deps dev-deps run test lint format migrations check worker beat clean bench
 
 help:
 	@echo "make run    - the site with demo data on SQLite at http://127.0.0.1:$(PORT)/"
 	@echo "make test   - the whole test suite (PostgreSQL/Redis when DATABASE_URL/REDIS_URL are set)"
 	@echo "make lint   - ruff and the migrations check"
+	@echo "make bench  - the performance benchmark at BENCH_SIZES creators (PostgreSQL, Redis; long)"
 
 $(VENV)/.created:
 	@if [ -z "$(PYTHON)" ]; then \
@@ -67,6 +68,13 @@ format: dev-deps
 	$(VENV)/bin/ruff check --fix .
 
 check: lint test
+
+# The benchmark (docs/performance.md): not part of `make test`. Seeds a bench database next to
+# DATABASE_URL's (default: local PostgreSQL and Redis, started if they are not running) at each size.
+BENCH_SIZES ?= 20000,100000
+bench: dev-deps
+	.ci/services
+	BENCH_SIZES=$(BENCH_SIZES) $(PY) -m bench.run
 
 # Celery never reads .env itself (only manage.py does): these development targets export it.
 worker: deps
