@@ -18,13 +18,7 @@ from dataclasses import dataclass
 from django.conf import settings
 
 from directory.models import Creator, CreatorStatus, PlatformLink, ScoringStats
-from directory.scoring import (
-    DEFAULT_MEDIAN,
-    CreatorInput,
-    LinkInput,
-    SnapshotInput,
-    conversation_priors,
-)
+from directory.scoring import DEFAULT_MEDIAN, SnapshotInput, conversation_priors_of
 from directory.scoring.stats import median
 
 # What the conversation value of a snapshot reads (`directory.scoring.components.comment_part`).
@@ -66,16 +60,16 @@ def directory_median_and_count() -> tuple[float, int]:
     return (median(scores) if scores else DEFAULT_MEDIAN), len(scores)
 
 
-def _prior_inputs(*, now: dt.datetime, window_days: int) -> Iterator[CreatorInput]:
-    """Each approved creator's public links' latest fresh snapshot, one link per input."""
+def _fresh_latest(*, now: dt.datetime, window_days: int) -> Iterator[SnapshotInput]:
+    """Each approved creator's public links' latest snapshot, when it is fresh."""
     rows = (
         PlatformLink.objects.public()
         .filter(
             creator__status=CreatorStatus.APPROVED,
             latest_snapshot__captured_at__gte=now - dt.timedelta(days=window_days),
+            latest_snapshot__captured_at__lte=now,
         )
         .values_list(
-            "pk",
             "platform",
             "latest_snapshot__source",
             "latest_snapshot__captured_at",
@@ -83,21 +77,18 @@ def _prior_inputs(*, now: dt.datetime, window_days: int) -> Iterator[CreatorInpu
         )
         .order_by()
     )
-    for pk, platform, source, captured_at, *values in rows.iterator(chunk_size=_CHUNK):
-        snapshot = SnapshotInput(
+    for platform, source, captured_at, *values in rows.iterator(chunk_size=_CHUNK):
+        yield SnapshotInput(
             platform=platform,
             source=source,
             captured_at=captured_at,
             **dict(zip(PRIOR_FIELDS, values, strict=True)),
         )
-        yield CreatorInput(links=(LinkInput(pk, platform, (snapshot,)),))
 
 
 def platform_priors(*, now: dt.datetime, window_days: int) -> dict[str, float]:
     """Per-platform conversation medians over approved creators' latest fresh snapshots."""
-    return conversation_priors(
-        _prior_inputs(now=now, window_days=window_days), now=now, window_days=window_days
-    )
+    return conversation_priors_of(_fresh_latest(now=now, window_days=window_days))
 
 
 def scoring_stats_compute(*, now: dt.datetime, window_days: int) -> DirectoryStats:

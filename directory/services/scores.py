@@ -23,19 +23,24 @@ not use statistics of an account that opted out.
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections.abc import Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import nullcontext
 from dataclasses import dataclass
-from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
-from django.db import transaction
+from django.db import connection, connections, transaction
 from django.utils import timezone
 
 from directory.models import Creator, CreatorStatus, ScoreHistory
-from directory.scoring import SCORING_VERSION, ScoreResult, merge_weights, score_creator
+from directory.scoring import (
+    SCORING_VERSION,
+    CreatorInput,
+    ScoreResult,
+    merge_weights,
+    score_creator,
+)
 from directory.services.listing_cache import listing_changed
 from directory.services.score_inputs import creator_inputs
 from directory.services.score_stats import (
@@ -141,14 +146,6 @@ def _history_near(ids: list[int], *, today: dt.date) -> tuple[dict[int, float], 
     return week_ago, today_points
 
 
-def _canonical(value: Any) -> Any:
-    # A breakdown read back from the database has lists where the scorer built tuples, and
-    # PostgreSQL's jsonb does not keep key order: compare what would be stored.
-    if isinstance(value, dict | list | tuple):
-        return json.dumps(value, sort_keys=True)
-    return value
-
-
 def _result_values(result: ScoreResult, *, week_ago: float | None) -> tuple:
     return (
         result.score,
@@ -165,25 +162,68 @@ def _result_values(result: ScoreResult, *, week_ago: float | None) -> tuple:
     )
 
 
-def _rescore_batch(
-    ids: list[int], *, now: dt.datetime, stats: DirectoryStats, weights: dict[str, float]
-) -> RecomputeResult:
-    today = timezone.localdate(now)
+@dataclass(frozen=True, slots=True)
+class _Batch:
+    rows: list[tuple]  # (pk, status, on_break_until, *RESULT_FIELDS as stored)
+    inputs: dict[int, CreatorInput]
+    week_ago: dict[int, float]
+    today_points: dict[int, tuple]
+
+
+def _load_batch(ids: list[int], *, now: dt.datetime) -> _Batch:
+    """Everything scoring a batch reads, in a constant number of queries."""
     window_days: int = settings.SCORING_WINDOW_DAYS
     rows = list(
         Creator.objects.filter(pk__in=ids)
         .order_by("pk")
         .values_list("pk", "status", "on_break_until", *RESULT_FIELDS)
     )
+    activity = 3 + RESULT_FIELDS.index("score_activity")
     inputs = creator_inputs(
-        [
-            (pk, until, stored[RESULT_FIELDS.index("score_activity")])
-            for pk, _, until, *stored in rows
-        ],
+        [(row[0], row[2], row[activity]) for row in rows],
         now=now,
         cutoff=now - dt.timedelta(days=window_days),
     )
-    week_ago, today_points = _history_near(ids, today=today)
+    week_ago, today_points = _history_near(ids, today=timezone.localdate(now))
+    return _Batch(rows, inputs, week_ago, today_points)
+
+
+def _loaded_batches(batches: Iterator[list[int]], *, now: dt.datetime) -> Iterator[_Batch]:
+    """The batches, loaded one ahead in a second thread when that is safe.
+
+    Loading is mostly waiting for PostgreSQL and scoring is Python: overlapping them keeps both
+    cores busy. The loader has its own connection, which cannot see uncommitted rows, so inside
+    a transaction (an import scoring what it just wrote, the test suite) batches load in turn.
+    """
+    if connection.in_atomic_block or connection.vendor != "postgresql":
+        for ids in batches:
+            yield _load_batch(ids, now=now)
+        return
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="score-loader") as pool:
+        try:
+            ahead = None
+            for ids in batches:
+                following = pool.submit(_load_batch, ids, now=now)
+                if ahead is not None:
+                    yield ahead.result()
+                ahead = following
+            if ahead is not None:
+                yield ahead.result()
+        finally:
+            pool.submit(connections.close_all).result()
+
+
+def _rescore_batch(
+    batch: _Batch, *, now: dt.datetime, stats: DirectoryStats, weights: dict[str, float]
+) -> RecomputeResult:
+    today = timezone.localdate(now)
+    window_days: int = settings.SCORING_WINDOW_DAYS
+    rows, inputs, week_ago, today_points = (
+        batch.rows,
+        batch.inputs,
+        batch.week_ago,
+        batch.today_points,
+    )
     changed: list[Creator] = []
     history: list[ScoreHistory] = []
     listed = 0
@@ -197,7 +237,9 @@ def _rescore_batch(
             conversation_priors=stats.priors,
         )
         values = _result_values(result, week_ago=week_ago.get(pk))
-        if any(_canonical(a) != _canonical(b) for a, b in zip(values, stored, strict=True)):
+        # The breakdown is plain dicts, lists and numbers, so the stored one compares equal to
+        # a new one with the same content (dict equality ignores jsonb's key order).
+        if values != tuple(stored):
             creator = Creator(pk=pk, score_updated_at=now)
             for name, value in zip(RESULT_FIELDS, values, strict=True):
                 setattr(creator, name, value)
@@ -248,7 +290,7 @@ def creators_rescore(
     else:
         stats = scoring_stats_current(now=now, window_days=window_days)
     scored = written = history = listed = 0
-    for batch in _id_batches(creator_ids):
+    for batch in _loaded_batches(_id_batches(creator_ids), now=now):
         result = _rescore_batch(batch, now=now, stats=stats, weights=weights)
         scored += result.scored
         written += result.written

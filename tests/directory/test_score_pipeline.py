@@ -360,3 +360,25 @@ def test_history_points_per_creator_stay_one_a_day():
     for creator_id in ScoreHistory.objects.values_list("creator_id", flat=True):
         per_creator[creator_id] += 1
     assert set(per_creator.values()) == {1}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_outside_a_transaction_batches_load_ahead_and_score_the_same(monkeypatch, postgres_db):
+    _directory()
+    creators_rescore(now=NOW)
+    expected = {pk: r for pk, r in _old_results(now=NOW).items()}
+    monkeypatch.setattr(scores, "BATCH_SIZE", 3)  # several batches: one loads while one scores
+    loaded_in = set()
+    real_load = scores._load_batch
+
+    def load(ids, *, now):
+        import threading
+
+        loaded_in.add(threading.current_thread().name.split("_")[0])
+        return real_load(ids, now=now)
+
+    monkeypatch.setattr(scores, "_load_batch", load)
+    creators_rescore(now=NOW)
+    assert loaded_in == {"score-loader"}
+    stored = {c.pk: _stored(c) for c in Creator.objects.all()}
+    assert stored == {pk: _expected(r) for pk, r in expected.items()}
