@@ -28,6 +28,7 @@ from directory.models import (
     StatsSnapshot,
     Topic,
 )
+from directory.services.bulk_sql import rows_copy
 from directory.services.listing_cache import listing_changed
 from directory.services.scores import creators_recompute_scores
 
@@ -97,6 +98,7 @@ def creators_import(data: Any, *, dry_run: bool = False) -> ImportSummary:
 
 
 _SCALAR_DEFAULTS: dict[str, Any] = {"status": "pending"}
+_SNAPSHOT_VALUES = (*MEASUREMENT_FIELDS, "notes")
 # Rows per statement: bounded memory, and within every database's limit on parameters.
 CHUNK = 2_000
 
@@ -244,33 +246,35 @@ def _write_snapshots(
             stored_times[link_id].add(captured_at)
     changed: set[int] = set()
     touched: list[int] = []
-    pending: list[StatsSnapshot] = []
-    for clean in creators:
-        for clean_link in clean.links:
-            link = links[clean_link.url]
-            times = stored_times.get(link.pk, ())
-            added = False
-            for snap in clean_link.snapshots:
-                if snap.captured_at in times:
-                    continue
-                pending.append(
-                    StatsSnapshot(
-                        link_id=link.pk,
-                        captured_at=snap.captured_at,
-                        source=snap.source,
-                        **snap.values,
+
+    def new_rows() -> Iterator[tuple]:
+        for clean in creators:
+            for clean_link in clean.links:
+                link = links[clean_link.url]
+                times = stored_times.get(link.pk, ())
+                added = False
+                for snap in clean_link.snapshots:
+                    if snap.captured_at in times:
+                        continue
+                    summary.snapshots_created += 1
+                    added = True
+                    yield (
+                        link.pk,
+                        snap.captured_at,
+                        snap.source,
+                        *(snap.values[name] for name in _SNAPSHOT_VALUES),
+                        [],
                     )
-                )
-                added = True
-            if added:
-                touched.append(link.pk)
-                changed.add(link.creator_id)
-            if len(pending) >= CHUNK:
-                summary.snapshots_created += len(pending)
-                StatsSnapshot.objects.bulk_create(pending, batch_size=CHUNK)
-                pending = []
-    summary.snapshots_created += len(pending)
-    StatsSnapshot.objects.bulk_create(pending, batch_size=CHUNK)
+                if added:
+                    touched.append(link.pk)
+                    changed.add(link.creator_id)
+
+    # Streamed: the rows are written as they are made, never all held at once.
+    rows_copy(
+        StatsSnapshot,
+        ("link_id", "captured_at", "source", *_SNAPSHOT_VALUES, "lower_bounds"),
+        new_rows(),
+    )
     latest = StatsSnapshot.objects.filter(link=OuterRef("pk")).order_by("-captured_at", "-pk")
     for chunk in _chunks(touched):
         PlatformLink.objects.filter(pk__in=chunk).update(

@@ -41,6 +41,7 @@ from directory.scoring import (
     merge_weights,
     score_creator,
 )
+from directory.services.bulk_sql import rows_update
 from directory.services.listing_cache import listing_changed
 from directory.services.score_inputs import creator_inputs
 from directory.services.score_stats import (
@@ -64,8 +65,6 @@ __all__ = [
 ]
 
 BATCH_SIZE = 1000
-# Rows per UPDATE: bulk_update's CASE expressions grow with the square of this.
-WRITE_BATCH_SIZE = 100
 WEEK = dt.timedelta(days=7)
 # The week-on-week movement compares with the newest point at least 7 days old, if it is at
 # most this old (a creator scored irregularly has no meaningful "last week").
@@ -258,7 +257,7 @@ def _rescore_batch(
             )
     with transaction.atomic() if changed and history else nullcontext():
         if changed:
-            Creator.objects.bulk_update(changed, SCORE_FIELDS, batch_size=WRITE_BATCH_SIZE)
+            rows_update(Creator, changed, SCORE_FIELDS)
         if history:
             # One point a day: a second recompute on the same day replaces that day's point.
             ScoreHistory.objects.bulk_create(

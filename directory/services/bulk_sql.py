@@ -1,0 +1,75 @@
+"""Fast bulk writes on PostgreSQL, with the ORM's own bulk methods everywhere else.
+
+`bulk_update` builds a CASE expression per field with a branch per row, and `bulk_create`
+prepares every value through the ORM: both cost far more in Python than the database spends
+on the rows. A recompute of 100,000 creators and an import of thousands of snapshots use these
+instead: one `UPDATE … FROM (VALUES …)` per batch, and `COPY` for new rows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from django.db import connection
+from django.db.models import Model
+
+UPDATE_ROWS = 500  # rows per UPDATE statement
+
+
+def rows_update(model: type[Model], objs: Sequence[Model], fields: Sequence[str]) -> int:
+    """Write `fields` of `objs` (matched by primary key); returns how many rows were sent."""
+    if not objs:
+        return 0
+    if connection.vendor != "postgresql":
+        model._default_manager.bulk_update(objs, fields, batch_size=100)
+        return len(objs)
+    meta = model._meta
+    pk = meta.pk
+    concrete = [meta.get_field(name) for name in fields]
+    columns = [pk, *concrete]
+    quote = connection.ops.quote_name
+    row_sql = "(" + ", ".join(f"%s::{f.cast_db_type(connection)}" for f in columns) + ")"
+    assignments = ", ".join(f"{quote(f.column)} = v.{quote(f.column)}" for f in concrete)
+    names = ", ".join(quote(f.column) for f in columns)
+    table = quote(meta.db_table)
+    with connection.cursor() as cursor:
+        for start in range(0, len(objs), UPDATE_ROWS):
+            chunk = objs[start : start + UPDATE_ROWS]
+            params: list[Any] = []
+            for obj in chunk:
+                params += [f.get_db_prep_save(getattr(obj, f.attname), connection) for f in columns]
+            cursor.execute(
+                f"UPDATE {table} AS t SET {assignments}"  # noqa: S608 - names from the model
+                f" FROM (VALUES {', '.join([row_sql] * len(chunk))}) AS v ({names})"
+                f" WHERE t.{quote(pk.column)} = v.{quote(pk.column)}",
+                params,
+            )
+    return len(objs)
+
+
+def rows_copy(model: type[Model], columns: Sequence[str], rows: Iterable[tuple]) -> None:
+    """Insert `rows` (plain Python values for `columns`) with COPY on PostgreSQL, or as model
+    instances with `bulk_create` elsewhere. Values go in as they are (no field conversion), so
+    they must already be what the column holds; JSON columns are wrapped here."""
+    meta = model._meta
+    if connection.vendor != "postgresql":
+        objs = [model(**dict(zip(columns, row, strict=True))) for row in rows]
+        model._default_manager.bulk_create(objs, batch_size=UPDATE_ROWS)
+        return
+    from django.db.models import JSONField
+    from psycopg.types.json import Jsonb
+
+    json_at = [i for i, c in enumerate(columns) if isinstance(meta.get_field(c), JSONField)]
+    quote = connection.ops.quote_name
+    names = ", ".join(quote(meta.get_field(c).column) for c in columns)
+    with (
+        connection.cursor() as cursor,
+        cursor.cursor.copy(f"COPY {quote(meta.db_table)} ({names}) FROM STDIN") as copy,
+    ):
+        for row in rows:
+            if json_at:
+                row = list(row)  # noqa: PLW2901 - the same row, its JSON values wrapped
+                for i in json_at:
+                    row[i] = Jsonb(row[i])
+            copy.write_row(row)
