@@ -29,9 +29,7 @@ _SNAPSHOT_COLUMNS = ("link_id", "source", "captured_at", *MEASUREMENT_FIELDS)
 Row = tuple  # (link_id, source, captured_at, *measurements, newest last_post_at)
 
 
-def _window_rows(
-    link_ids: list[int], *, now: dt.datetime, cutoff: dt.datetime, richest: bool
-) -> list[Row]:
+def _window_rows(scope: Q, *, now: dt.datetime, cutoff: dt.datetime, richest: bool) -> list[Row]:
     """The fresh snapshots the rules can pick, per link and source (one query)."""
     by_link_source = [F("link_id"), F("source")]
     annotations = {
@@ -51,9 +49,7 @@ def _window_rows(
         )
         keep |= Q(richest=1)
     rows = (
-        StatsSnapshot.objects.filter(
-            link_id__in=link_ids, captured_at__gte=cutoff, captured_at__lte=now
-        )
+        StatsSnapshot.objects.filter(scope, captured_at__gte=cutoff, captured_at__lte=now)
         .annotate(**annotations)
         .filter(keep)
         .order_by()
@@ -86,12 +82,21 @@ def creator_inputs(
     *,
     now: dt.datetime,
     cutoff: dt.datetime,
+    span: tuple[int, int] | None = None,
 ) -> dict[int, CreatorInput]:
-    """CreatorInputs for (pk, on_break_until, score_activity) rows in two or three queries."""
+    """CreatorInputs for (pk, on_break_until, score_activity) rows in two or three queries.
+
+    `span` (first pk, last pk) says the rows are every creator in that range, which the
+    queries then select by range rather than by a list of ids."""
     creators = list(creators)
+    by_creator = (
+        Q(creator_id__gte=span[0], creator_id__lte=span[1])
+        if span
+        else Q(creator_id__in=[pk for pk, _, _ in creators])
+    )
     links = list(
         PlatformLink.objects.public()
-        .filter(creator_id__in=[pk for pk, _, _ in creators])
+        .filter(by_creator)
         .order_by("pk")
         .values_list("pk", "creator_id", "platform")
     )
@@ -100,7 +105,20 @@ def creator_inputs(
     last_posts: dict[int, dt.datetime | None] = {}
     if links:
         richest = any(until is not None and until > now for _, until, _ in creators)
-        rows = _window_rows(list(platforms), now=now, cutoff=cutoff, richest=richest)
+        scope = (
+            Q(
+                link__creator_id__gte=span[0],
+                link__creator_id__lte=span[1],
+                link__is_public=True,
+            )
+            if span
+            else Q(link_id__in=list(platforms))
+        )
+        rows = [
+            row
+            for row in _window_rows(scope, now=now, cutoff=cutoff, richest=richest)
+            if row[0] in platforms
+        ]
         seen = {row[0] for row in rows}
         without = [pk for pk in platforms if pk not in seen]
         if without:
@@ -115,15 +133,15 @@ def creator_inputs(
                 )
             )
             last_posts[link_id] = last_post
-    by_creator: dict[int, list[LinkInput]] = defaultdict(list)
+    links_of: dict[int, list[LinkInput]] = defaultdict(list)
     for pk, creator_id, platform in links:
         picked = sorted(snapshots.get(pk, ()), key=lambda s: s.captured_at)
-        by_creator[creator_id].append(
+        links_of[creator_id].append(
             LinkInput(pk, platform, tuple(picked), last_post_at=last_posts.get(pk))
         )
     return {
         pk: CreatorInput(
-            links=tuple(by_creator.get(pk, ())), on_break_until=until, previous_activity=activity
+            links=tuple(links_of.get(pk, ())), on_break_until=until, previous_activity=activity
         )
         for pk, until, activity in creators
     }

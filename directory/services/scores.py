@@ -31,6 +31,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.db import connection, connections, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from directory.models import Creator, CreatorStatus, ScoreHistory
@@ -107,11 +108,16 @@ def configured_weights() -> dict[str, float]:
         raise ImproperlyConfigured(f"SCORING_WEIGHTS is invalid: {exc}") from None
 
 
-def _id_batches(creator_ids: Iterable[int] | None) -> Iterator[list[int]]:
+Batch = tuple[list[int], tuple[int, int] | None]  # creator ids, and (first, last) when complete
+
+
+def _id_batches(creator_ids: Iterable[int] | None) -> Iterator[Batch]:
+    """Batches of creator ids; walking every creator, each batch is every creator in its pk
+    range, so its queries select by range instead of sending a thousand ids."""
     if creator_ids is not None:
         ids = sorted(set(creator_ids))
         for start in range(0, len(ids), BATCH_SIZE):
-            yield ids[start : start + BATCH_SIZE]
+            yield ids[start : start + BATCH_SIZE], None
         return
     last = 0
     while True:
@@ -121,16 +127,18 @@ def _id_batches(creator_ids: Iterable[int] | None) -> Iterator[list[int]]:
             .values_list("pk", flat=True)[:BATCH_SIZE]
         )
         if batch:
-            yield batch
+            yield batch, (batch[0], batch[-1])
         if len(batch) < BATCH_SIZE:
             return
         last = batch[-1]
 
 
-def _history_near(ids: list[int], *, today: dt.date) -> tuple[dict[int, float], dict[int, tuple]]:
+def _history_near(batch: Batch, *, today: dt.date) -> tuple[dict[int, float], dict[int, tuple]]:
     """Each creator's newest point 7 to 14 days old, and today's point (one query)."""
+    ids, span = batch
+    scope = Q(creator_id__gte=span[0], creator_id__lte=span[1]) if span else Q(creator_id__in=ids)
     points = (
-        ScoreHistory.objects.filter(creator_id__in=ids, date__gte=today - WEEK_DELTA_MAX_AGE)
+        ScoreHistory.objects.filter(scope, date__gte=today - WEEK_DELTA_MAX_AGE)
         .filter(date__lte=today)
         .order_by("creator_id", "date")
         .values_list("creator_id", "date", "score", "confidence", "version")
@@ -169,11 +177,12 @@ class _Batch:
     today_points: dict[int, tuple]
 
 
-def _load_batch(ids: list[int], *, now: dt.datetime) -> _Batch:
+def _load_batch(batch: Batch, *, now: dt.datetime) -> _Batch:
     """Everything scoring a batch reads, in a constant number of queries."""
     window_days: int = settings.SCORING_WINDOW_DAYS
+    ids, span = batch
     rows = list(
-        Creator.objects.filter(pk__in=ids)
+        Creator.objects.filter(Q(pk__range=span) if span else Q(pk__in=ids))
         .order_by("pk")
         .values_list("pk", "status", "on_break_until", *RESULT_FIELDS)
     )
@@ -182,12 +191,13 @@ def _load_batch(ids: list[int], *, now: dt.datetime) -> _Batch:
         [(row[0], row[2], row[activity]) for row in rows],
         now=now,
         cutoff=now - dt.timedelta(days=window_days),
+        span=span,
     )
-    week_ago, today_points = _history_near(ids, today=timezone.localdate(now))
+    week_ago, today_points = _history_near(batch, today=timezone.localdate(now))
     return _Batch(rows, inputs, week_ago, today_points)
 
 
-def _loaded_batches(batches: Iterator[list[int]], *, now: dt.datetime) -> Iterator[_Batch]:
+def _loaded_batches(batches: Iterator[Batch], *, now: dt.datetime) -> Iterator[_Batch]:
     """The batches, loaded one ahead in a second thread when that is safe.
 
     Loading is mostly waiting for PostgreSQL and scoring is Python: overlapping them keeps both
@@ -195,14 +205,14 @@ def _loaded_batches(batches: Iterator[list[int]], *, now: dt.datetime) -> Iterat
     a transaction (an import scoring what it just wrote, the test suite) batches load in turn.
     """
     if connection.in_atomic_block or connection.vendor != "postgresql":
-        for ids in batches:
-            yield _load_batch(ids, now=now)
+        for batch in batches:
+            yield _load_batch(batch, now=now)
         return
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="score-loader") as pool:
         try:
             ahead = None
-            for ids in batches:
-                following = pool.submit(_load_batch, ids, now=now)
+            for batch in batches:
+                following = pool.submit(_load_batch, batch, now=now)
                 if ahead is not None:
                     yield ahead.result()
                 ahead = following
