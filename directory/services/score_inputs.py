@@ -18,15 +18,27 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
 
-from django.db.models import F, Max, Q, Window
+from django.db import connection
+from django.db.models import Case, F, IntegerField, Max, Q, Value, When, Window
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce, RowNumber
 
 from directory.models import MEASUREMENT_FIELDS, PlatformLink, StatsSnapshot
 from directory.scoring import CreatorInput, LinkInput, SnapshotInput
+from directory.scoring.inputs import SOURCE_TRUST
 
 _SNAPSHOT_COLUMNS = ("link_id", "source", "captured_at", *MEASUREMENT_FIELDS)
+SOURCE_RANK = tuple(sorted(SOURCE_TRUST, key=SOURCE_TRUST.__getitem__))  # least trusted first
 
 Row = tuple  # (link_id, source, captured_at, *measurements, newest last_post_at)
+
+
+def ids_in(field: str, ids: list[int]) -> Q:
+    """`field IN ids`; on PostgreSQL as one array parameter, not one placeholder per id (a
+    statement with thousands of placeholders costs more to send than to run)."""
+    if connection.vendor == "postgresql":
+        return Q(**{f"{field}__in": RawSQL("SELECT unnest(%s::bigint[])", [ids])})
+    return Q(**{f"{field}__in": ids})
 
 
 def _window_rows(scope: Q, *, now: dt.datetime, cutoff: dt.datetime, richest: bool) -> list[Row]:
@@ -58,10 +70,32 @@ def _window_rows(scope: Q, *, now: dt.datetime, cutoff: dt.datetime, richest: bo
     return list(rows)
 
 
+def _window_summary(
+    scope: Q, *, now: dt.datetime, cutoff: dt.datetime
+) -> dict[int, tuple[dt.datetime, dt.datetime | None, str]]:
+    """Per link: the newest capture time in the window, the newest last_post_at and the most
+    trusted source present (one aggregate query, no ranking)."""
+    rank = Case(
+        *(When(source=source, then=Value(i)) for i, source in enumerate(SOURCE_RANK)),
+        output_field=IntegerField(),
+    )
+    rows = (
+        StatsSnapshot.objects.filter(scope, captured_at__gte=cutoff, captured_at__lte=now)
+        .values("link_id")
+        .annotate(newest=Max("captured_at"), last_post=Max("last_post_at"), strongest=Max(rank))
+        .order_by()
+        .values_list("link_id", "newest", "last_post", "strongest")
+    )
+    return {
+        link_id: (newest, last_post, SOURCE_RANK[strongest])
+        for link_id, newest, last_post, strongest in rows
+    }
+
+
 def _latest_rows(link_ids: list[int]) -> list[Row]:
     """Each link's latest snapshot, whenever it was captured (one query)."""
     rows = (
-        StatsSnapshot.objects.filter(link_id__in=link_ids)
+        StatsSnapshot.objects.filter(ids_in("link_id", link_ids))
         .annotate(
             rank=Window(
                 RowNumber(),
@@ -84,7 +118,7 @@ def creator_inputs(
     cutoff: dt.datetime,
     span: tuple[int, int] | None = None,
 ) -> dict[int, CreatorInput]:
-    """CreatorInputs for (pk, on_break_until, score_activity) rows in two or three queries.
+    """CreatorInputs for (pk, on_break_until, score_activity) rows in two to four queries.
 
     `span` (first pk, last pk) says the rows are every creator in that range, which the
     queries then select by range rather than by a list of ids."""
@@ -92,50 +126,67 @@ def creator_inputs(
     by_creator = (
         Q(creator_id__gte=span[0], creator_id__lte=span[1])
         if span
-        else Q(creator_id__in=[pk for pk, _, _ in creators])
+        else ids_in("creator_id", [pk for pk, _, _ in creators])
     )
+    latest_columns = ("source", "captured_at", *MEASUREMENT_FIELDS)
     links = list(
         PlatformLink.objects.public()
         .filter(by_creator)
         .order_by("pk")
-        .values_list("pk", "creator_id", "platform")
+        .values_list(
+            "pk",
+            "creator_id",
+            "platform",
+            *(f"latest_snapshot__{name}" for name in latest_columns),
+        )
     )
-    platforms = {pk: platform for pk, _, platform in links}
-    snapshots: dict[int, list[SnapshotInput]] = defaultdict(list)
+    platforms = {row[0]: row[2] for row in links}
+    snapshots: dict[int, list[Row]] = defaultdict(list)
     last_posts: dict[int, dt.datetime | None] = {}
     if links:
-        richest = any(until is not None and until > now for _, until, _ in creators)
-        scope = (
-            Q(
-                link__creator_id__gte=span[0],
-                link__creator_id__lte=span[1],
-                link__is_public=True,
+        on_break = {pk for pk, until, _ in creators if until is not None and until > now}
+        window = _window_summary(ids_in("link_id", list(platforms)), now=now, cutoff=cutoff)
+        slow: list[int] = []
+        for pk, creator_id, _platform, source, captured_at, *values in links:
+            newest, last_post, strongest = window.get(pk, (None, None, None))
+            # The common case, decided without ranking anything: outside a break, a link whose
+            # latest snapshot is the newest in the window and of its most trusted source is
+            # the one the rules pick.
+            if (
+                newest is not None
+                and creator_id not in on_break
+                and captured_at == newest
+                and source == strongest
+            ):
+                snapshots[pk].append((pk, source, captured_at, *values, last_post))
+                last_posts[pk] = last_post
+            else:
+                slow.append(pk)
+        if slow:
+            rows = _window_rows(
+                ids_in("link_id", slow), now=now, cutoff=cutoff, richest=bool(on_break)
             )
-            if span
-            else Q(link_id__in=list(platforms))
-        )
-        rows = [
-            row
-            for row in _window_rows(scope, now=now, cutoff=cutoff, richest=richest)
-            if row[0] in platforms
-        ]
-        seen = {row[0] for row in rows}
-        without = [pk for pk in platforms if pk not in seen]
-        if without:
-            rows += _latest_rows(without)
-        for link_id, source, captured_at, *values, last_post in rows:
-            snapshots[link_id].append(
+            seen = {row[0] for row in rows}
+            without = [pk for pk in slow if pk not in seen]
+            if without:
+                rows += _latest_rows(without)
+            for row in rows:
+                snapshots[row[0]].append(row)
+                last_posts[row[0]] = row[-1]
+    links_of: dict[int, list[LinkInput]] = defaultdict(list)
+    for pk, creator_id, platform, *_latest in links:
+        picked = sorted(
+            (
                 SnapshotInput(
-                    platform=platforms[link_id],
+                    platform=platform,
                     source=source,
                     captured_at=captured_at,
                     **dict(zip(MEASUREMENT_FIELDS, values, strict=True)),
                 )
-            )
-            last_posts[link_id] = last_post
-    links_of: dict[int, list[LinkInput]] = defaultdict(list)
-    for pk, creator_id, platform in links:
-        picked = sorted(snapshots.get(pk, ()), key=lambda s: s.captured_at)
+                for _link, source, captured_at, *values, _last_post in snapshots.get(pk, ())
+            ),
+            key=lambda s: s.captured_at,
+        )
         links_of[creator_id].append(
             LinkInput(pk, platform, tuple(picked), last_post_at=last_posts.get(pk))
         )

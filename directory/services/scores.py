@@ -44,7 +44,7 @@ from directory.scoring import (
 )
 from directory.services.bulk_sql import rows_update
 from directory.services.listing_cache import listing_changed
-from directory.services.score_inputs import creator_inputs
+from directory.services.score_inputs import creator_inputs, ids_in
 from directory.services.score_stats import (
     DirectoryStats,
     directory_median,
@@ -136,7 +136,9 @@ def _id_batches(creator_ids: Iterable[int] | None) -> Iterator[Batch]:
 def _history_near(batch: Batch, *, today: dt.date) -> tuple[dict[int, float], dict[int, tuple]]:
     """Each creator's newest point 7 to 14 days old, and today's point (one query)."""
     ids, span = batch
-    scope = Q(creator_id__gte=span[0], creator_id__lte=span[1]) if span else Q(creator_id__in=ids)
+    scope = (
+        Q(creator_id__gte=span[0], creator_id__lte=span[1]) if span else ids_in("creator_id", ids)
+    )
     points = (
         ScoreHistory.objects.filter(scope, date__gte=today - WEEK_DELTA_MAX_AGE)
         .filter(date__lte=today)
@@ -182,7 +184,7 @@ def _load_batch(batch: Batch, *, now: dt.datetime) -> _Batch:
     window_days: int = settings.SCORING_WINDOW_DAYS
     ids, span = batch
     rows = list(
-        Creator.objects.filter(Q(pk__range=span) if span else Q(pk__in=ids))
+        Creator.objects.filter(Q(pk__range=span) if span else ids_in("pk", ids))
         .order_by("pk")
         .values_list("pk", "status", "on_break_until", *RESULT_FIELDS)
     )
