@@ -20,6 +20,8 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -47,9 +49,14 @@ def _recompute(all_changed: bool) -> dict[str, Any]:
         seconds = time.perf_counter() - started
         if all_changed:
             transaction.set_rollback(True)
+    usage = resource.getrusage(resource.RUSAGE_SELF)
     return {
         "creators": result.scored,
         "seconds": round(seconds, 2),
+        # This process's own CPU time (PostgreSQL's is not in it): on a machine shared with
+        # other work, the wall time above says more about the neighbours than about us.
+        "cpu_seconds": round(usage.ru_utime + usage.ru_stime, 1),
+        "load_average": [round(x, 2) for x in os.getloadavg()],
         "peak_mb": peak_rss_mb(),
         "peak_mb_method": "ru_maxrss of the recompute's own process (includes Django)",
         "rows_written": result.written,
@@ -106,11 +113,17 @@ def _refresh_one() -> dict[str, Any]:
     import httpx
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
+    from django.utils import timezone
 
     from directory.models import PlatformLink
-    from directory.services.refresh import link_refresh
+    from directory.services.refresh import bucket_start, link_refresh
 
-    candidates = PlatformLink.objects.fetchable().filter(is_public=True)
+    # Links not fetched in this hour's bucket yet (a second fetch in a bucket stores nothing).
+    candidates = (
+        PlatformLink.objects.fetchable()
+        .filter(is_public=True)
+        .exclude(latest_snapshot__captured_at__gte=bucket_start(timezone.now()))
+    )
     total = candidates.count()
     step = max(1, total // RUNS)
     ids = list(candidates.order_by("pk").values_list("pk", flat=True)[::step][:RUNS])

@@ -74,3 +74,52 @@ def rows_copy(model: type[Model], columns: Sequence[str], rows: Iterable[tuple])
                 for i in json_at:
                     row[i] = Jsonb(row[i])
             copy.write_row(row)
+
+
+def rows_upsert(
+    model: type[Model],
+    objs: Sequence[Model],
+    *,
+    unique_fields: Sequence[str],
+    update_fields: Sequence[str],
+) -> int:
+    """Insert `objs`, or update `update_fields` where a row with the same `unique_fields`
+    exists; returns how many were sent. On PostgreSQL one statement per UPDATE_ROWS rows."""
+    if not objs:
+        return 0
+    if connection.vendor != "postgresql":
+        model._default_manager.bulk_create(
+            objs,
+            batch_size=UPDATE_ROWS,
+            update_conflicts=True,
+            unique_fields=unique_fields,
+            update_fields=update_fields,
+        )
+        return len(objs)
+    meta = model._meta
+    names = [*unique_fields, *(f for f in update_fields if f not in unique_fields)]
+    columns = [meta.get_field(name) for name in names]
+    quote = connection.ops.quote_name
+    arrays = ", ".join(f"%s::{f.cast_db_type(connection)}[]" for f in columns)
+    column_list = ", ".join(quote(f.column) for f in columns)
+    conflict = ", ".join(quote(meta.get_field(n).column) for n in unique_fields)
+    updates = ", ".join(
+        f"{quote(meta.get_field(n).column)} = EXCLUDED.{quote(meta.get_field(n).column)}"
+        for n in update_fields
+    )
+    sql = (
+        f"INSERT INTO {quote(meta.db_table)} ({column_list})"  # noqa: S608 - model names
+        f" SELECT * FROM unnest({arrays})"
+        f" ON CONFLICT ({conflict}) DO UPDATE SET {updates}"
+    )
+    with connection.cursor() as cursor:
+        for start in range(0, len(objs), UPDATE_ROWS):
+            chunk = objs[start : start + UPDATE_ROWS]
+            cursor.execute(
+                sql,
+                [
+                    [f.get_db_prep_save(getattr(obj, f.attname), connection) for obj in chunk]
+                    for f in columns
+                ],
+            )
+    return len(objs)

@@ -42,7 +42,7 @@ from directory.scoring import (
     merge_weights,
     score_creator,
 )
-from directory.services.bulk_sql import rows_update
+from directory.services.bulk_sql import rows_update, rows_upsert
 from directory.services.listing_cache import listing_changed
 from directory.services.score_inputs import creator_inputs, ids_in
 from directory.services.score_stats import (
@@ -272,10 +272,9 @@ def _rescore_batch(
             rows_update(Creator, changed, SCORE_FIELDS)
         if history:
             # One point a day: a second recompute on the same day replaces that day's point.
-            ScoreHistory.objects.bulk_create(
+            rows_upsert(
+                ScoreHistory,
                 history,
-                batch_size=BATCH_SIZE,
-                update_conflicts=True,
                 unique_fields=["creator", "date"],
                 update_fields=["score", "confidence", "version"],
             )
