@@ -366,7 +366,7 @@ def test_history_points_per_creator_stay_one_a_day():
 def test_outside_a_transaction_batches_load_ahead_and_score_the_same(monkeypatch, postgres_db):
     _directory()
     creators_rescore(now=NOW)
-    expected = {pk: r for pk, r in _old_results(now=NOW).items()}
+    expected = _old_results(now=NOW)
     monkeypatch.setattr(scores, "BATCH_SIZE", 3)  # several batches: one loads while one scores
     loaded_in = set()
     real_load = scores._load_batch
