@@ -123,3 +123,32 @@ def rows_upsert(
                 ],
             )
     return len(objs)
+
+
+def objs_copy(model: type[Model], objs: Sequence[Model]) -> None:
+    """`bulk_create(objs)` (primary keys set on the objects), with COPY on PostgreSQL: the
+    keys are taken from the table's sequence first, then every column goes in one stream."""
+    if not objs:
+        return
+    if connection.vendor != "postgresql":
+        model._default_manager.bulk_create(objs, batch_size=UPDATE_ROWS)
+        return
+    meta = model._meta
+    quote = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+            [meta.db_table, meta.pk.column, len(objs)],
+        )
+        for obj, (pk,) in zip(objs, cursor.fetchall(), strict=True):
+            obj.pk = pk
+        fields = meta.concrete_fields
+        names = ", ".join(quote(f.column) for f in fields)
+        with cursor.cursor.copy(f"COPY {quote(meta.db_table)} ({names}) FROM STDIN") as copy:
+            for obj in objs:
+                copy.write_row(
+                    [f.get_db_prep_save(f.pre_save(obj, add=True), connection) for f in fields]
+                )
+    for obj in objs:
+        obj._state.adding = False
+        obj._state.db = connection.alias

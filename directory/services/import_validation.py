@@ -347,7 +347,11 @@ class _Validator(FieldReader):
     def check_against_database(self, creators: list[CleanCreator]) -> None:
         """Links already listed under another creator; snapshots that would have to change."""
         links = {link.url: (creator, link) for creator in creators for link in creator.links}
-        existing = PlatformLink.objects.filter(url__in=links).select_related("creator")
+        existing = (
+            PlatformLink.objects.filter(url__in=links)
+            .select_related("creator")
+            .only("pk", "url", "platform", "creator__slug")
+        )
         existing_by_id: dict[int, CleanLink] = {}
         for stored in existing:
             creator, link = links[stored.url]
@@ -373,7 +377,8 @@ class _Validator(FieldReader):
         stored_snapshots = StatsSnapshot.objects.filter(link_id__in=existing_by_id).only(
             "link_id", "captured_at", "source", "notes", *MEASUREMENT_FIELDS
         )
-        for stored in stored_snapshots:
+        # Streamed: a re-import of a large file compares tens of thousands of snapshots.
+        for stored in stored_snapshots.iterator(chunk_size=2000):
             match = wanted.get((stored.link_id, stored.captured_at))
             if match is None:
                 continue

@@ -28,7 +28,7 @@ from directory.models import (
     StatsSnapshot,
     Topic,
 )
-from directory.services.bulk_sql import rows_copy
+from directory.services.bulk_sql import objs_copy, rows_copy
 from directory.services.listing_cache import listing_changed
 from directory.services.scores import creators_recompute_scores
 
@@ -139,9 +139,9 @@ def _write_creators(creators: list[CleanCreator], summary: ImportSummary) -> dic
     slugs = [c.slug for c in creators]
     by_slug: dict[str, Creator] = {}
     for chunk in _chunks(slugs):
-        for creator in Creator.objects.filter(slug__in=chunk).prefetch_related(
-            "topics", "languages"
-        ):
+        # The stored score breakdown is never compared: leave it in the database.
+        stored = Creator.objects.filter(slug__in=chunk).defer("score_breakdown")
+        for creator in stored.prefetch_related("topics", "languages"):
             by_slug[creator.slug] = creator
     new: list[Creator] = []
     for clean in creators:
@@ -160,7 +160,7 @@ def _write_creators(creators: list[CleanCreator], summary: ImportSummary) -> dic
         if dirty:
             creator.save(update_fields=[*dirty, "updated_at"])
             creator._import_dirty = True  # type: ignore[attr-defined]
-    Creator.objects.bulk_create(new, batch_size=CHUNK)
+    objs_copy(Creator, new)
     summary.creators_created = len(new)
     return by_slug
 
@@ -191,7 +191,7 @@ def _write_m2m(creators: list[CleanCreator], by_slug: dict[str, Creator]) -> set
             elif _set_m2m(creator, name, wanted, created=False):
                 changed.add(creator.pk)
     for name, through_rows in rows.items():
-        getattr(Creator, name).through.objects.bulk_create(through_rows, batch_size=CHUNK)
+        objs_copy(getattr(Creator, name).through, through_rows)
     return changed
 
 
@@ -228,7 +228,7 @@ def _write_links(
                 link.save(update_fields=dirty)
                 summary.links_updated += 1
                 changed.add(creator.pk)
-    PlatformLink.objects.bulk_create(new, batch_size=CHUNK)
+    objs_copy(PlatformLink, new)
     summary.links_created = len(new)
     return stored, changed
 
