@@ -214,6 +214,15 @@ def test_recompute_scores_command_prints_the_count():
     )
 
 
+def test_recompute_scores_command_says_how_many_rows_changed():
+    scored_creator()
+    call_command("recompute_scores", stdout=StringIO())
+    call_command("recompute_scores", stdout=StringIO())  # the median moves once measured
+    out = StringIO()
+    call_command("recompute_scores", stdout=out)
+    assert "Scored 1 creator. 0 changed and were written." in out.getvalue()
+
+
 def test_recompute_scores_command_rejects_an_unknown_slug():
     with pytest.raises(CommandError, match="No creator with the slug 'nobody'"):
         call_command("recompute_scores", "--creator", "nobody")
