@@ -7,7 +7,9 @@
 - `creator_break_set()` sets `Creator.on_break_until` (at most `BREAK_MAX_DAYS` ahead); how a
   break affects the score and the page is decided elsewhere (the break rule).
 - `creator_removal_request()` hides the profile at once and emails a signed confirmation link;
-  `creator_removal_confirm()` then calls `directory.services.removal.creator_remove`.
+  `creator_removal_confirm()` then removes it as a moderator's "removed at the creator's
+  request" does (`directory.services.moderation.creator_remove_at_request`: audited, deleted,
+  hashed tombstones, the page then answers 410).
 """
 
 from __future__ import annotations
@@ -23,9 +25,11 @@ from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
-from directory.models import Creator, CreatorStatus, Language, PlatformLink, Topic
+from directory.models import AuditAction, Creator, CreatorStatus, Language, PlatformLink, Topic
+from directory.services.audit import audit_record, creator_public_values, creator_record_edit
 from directory.services.enqueue import links_enqueue
 from directory.services.links import link_normalise
+from directory.services.moderation import creator_hide, creator_remove_at_request, creator_restore
 from directory.services.notify import email_send
 
 from .models import CreatorEdit, EditStatus, OwnerRemoval, User
@@ -34,6 +38,8 @@ BREAK_MAX_DAYS = 183  # six months
 REMOVAL_SALT = "accounts.removal"
 REMOVAL_LINK_DAYS = 7
 MAX_LINKS = 20
+HIDE_NOTE = "Hidden at once: its owner asked for removal and was emailed a link to confirm."
+CANCEL_NOTE = "Its owner cancelled their removal request."
 
 
 def owned_creators(user: User) -> QuerySet[Creator]:
@@ -104,18 +110,36 @@ def creator_edit_propose(
     return edit
 
 
+def _edit_locked(edit: CreatorEdit) -> CreatorEdit:
+    """The edit's row, locked for this transaction; refused if another moderator decided it."""
+    current = CreatorEdit.objects.select_for_update(of=("self",)).select_related("decided_by")
+    current = current.get(pk=edit.pk)
+    if current.status != EditStatus.PENDING:
+        who = current.decided_by.get_username() if current.decided_by else "someone else"
+        raise ValidationError(
+            "This edit was already decided (%(status)s) by %(who)s. Nothing was changed by you.",
+            code="decided",
+            params={"status": current.get_status_display().lower(), "who": who},
+        )
+    return current
+
+
 def creator_edit_approve(*, edit: CreatorEdit, moderator: User) -> None:
-    """Publish the proposed version: fields, topics, languages and links (new ones fetched)."""
-    if edit.status != EditStatus.PENDING:
-        raise ValidationError("This edit was already decided.", code="decided")
+    """Publish the proposed version: fields, topics, languages and links (new ones fetched).
+
+    Audited as a change to the creator's public fields (before → after, the moderator as actor);
+    the owner is emailed after commit.
+    """
     with transaction.atomic():
-        creator = Creator.objects.select_for_update().get(pk=edit.creator_id)
-        creator.bio = edit.bio
-        creator.content_notes = edit.content_notes
+        current = _edit_locked(edit)
+        creator = Creator.objects.select_for_update().get(pk=current.creator_id)
+        before = creator_public_values(creator)
+        creator.bio = current.bio
+        creator.content_notes = current.content_notes
         creator.save(update_fields=["bio", "content_notes", "updated_at"])
-        creator.topics.set(edit.topics.all())
-        creator.languages.set(edit.languages.all())
-        wanted = {(entry["platform"], entry["url"]) for entry in edit.links}
+        creator.topics.set(current.topics.all())
+        creator.languages.set(current.languages.all())
+        wanted = {(entry["platform"], entry["url"]) for entry in current.links}
         existing = {(link.platform, link.url): link for link in creator.links.all()}
         for key, link in existing.items():
             if key not in wanted:
@@ -133,21 +157,50 @@ def creator_edit_approve(*, edit: CreatorEdit, moderator: User) -> None:
                     "owner to remove that link.",
                     code="link_taken",
                 ) from None
-        edit.status = EditStatus.APPROVED
-        edit.decided_by = moderator
-        edit.decided_at = timezone.now()
-        edit.save(update_fields=["status", "decided_by", "decided_at"])
+        creator_record_edit(
+            creator=creator, actor=moderator, before=before, note="The owner's proposed edit."
+        )
+        _edit_decided(current, moderator=moderator, status=EditStatus.APPROVED)
         links_enqueue(link_ids=new_ids)
+    edit.status, edit.decided_by, edit.decided_at = current.status, moderator, current.decided_at
 
 
 def creator_edit_reject(*, edit: CreatorEdit, moderator: User, reason: str = "") -> None:
-    if edit.status != EditStatus.PENDING:
-        raise ValidationError("This edit was already decided.", code="decided")
-    edit.status = EditStatus.REJECTED
+    """Turn the proposed edit down with a reason the owner is emailed; the profile is unchanged."""
+    with transaction.atomic():
+        current = _edit_locked(edit)
+        current.reason = reason[:300]
+        _edit_decided(current, moderator=moderator, status=EditStatus.REJECTED)
+        audit_record(
+            creator=current.creator,
+            actor=moderator,
+            action=AuditAction.EDIT_REJECTED,
+            note=current.reason,
+        )
+    edit.status, edit.reason = current.status, current.reason
+
+
+def _edit_decided(edit: CreatorEdit, *, moderator: User, status: str) -> None:
+    edit.status = status
     edit.decided_by = moderator
     edit.decided_at = timezone.now()
-    edit.reason = reason[:300]
     edit.save(update_fields=["status", "decided_by", "decided_at", "reason"])
+    owner = edit.proposed_by
+    if owner is None:
+        return
+    email_send(
+        to=[owner.email],
+        subject_template="accounts/email/edit_decided_subject.txt",
+        text_template="accounts/email/edit_decided.txt",
+        html_template="accounts/email/edit_decided.html",
+        context={
+            "creator_name": edit.creator.name,
+            "approved": status == EditStatus.APPROVED,
+            "reason": edit.reason,
+            "profile_url": settings.SITE_URL + edit.creator.get_absolute_url(),
+            "me_url": settings.SITE_URL + reverse("accounts:me"),
+        },
+    )
 
 
 # --- Taking a break ------------------------------------------------------------------------
@@ -177,16 +230,19 @@ def creator_break_set(*, creator: Creator, until: dt.date | None) -> None:
 
 
 def creator_removal_request(*, creator: Creator, user: User, reason: str = "") -> OwnerRemoval:
-    """Hide the profile now and email the owner a link to confirm its deletion."""
+    """Hide the profile now and email the owner a link to confirm its deletion.
+
+    Hiding goes through the moderators' `creator_hide`, so it is audited (the owner as actor),
+    bumps the creator's version (a moderator deciding on an older page is told) and recomputes
+    scores like any other hide.
+    """
     with transaction.atomic():
         locked = Creator.objects.select_for_update().get(pk=creator.pk)
         request, created = OwnerRemoval.objects.get_or_create(
             creator=locked,
             defaults={"requested_by": user, "previous_status": locked.status, "reason": reason},
         )
-        if locked.status != CreatorStatus.HIDDEN:
-            locked.status = CreatorStatus.HIDDEN
-            locked.save(update_fields=["status", "updated_at"])
+        creator_hide(creator=locked, moderator=user, note=HIDE_NOTE)
         creator.status = locked.status
         token = signing.dumps({"creator": locked.pk, "user": user.pk}, salt=REMOVAL_SALT)
         email_send(
@@ -210,9 +266,22 @@ def creator_removal_cancel(*, creator: Creator) -> None:
         request = OwnerRemoval.objects.select_for_update().filter(creator=creator).first()
         if request is None:
             return
-        Creator.objects.filter(pk=creator.pk, status=CreatorStatus.HIDDEN).update(
-            status=request.previous_status
-        )
+        owner = request.requested_by
+        if request.previous_status == CreatorStatus.APPROVED:
+            creator_restore(creator=creator, moderator=owner, note=CANCEL_NOTE)
+        else:  # it was waiting for review: back to the queue, audited the same way
+            locked = Creator.objects.select_for_update().get(pk=creator.pk)
+            if locked.status == CreatorStatus.HIDDEN:
+                locked.status = request.previous_status
+                locked.version += 1
+                locked.save(update_fields=["status", "version", "updated_at"])
+                audit_record(
+                    creator=locked,
+                    actor=owner,
+                    action=AuditAction.RESTORED,
+                    note=CANCEL_NOTE,
+                    changes={"status": [CreatorStatus.HIDDEN, request.previous_status]},
+                )
         request.delete()
 
 
@@ -243,14 +312,11 @@ def creator_removal_confirm(*, token: str) -> str:
             code="no_request",
         )
     name = request.creator.name
-    _creator_remove(creator_id=creator_id, reason=request.reason, actor=request.requested_by)
-    return name
-
-
-def _creator_remove(*, creator_id: int, reason: str, actor: User) -> None:
-    # d-submit's contract: deletes the data, keeps hashed tombstones, the page then answers 410.
-    from directory.services.removal import creator_remove
-
-    creator_remove(
-        creator_id=creator_id, reason=reason or "Removed at the owner's request.", actor=actor
+    # Audited (with the owner as actor), deleted with hashed tombstones, the trail then forgets
+    # the name: the same path as a moderator's "removed at the creator's request".
+    creator_remove_at_request(
+        creator=request.creator,
+        moderator=request.requested_by,
+        note=request.reason or "Removed at the owner's request, confirmed by email.",
     )
+    return name

@@ -7,7 +7,11 @@
   `claim_check()`, which reads the platform through `accounts.verification` and, on success,
   sets `Creator.claimed_by` and marks the link verified.
 - `claim_approve()` / `claim_reject()` are a moderator's decision by hand (the admin's actions).
-Only listed or pending creators can be claimed, and only while nobody owns them.
+- Every outcome (verified, could not verify and why, a moderator's decision) is emailed to the
+  claimant after commit (`claim_result_email`), since the check runs after they left the page.
+Only listed creators can be claimed, and pending ones by the person who submitted them (a
+pending profile is never shown to anyone else, so nobody else can know or see it), and only while
+nobody owns them (`claimable_creators`).
 """
 
 from __future__ import annotations
@@ -20,10 +24,14 @@ from celery import current_app
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q, QuerySet
+from django.urls import reverse
 from django.utils import timezone
 
-from directory.models import Creator, CreatorStatus, PlatformLink
+from directory.models import AuditAction, Creator, CreatorStatus, PlatformLink, Submission
 from directory.platforms.http import build_client
+from directory.services.audit import audit_record
+from directory.services.notify import email_send
 from directory.services.throttle import throttle_hit
 
 from .models import OPEN_CLAIM_STATUSES, Claim, ClaimMethod, ClaimStatus, User
@@ -35,9 +43,30 @@ CLAIM_CODE_HOURS = 48
 # Each check reads a platform on the claimant's behalf: a person may ask this often.
 CLAIM_CHECK_RATE = "10/hour"
 CHECK_TASK = "accounts.tasks.check_claim"
-CLAIMABLE_STATUSES = (CreatorStatus.APPROVED, CreatorStatus.PENDING)
 # Letters and digits that cannot be mistaken for one another when typed from a screen.
 _ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+
+
+def user_submissions(user: User) -> QuerySet[Submission]:
+    """What this person submitted: signed in, or before they had an account, from the address
+    they have since confirmed (allauth lets nobody sign in with an unconfirmed one)."""
+    if not user.is_authenticated:
+        return Submission.objects.none()
+    mine = Q(submitted_by=user)
+    if user.email:
+        mine |= Q(submitter_email__iexact=user.email)
+    return Submission.objects.filter(mine).order_by("-created_at")
+
+
+def claimable_creators(user: User) -> QuerySet[Creator]:
+    """Creators `user` may claim: listed ones, and pending ones they submitted themselves."""
+    if not user.is_authenticated:
+        return Creator.objects.none()
+    theirs = user_submissions(user).values("creator_id")
+    return Creator.objects.filter(
+        Q(status=CreatorStatus.APPROVED)
+        | Q(status=CreatorStatus.PENDING) & (Q(submitted_by=user) | Q(pk__in=theirs))
+    )
 
 
 def claim_code_new() -> str:
@@ -51,7 +80,7 @@ def creator_back_url(creator: Creator) -> str:
 
 def claim_start(*, user: User, creator: Creator, link: PlatformLink, method: str) -> Claim:
     """Open (or renew) `user`'s claim on `creator`, to be proved on `link` by `method`."""
-    if creator.status not in CLAIMABLE_STATUSES:
+    if not claimable_creators(user).filter(pk=creator.pk).exists():
         raise ValidationError("This profile cannot be claimed.", code="not_claimable")
     if creator.claimed_by_id == user.pk:
         raise ValidationError("You already own this profile.", code="already_owner")
@@ -143,26 +172,53 @@ def claim_check(*, claim_id: int) -> Claim | None:
             return _claim_failed(claim, "Someone else's claim on this profile was verified first.")
         _grant(claim, creator, message=result.message, now=now)
         PlatformLink.objects.filter(pk=claim.link_id).update(verified=True)
+        claim_result_email(claim=claim)
     return claim
 
 
 def claim_approve(*, claim: Claim, moderator: User) -> bool:
-    """A moderator confirms the claim by hand. False when the creator has another owner."""
+    """A moderator confirms the claim by hand. False when the creator has another owner or the
+    claim was decided meanwhile (by a check or another moderator)."""
     with transaction.atomic():
-        creator = Creator.objects.select_for_update().get(pk=claim.creator_id)
-        if creator.claimed_by_id not in (None, claim.user_id):
+        current = Claim.objects.select_for_update().filter(pk=claim.pk).first()
+        if current is None or current.status in (ClaimStatus.VERIFIED, ClaimStatus.REJECTED):
             return False
-        claim.decided_by = moderator
-        _grant(claim, creator, message="Approved by a moderator.", now=timezone.now())
+        creator = Creator.objects.select_for_update().get(pk=current.creator_id)
+        if creator.claimed_by_id not in (None, current.user_id):
+            return False
+        current.decided_by = moderator
+        _grant(current, creator, message="Approved by a moderator.", now=timezone.now())
+        audit_record(
+            creator=creator,
+            actor=moderator,
+            action=AuditAction.CLAIM_APPROVED,
+            note=f"Now looked after by account #{current.user_id}.",
+        )
+        claim_result_email(claim=current)
+    claim.status = current.status
     return True
 
 
-def claim_reject(*, claim: Claim, moderator: User) -> None:
-    claim.status = ClaimStatus.REJECTED
-    claim.decided_by = moderator
-    claim.decided_at = timezone.now()
-    claim.message = "Not approved by a moderator."
-    claim.save(update_fields=["status", "decided_by", "decided_at", "message"])
+def claim_reject(*, claim: Claim, moderator: User) -> bool:
+    """A moderator turns the claim down. False when it was decided meanwhile."""
+    with transaction.atomic():
+        current = Claim.objects.select_for_update().filter(pk=claim.pk).first()
+        if current is None or current.status in (ClaimStatus.VERIFIED, ClaimStatus.REJECTED):
+            return False
+        current.status = ClaimStatus.REJECTED
+        current.decided_by = moderator
+        current.decided_at = timezone.now()
+        current.message = "Not approved by a moderator."
+        current.save(update_fields=["status", "decided_by", "decided_at", "message"])
+        audit_record(
+            creator=current.creator,
+            actor=moderator,
+            action=AuditAction.CLAIM_REJECTED,
+            note=f"Claim by account #{current.user_id}.",
+        )
+        claim_result_email(claim=current)
+    claim.status = current.status
+    return True
 
 
 def _grant(claim: Claim, creator: Creator, *, message: str, now: dt.datetime) -> None:
@@ -174,9 +230,32 @@ def _grant(claim: Claim, creator: Creator, *, message: str, now: dt.datetime) ->
     claim.save()
 
 
+def claim_result_email(*, claim: Claim) -> None:
+    """Tell the claimant how their claim ended: verified, or not and why (sent after commit)."""
+    verified = claim.status == ClaimStatus.VERIFIED
+    email_send(
+        to=[claim.user.email],
+        subject_template="accounts/email/claim_result_subject.txt",
+        text_template="accounts/email/claim_result.txt",
+        html_template="accounts/email/claim_result.html",
+        context={
+            "creator_name": claim.creator.name,
+            "verified": verified,
+            "rejected": claim.status == ClaimStatus.REJECTED,
+            "message": claim.message,
+            "where": claim.link.url if claim.link else "",
+            "claim_url": settings.SITE_URL
+            + reverse("accounts:claim_detail", kwargs={"pk": claim.pk}),
+            "me_url": settings.SITE_URL + reverse("accounts:me"),
+        },
+    )
+
+
 def _claim_failed(claim: Claim, message: str) -> Claim:
     claim.status = ClaimStatus.FAILED
     claim.message = message
     claim.checked_at = timezone.now()
-    claim.save(update_fields=["status", "message", "checked_at"])
+    with transaction.atomic():
+        claim.save(update_fields=["status", "message", "checked_at"])
+        claim_result_email(claim=claim)
     return claim

@@ -44,39 +44,37 @@ class SubmittedItem:
     reason: str
     note: str
     created_at: dt.datetime
+    # "This is me" submissions nobody owns yet: where to prove it and look after the profile.
+    claim_url: str = ""
 
 
 def submitted_items(user: User) -> list[SubmittedItem]:
-    """The person's submissions: d-submit's Submission rows (with the moderator's reason) when
-    that model is installed, else the creators they are recorded as having submitted."""
-    submissions = getattr(user, "submissions", None)  # directory.Submission.submitted_by
-    if submissions is not None:
-        return [
-            SubmittedItem(
-                name=item.creator.name,
-                url=item.creator.get_absolute_url()
-                if item.creator.status == CreatorStatus.APPROVED
-                else "",
-                status=item.get_status_display(),
-                reason=item.get_rejection_reason_display() if item.rejection_reason else "",
-                note=item.decision_note,
-                created_at=item.created_at,
-            )
-            for item in submissions.select_related("creator")[:SUBMISSIONS_SHOWN]
-        ]
+    """The person's submissions, with the moderator's reason when one was not approved."""
     return [
         SubmittedItem(
-            name=creator.name,
-            url=creator.get_absolute_url() if creator.status == CreatorStatus.APPROVED else "",
-            status=creator.get_status_display(),
-            reason="",
-            note="",
-            created_at=creator.created_at,
+            name=item.creator.name,
+            url=item.creator.get_absolute_url()
+            if item.creator.status == CreatorStatus.APPROVED
+            else "",
+            status=item.get_status_display(),
+            reason=item.get_rejection_reason_display() if item.rejection_reason else "",
+            note=item.decision_note,
+            created_at=item.created_at,
+            claim_url=_claim_url(item),
         )
-        for creator in Creator.objects.filter(submitted_by=user).order_by("-created_at")[
-            :SUBMISSIONS_SHOWN
-        ]
+        for item in services.user_submissions(user).select_related("creator")[:SUBMISSIONS_SHOWN]
     ]
+
+
+def _claim_url(submission) -> str:
+    creator = submission.creator
+    if (
+        submission.relationship == "self"
+        and creator.claimed_by_id is None
+        and creator.status in (CreatorStatus.APPROVED, CreatorStatus.PENDING)
+    ):
+        return reverse("accounts:claim_start", args=[creator.slug])
+    return ""
 
 
 def _posted(request: HttpRequest):
@@ -105,8 +103,11 @@ def me(request: HttpRequest) -> HttpResponse:
         .prefetch_related(
             Prefetch(
                 "proposed_edits",
-                queryset=CreatorEdit.objects.filter(status=EditStatus.PENDING),
-                to_attr="pending_edits",
+                # The latest edit waiting or decided: "waiting", or what was not approved and why.
+                queryset=CreatorEdit.objects.filter(
+                    status__in=[EditStatus.PENDING, EditStatus.REJECTED, EditStatus.APPROVED]
+                ).order_by("-created_at"),
+                to_attr="recent_edits",
             )
         )
         .select_related("owner_removal")
@@ -125,9 +126,7 @@ def me(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def claim_start(request: HttpRequest, slug: str) -> HttpResponse:
-    creator = get_object_or_404(
-        Creator.objects.filter(status__in=services.CLAIMABLE_STATUSES), slug=slug
-    )
+    creator = get_object_or_404(services.claimable_creators(request.user), slug=slug)
     form = ClaimStartForm(_posted(request), creator=creator)
     if request.method == "POST" and form.is_valid():
         try:

@@ -96,7 +96,7 @@ INSTALLED_APPS = [
     "directory",
 ]
 # Sign-up, sign-in, email verification and password reset (django-allauth; see the block below).
-INSTALLED_APPS += ["allauth", "allauth.account"]
+INSTALLED_APPS += ["allauth", "allauth.account", "allauth.mfa"]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
@@ -475,8 +475,20 @@ AXES_CLIENT_IP_CALLABLE = "directory.admin_site.lockout_client_address"
 AXES_LOCKOUT_CALLABLE = "directory.admin_site.lockout_response"
 AXES_USERNAME_CALLABLE = "directory.admin_site.lockout_username"
 AXES_VERBOSE = False
+# Two-factor sign-in (allauth's MFA): an authenticator app (TOTP), with recovery codes for a lost
+# phone. Anyone may turn it on from /accounts/2fa/. Staff who have it must give a code once per
+# session before the admin opens (the admin's own sign-in form asks only for a password);
+# ADMIN_REQUIRE_MFA makes it compulsory for staff, sending those without it to set it up. On by
+# default outside development (DEBUG): a moderator's password alone unlocks every pending
+# submission's email address.
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = "Mental Health Voices"
+ADMIN_REQUIRE_MFA = env_bool("ADMIN_REQUIRE_MFA", default=not DEBUG)
 # Visitors' "Report a problem": per-address limit (shared cache); urgent reports email these.
 REPORT_RATE_LIMIT = env_rate("REPORT_RATE_LIMIT", "5/hour")
+# Per-address limits on the pictures we draw or read from the database on every cache miss.
+AVATAR_RATE_LIMIT = env_rate("AVATAR_RATE_LIMIT", "300/min")
+SHARE_CARD_RATE_LIMIT = env_rate("SHARE_CARD_RATE_LIMIT", "30/min")
 
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 LOGGING = {

@@ -27,6 +27,8 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 WHITENOISE_AUTOREFRESH = True
+# Admin tests sign in with force_login; tests/accounts/test_admin_mfa.py turns it on.
+ADMIN_REQUIRE_MFA = env_bool("ADMIN_REQUIRE_MFA", default=False)
 WHITENOISE_USE_FINDERS = True
 # The test client speaks plain HTTP.
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env_bool("SECURE_COOKIES", default=False)

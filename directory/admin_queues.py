@@ -40,7 +40,8 @@ OTHER_QUEUES = (
         {"status__in": "waiting,checking,failed"},
     ),
     (_("Owner edits"), "accounts.CreatorEdit", Q(status="pending"), {"status__exact": "pending"}),
-    (_("Removal requests by owners"), "accounts.RemovalRequest", Q(), {}),
+    # Hidden at once, waiting for the owner's emailed confirmation (or a moderator's look).
+    (_("Removals asked by owners"), "accounts.OwnerRemoval", Q(), {}),
     (
         _("Removal requests from visitors"),
         "directory.RemovalRequest",

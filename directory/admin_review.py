@@ -3,9 +3,7 @@ with what fetching found, possible duplicates, the submitter's history and open 
 
 from __future__ import annotations
 
-from django.apps import apps
 from django.contrib import admin
-from django.core.exceptions import FieldError
 from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
@@ -13,7 +11,7 @@ from django.utils.safestring import SafeString
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
-from .models import Creator, CreatorStatus, FetchState
+from .models import Creator, CreatorStatus, FetchState, Submission, SubmissionStatus
 from .services.duplicates import creator_possible_duplicates
 
 NONE = _("None")
@@ -27,7 +25,31 @@ def _creator_link(creator: Creator) -> SafeString:
 class CreatorReviewMixin:
     """Read-only review fields for CreatorAdmin."""
 
-    review_fields = ("review_links", "review_duplicates", "review_submitter", "review_reports")
+    review_fields = (
+        "review_links",
+        "review_owner_edit",
+        "review_duplicates",
+        "review_submitter",
+        "review_reports",
+    )
+
+    @admin.display(description=_("owner's proposed edit"))
+    def review_owner_edit(self, creator: Creator) -> SafeString | str:
+        from accounts.edit_diff import creator_edit_diff_html
+        from accounts.models import CreatorEdit, EditStatus
+
+        if creator.pk is None:
+            return NONE
+        edit = CreatorEdit.objects.filter(creator=creator, status=EditStatus.PENDING).first()
+        if edit is None:
+            return NONE
+        url = reverse("admin:accounts_creatoredit_change", args=[edit.pk])
+        return format_html(
+            '{}<p><a href="{}">{}</a></p>',
+            creator_edit_diff_html(edit),
+            url,
+            _("Approve or reject this edit"),
+        )
 
     @admin.display(description=_("links and what fetching found"))
     def review_links(self, creator: Creator) -> SafeString:
@@ -136,32 +158,26 @@ class CreatorReviewMixin:
 
 def _submissions_of(creator: Creator) -> list[tuple[str, str, str, str]]:
     """Each submission of this creator: who, "this is me"/nominating, why, and that
-    submitter's other submissions so far. SEAM: d-submit's `Submission` model (matched by
-    email or account); empty until it exists or if its fields differ."""
-    try:
-        Submission = apps.get_model("directory", "Submission")
-        rows = list(Submission.objects.filter(creator=creator).select_related("submitted_by"))
-        result = []
-        for row in rows:
-            same = Q(submitter_email__iexact=row.submitter_email) if row.submitter_email else Q()
-            if row.submitted_by_id:
-                same |= Q(submitted_by_id=row.submitted_by_id)
-            if not same:  # no address and no account: nothing to match a history by
-                result.append(("?", row.get_relationship_display(), row.why, ""))
-                continue
-            counts = dict(
-                Submission.objects.filter(same)
-                .exclude(pk=row.pk)
-                .values_list("status")
-                .annotate(n=Count("pk"))
-            )
-            history = _("%(approved)d approved, %(rejected)d not approved, %(pending)d pending") % {
-                "approved": counts.get("approved", 0),
-                "rejected": counts.get("rejected", 0),
-                "pending": counts.get("pending", 0),
-            }
-            who = row.submitter_email or (row.submitted_by and row.submitted_by.get_username())
-            result.append((who or "?", row.get_relationship_display(), row.why, history))
-        return result
-    except (LookupError, FieldError, AttributeError):
-        return []
+    submitter's other submissions so far (matched by email address or account)."""
+    result = []
+    for row in Submission.objects.filter(creator=creator).select_related("submitted_by"):
+        same = Q(submitter_email__iexact=row.submitter_email) if row.submitter_email else Q()
+        if row.submitted_by_id:
+            same |= Q(submitted_by_id=row.submitted_by_id)
+        if not same:  # no address and no account: nothing to match a history by
+            result.append(("?", row.get_relationship_display(), row.why, ""))
+            continue
+        counts = dict(
+            Submission.objects.filter(same)
+            .exclude(pk=row.pk)
+            .values_list("status")
+            .annotate(n=Count("pk"))
+        )
+        history = _("%(approved)d approved, %(rejected)d not approved, %(pending)d pending") % {
+            "approved": counts.get(SubmissionStatus.APPROVED, 0),
+            "rejected": counts.get(SubmissionStatus.REJECTED, 0),
+            "pending": counts.get(SubmissionStatus.PENDING, 0),
+        }
+        who = row.submitter_email or (row.submitted_by and row.submitted_by.get_username())
+        result.append((who or "?", row.get_relationship_display(), row.why, history))
+    return result

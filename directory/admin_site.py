@@ -5,6 +5,7 @@
   ones included).
 - The home page says what is waiting (directory/admin_queues.py).
 - Sign-in lockout (django-axes): `LockoutBackend` and the page a locked-out person sees.
+- Two-factor sign-in before any admin page (`accounts.admin_mfa`, `ADMIN_REQUIRE_MFA`).
 """
 
 from __future__ import annotations
@@ -84,11 +85,13 @@ class ModerationAdminSite(admin.AdminSite):
 
         @functools.wraps(view)
         def refuse_nul(request: HttpRequest, *args: Any, **kwargs: Any):
+            from accounts.admin_mfa import admin_mfa_redirect
+
             # PostgreSQL refuses NUL in text: a filter or form value with one was a 500.
             for data in (request.GET, request.POST):
                 if any("\x00" in value for values in data.lists() for value in values[1]):
                     return HttpResponseBadRequest(_("A value contains a character not allowed."))
-            return wrapped(request, *args, **kwargs)
+            return admin_mfa_redirect(request) or wrapped(request, *args, **kwargs)
 
         return refuse_nul
 

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -42,7 +44,10 @@ from .models_avatars import CreatorAvatar
 from .params import parse_request_int
 from .scoring.explain import breakdown_for_display
 from .services.removal import slug_is_tombstoned
+from .services.throttle import client_address, throttle_hit
 from .views_submit import about_context
+
+ViewFunc = Callable[..., HttpResponse]
 
 # How many days of score history the profile chart shows.
 HISTORY_POINTS = 180
@@ -215,6 +220,40 @@ def with_avatar_flag(queryset: QuerySet[Creator]) -> QuerySet[Creator]:
     )
 
 
+def per_visitor_limit(scope: str, setting: str) -> Callable[[ViewFunc], ViewFunc]:
+    """Answer 429 with Retry-After once one address asks for more than `settings.<setting>`.
+
+    The images are drawn or read from the database on every cache miss; a crawler (or anyone)
+    asking for thousands of them must not take the site's workers away from its visitors.
+    Counted in the shared cache by `services.throttle`, which lets requests through when the
+    cache is down.
+    """
+
+    def decorate(view: ViewFunc) -> ViewFunc:
+        @functools.wraps(view)
+        def limited(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            wait = throttle_hit(
+                scope=scope, key=client_address(request), rate=getattr(settings, setting)
+            )
+            if wait is None:
+                return view(request, *args, **kwargs)
+            seconds = math.ceil(wait)
+            response = HttpResponse(
+                _("Too many image requests from your address. Please try again in %(n)d seconds.")
+                % {"n": seconds},
+                status=429,
+                content_type="text/plain; charset=utf-8",
+            )
+            response["Retry-After"] = str(seconds)
+            response["Cache-Control"] = "no-store"
+            return response
+
+        return limited
+
+    return decorate
+
+
+@per_visitor_limit("avatar", "AVATAR_RATE_LIMIT")
 @cache_control(max_age=86400, public=True)
 def creator_avatar(request: HttpRequest, slug: str) -> HttpResponse:
     """`/creators/<slug>/avatar.png`: the stored picture, served from our own origin."""
@@ -224,6 +263,7 @@ def creator_avatar(request: HttpRequest, slug: str) -> HttpResponse:
     return HttpResponse(bytes(avatar.image), content_type="image/png")
 
 
+@per_visitor_limit("share-card", "SHARE_CARD_RATE_LIMIT")
 @cache_control(max_age=86400, public=True)
 def creator_share_card(request: HttpRequest, slug: str) -> HttpResponse:
     """`/creators/<slug>/card.png`: the profile's og:image, drawn by us (directory.share_cards)."""

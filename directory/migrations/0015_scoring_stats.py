@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("directory", "0013_score_state_columns"),
+        ("directory", "0017_moderators_joining_permissions"),
     ]
 
     operations = [

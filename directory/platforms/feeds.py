@@ -4,7 +4,9 @@ A feed measures activity: how many posts fall inside the window and when the las
 published. Where a feed carries comment counts per post (RSS `slash:comments`, Atom
 `thr:total` or a `rel="replies"` link's `thr:count`) it also gives those. Feeds carry no
 follower counts and rarely say who commented, so those measurements stay unknown (None),
-never 0.
+never 0. A feed whose posts all fall inside the window may hold only the latest posts: its
+counts are lower bounds ("at least"), unless the feed says it lists every post (OpenSearch
+`totalResults` equal to the entries, as Blogger's feeds do).
 
 Bytes are fetched with our own client (timeouts, size limit, SSRF checks) and only then handed
 to feedparser, which never touches the network itself. Conditional requests (ETag /
@@ -97,6 +99,14 @@ def _in_window(parsed: Any, *, cutoff: dt.datetime, now: dt.datetime) -> list[An
     return [entry for when, entry in dated if cutoff <= when <= now + dt.timedelta(days=1)]
 
 
+def _lists_every_post(parsed: Any) -> bool:
+    """Whether the feed says it holds every post: OpenSearch `totalResults` (Blogger's feeds)
+    equal to the entries listed, from the first one."""
+    total = to_int(parsed.feed.get("opensearch_totalresults"))
+    start = to_int(parsed.feed.get("opensearch_startindex") or 1)
+    return total is not None and start == 1 and total == len(parsed.entries)
+
+
 def measure_feed(
     parsed: Any, *, window_days: int, now: dt.datetime | None = None
 ) -> tuple[Measurements, tuple[str, ...], tuple[str, ...]]:
@@ -108,7 +118,13 @@ def measure_feed(
     in_window = _in_window(parsed, cutoff=cutoff, now=now)
     notes: list[str] = ["feeds carry no follower counts"]
     lower_bounds: tuple[str, ...] = ()
-    if dated and len(dated) == len(parsed.entries) and min(w for w, _ in dated) >= cutoff:
+    complete = _lists_every_post(parsed)
+    if (
+        dated
+        and not complete
+        and len(dated) == len(parsed.entries)
+        and min(w for w, _ in dated) >= cutoff
+    ):
         notes.append(
             f"the feed lists only its latest {len(dated)} posts: at least {len(in_window)} "
             "in the window, there may be more"

@@ -13,6 +13,8 @@
   pool takes the backend as a constructor argument, and `GuardedTransport` is an
   `httpx.BaseTransport` over that pool. respx mocks the connection pool above the backend, so
   adapter tests run unchanged; the backend itself is tested against a real local server.
+- One TLS context per process (`shared_ssl_context`): loading the CA bundle costs about 10 ms
+  of CPU, and the refresh builds a client for every link it fetches.
 - Errors become `FetchError`: timeouts, connection failures, 5xx and 429 are temporary (429 and
   503 carry `retry_after`), 404/410 and refused addresses are permanent.
 
@@ -25,6 +27,8 @@ from __future__ import annotations
 import datetime as dt
 import email.utils
 import socket
+import ssl
+import threading
 import time
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
@@ -136,13 +140,31 @@ class _ResponseStream(httpx.SyncByteStream):
             close()
 
 
+_ssl_lock = threading.Lock()
+_ssl_cached: tuple[Any, ssl.SSLContext] | None = None
+
+
+def shared_ssl_context() -> ssl.SSLContext:
+    """The verifying TLS context every client shares (an SSLContext is safe to share).
+
+    Built by `httpx.create_ssl_context` once per process, and again only if that function is
+    replaced (tests trust a throwaway CA that way)."""
+    global _ssl_cached
+    factory = httpx.create_ssl_context
+    with _ssl_lock:
+        if _ssl_cached is None or _ssl_cached[0] is not factory:
+            _ssl_cached = (factory, factory(trust_env=False))
+        return _ssl_cached[1]
+
+
 class GuardedTransport(httpx.BaseTransport):
     """An httpx transport (the public `BaseTransport` interface) over httpcore's connection
     pool, built with the guarded network backend through httpcore's public constructor."""
 
     def __init__(self, *, allow_private: bool) -> None:
+        self.ssl_context = shared_ssl_context()
         self._connections = httpcore.ConnectionPool(
-            ssl_context=httpx.create_ssl_context(trust_env=False),
+            ssl_context=self.ssl_context,
             max_connections=20,
             max_keepalive_connections=10,
             keepalive_expiry=5.0,

@@ -51,7 +51,9 @@ def avatar_refresh(*, creator_id: int, url: str, client: httpx.Client | None = N
         return False
     try:
         if client is None:
-            with build_client(max_bytes=MAX_BYTES) as own:
+            # The picture's host gets the same per-host politeness as every other request; an
+            # empty bucket skips the picture until the next refresh.
+            with build_client(max_bytes=MAX_BYTES, rate_limit=True) as own:
                 data = own.get(url).raise_for_status().content
         else:
             data = client.get(url).raise_for_status().content

@@ -23,13 +23,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db import DatabaseError, connection, transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
 from directory.demo import ARCHETYPES, BIOS, CONTENT_NOTES, COUNTRIES, FIRST_NAMES, TOPIC_PHRASES
 from directory.models import (
-    PLATFORMS,
     PLATFORMS_WITHOUT_API,
     Creator,
     CreatorStatus,
@@ -37,6 +36,17 @@ from directory.models import (
     FetchState,
     Language,
     Topic,
+)
+from directory.services.bench_seed_sql import (
+    BEHAVIOUR_COLUMNS,
+    BEHAVIOUR_TABLE,
+    CREATOR_COLUMNS,
+    LINK_COLUMNS,
+    SNAPSHOT_INSERT,
+    copy_rows,
+    drop_snapshot_indexes,
+    fix_sequences,
+    fk_triggers,
 )
 from directory.services.import_validation import known_language_name
 from directory.services.scores import creators_recompute_scores
@@ -70,12 +80,6 @@ CREATOR_TYPES = (
     + [CreatorType.PEER_SUPPORTER] * 2
     + [CreatorType.PROFESSIONAL] * 2
     + [CreatorType.ORGANISATION]
-)
-SNAPSHOT_COLUMNS = (
-    "id, link_id, captured_at, source, followers, following, posts_total, window_days,"
-    " posts_in_window, comments_in_window, unique_commenters_in_window, posts_with_comments,"
-    " creator_replies_in_window, posts_with_creator_reply, replies_to_others_in_window,"
-    " likes_in_window, shares_in_window, last_post_at, notes, lower_bounds"
 )
 
 
@@ -273,144 +277,6 @@ def bench_url(platform: str, handle: str) -> str:
     }[platform]
 
 
-CREATOR_COLUMNS = (
-    "id, name, slug, bio, about, creator_type, country, content_notes, status, is_demo,"
-    " on_break_until, created_at, updated_at, score_breakdown, score_version, stats_stale,"
-    " version, score_on_break"
-)
-LINK_COLUMNS = (
-    "id, platform, url, handle, external_id, verified, is_public, fetch_state, last_fetched_at,"
-    " next_fetch_at, consecutive_failures, last_error, etag, last_modified, created_at,"
-    " creator_id, latest_snapshot_id"
-)
-BEHAVIOUR_COLUMNS = (
-    "link_id, first_snap, first_at, last_post, source, api, followers, growth, following,"
-    " posts_base, posts_step, posts, cpp, reply_share, r2o, likes_per_post, shares_per_post, notes"
-)
-BEHAVIOUR_TABLE = """
-CREATE TEMPORARY TABLE bench_behaviour (
-    link_id bigint PRIMARY KEY, first_snap bigint, first_at timestamptz, last_post timestamptz,
-    source text, api boolean, followers bigint, growth float8, following bigint,
-    posts_base bigint, posts_step bigint, posts float8, cpp float8, reply_share float8,
-    r2o float8, likes_per_post bigint, shares_per_post bigint, notes text
-) ON COMMIT DROP
-"""
-# One row per (link, step), links in id order so the indexes grow at their right edge. Noise
-# comes from one hash of (link, step), so every run gives the same snapshots; the `OFFSET 0`
-# subqueries are evaluated once per row instead of being inlined into every expression.
-SNAPSHOT_INSERT = (
-    "INSERT INTO directory_statssnapshot ("
-    + SNAPSHOT_COLUMNS
-    + """)
-SELECT b.first_snap + g.step, b.link_id, t.captured, b.source,
-    round(b.followers * power(1 + b.growth, g.step))::bigint,
-    b.following,
-    b.posts_base + g.step * b.posts_step + n.posts,
-    %(window)s::int, n.posts, n.comments,
-    CASE WHEN b.api THEN round(n.comments * (0.4 + 0.4 * h.u4))::int END,
-    n.commented,
-    round(n.with_reply * (1 + 1.5 * h.u4))::int,
-    n.with_reply,
-    CASE WHEN b.r2o IS NOT NULL AND n.posts > 0 THEN round(b.r2o * h.noise)::int END,
-    n.posts * b.likes_per_post,
-    n.posts * b.shares_per_post,
-    t.post_at, b.notes, '[]'::jsonb
-FROM bench_behaviour b
-CROSS JOIN LATERAL generate_series(0, 29) AS g(step)
-CROSS JOIN LATERAL (
-    SELECT 0.8 + 0.4 * ((r.h & 65535)::float8 / 65536) AS noise,
-           ((r.h >> 16) & 65535)::float8 / 65536 AS u3,
-           ((r.h >> 32) & 65535)::float8 / 65536 AS u4,
-           ((r.h >> 48) & 127)::int AS hours
-    FROM (SELECT hashint8extended(b.link_id * 64 + g.step, %(seed)s::bigint) AS h OFFSET 0) r
-    OFFSET 0
-) h
-CROSS JOIN LATERAL (
-    SELECT c.captured,
-           CASE WHEN c.captured >= b.last_post THEN b.last_post
-                ELSE c.captured - make_interval(hours => 2 + h.hours %% 118) END AS post_at
-    FROM (SELECT b.first_at + make_interval(days => g.step * %(every)s::int) AS captured) c
-    OFFSET 0
-) t
-CROSS JOIN LATERAL (
-    SELECT p.posts, p.commented, p.comments,
-           LEAST(p.commented, round(p.commented * b.reply_share))::int AS with_reply
-    FROM (
-        SELECT q.posts, LEAST(q.posts, round(q.posts * (0.7 + 0.3 * h.u3)))::int AS commented,
-               round(q.posts * b.cpp * h.noise)::int AS comments
-        FROM (
-            SELECT CASE WHEN t.captured - t.post_at <= make_interval(days => %(window)s::int)
-                        THEN round(b.posts * h.noise)::int ELSE 0 END AS posts
-            OFFSET 0
-        ) q
-        OFFSET 0
-    ) p
-    OFFSET 0
-) n
-WHERE b.link_id >= %(lo)s AND b.link_id < %(hi)s
-"""
-)
-
-
-def _copy(table: str, columns: str, rows: list[tuple]) -> None:
-    with connection.cursor() as cursor, cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as cp:
-        for row in rows:
-            cp.write_row(row)
-
-
-def _fix_sequences() -> None:
-    with connection.cursor() as cursor:
-        for table in ("directory_creator", "directory_platformlink", "directory_statssnapshot"):
-            cursor.execute(
-                f"SELECT setval(pg_get_serial_sequence('{table}', 'id'),"  # noqa: S608 - ours
-                f" (SELECT COALESCE(MAX(id), 1) FROM {table}))"
-            )
-
-
-SNAPSHOT_TABLE = "directory_statssnapshot"
-
-
-def _drop_snapshot_indexes() -> list[str]:
-    """Drop the snapshot table's secondary indexes; returns the statements that rebuild them.
-
-    Building an index once over 9 million rows is several times faster than maintaining three
-    indexes row by row, so an empty table is loaded bare and indexed after (same transaction)."""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint"
-            " WHERE conrelid = %s::regclass AND contype = 'u'",
-            [SNAPSHOT_TABLE],
-        )
-        constraints = cursor.fetchall()
-        cursor.execute(
-            "SELECT i.relname, pg_get_indexdef(x.indexrelid) FROM pg_index x"
-            " JOIN pg_class i ON i.oid = x.indexrelid"
-            " WHERE x.indrelid = %s::regclass AND NOT x.indisprimary"
-            " AND x.indexrelid NOT IN (SELECT conindid FROM pg_constraint"
-            "   WHERE conrelid = %s::regclass)",
-            [SNAPSHOT_TABLE, SNAPSHOT_TABLE],
-        )
-        indexes = cursor.fetchall()
-        rebuild = []
-        for name, definition in constraints:
-            cursor.execute(f'ALTER TABLE {SNAPSHOT_TABLE} DROP CONSTRAINT "{name}"')
-            rebuild.append(f'ALTER TABLE {SNAPSHOT_TABLE} ADD CONSTRAINT "{name}" {definition}')
-        for name, definition in indexes:
-            cursor.execute(f'DROP INDEX "{name}"')
-            rebuild.append(definition)
-    return rebuild
-
-
-def _without_fk_triggers(enable: bool) -> None:
-    """Skip per-row FK checks during the load (superuser only; harmless to go without)."""
-    role = "replica" if enable else "origin"
-    try:
-        with transaction.atomic(), connection.cursor() as cursor:
-            cursor.execute(f"SET LOCAL session_replication_role = {role}")
-    except DatabaseError:
-        pass
-
-
 def directory_seed_bench(
     *,
     creators: int,
@@ -436,7 +302,7 @@ def directory_seed_bench(
         first_creator = _next_id("directory_creator")
         first_link = _next_id("directory_platformlink")
         first_snap = _next_id("directory_statssnapshot")
-        _without_fk_triggers(True)
+        fk_triggers(enabled=False)
         with connection.cursor() as cursor:
             # Compiling and caching cost more than they save on these one-row-per-row plans.
             cursor.execute("SET LOCAL jit = off")
@@ -446,16 +312,16 @@ def directory_seed_bench(
             first_creator=first_creator, count=creators, first_link=first_link,
             first_snap=first_snap,
         )  # fmt: skip
-        _copy("directory_creator", CREATOR_COLUMNS, batch.creators)
-        _copy("directory_creator_topics", "creator_id, topic_id", batch.topics)
-        _copy("directory_creator_languages", "creator_id, language_id", batch.languages)
-        _copy("directory_platformlink", LINK_COLUMNS, batch.links)
-        _copy("bench_behaviour", BEHAVIOUR_COLUMNS, batch.behaviour)
+        copy_rows("directory_creator", CREATOR_COLUMNS, batch.creators)
+        copy_rows("directory_creator_topics", "creator_id, topic_id", batch.topics)
+        copy_rows("directory_creator_languages", "creator_id, language_id", batch.languages)
+        copy_rows("directory_platformlink", LINK_COLUMNS, batch.links)
+        copy_rows("bench_behaviour", BEHAVIOUR_COLUMNS, batch.behaviour)
         link_count = len(batch.links)
         progress(f"{creators} creators and {link_count} links written; snapshots next")
         del batch
         last_link = first_link + link_count
-        rebuild = [] if first_snap > 1 else _drop_snapshot_indexes()
+        rebuild = [] if first_snap > 1 else drop_snapshot_indexes()
         params = {
             "seed": seed,
             "every": SNAPSHOT_EVERY_DAYS,
@@ -473,8 +339,8 @@ def directory_seed_bench(
                 cursor.execute(statement)
             progress(f"{len(rebuild)} snapshot indexes rebuilt")
             cursor.execute("DROP TABLE bench_behaviour")  # a caller's transaction may go on
-        _without_fk_triggers(False)
-        _fix_sequences()
+        fk_triggers(enabled=True)
+        fix_sequences()
     with connection.cursor() as cursor:
         cursor.execute(
             "ANALYZE directory_creator, directory_platformlink, directory_statssnapshot,"
@@ -492,6 +358,3 @@ def directory_seed_bench(
         load_seconds=(loaded - started).total_seconds(),
         score_seconds=(done - loaded).total_seconds(),
     )
-
-
-__all__ = ["PLATFORMS", "BenchSeedError", "BenchSeedSummary", "bench_url", "directory_seed_bench"]

@@ -267,11 +267,14 @@ def _record_success(
             link.latest_snapshot = snapshot
             changed.append("latest_snapshot")
         link.save(update_fields=changed)
-    try:
-        creator_recompute_score(creator_id=link.creator_id)
-    except Exception:
-        # The snapshot is safely stored; the daily recompute_scores task will catch up.
-        logger.exception("score recompute failed for creator %s", link.creator_id)
+        # In the same transaction, so a refresh costs one commit (a disk flush), not two; in a
+        # savepoint of its own, so a failing recompute leaves the snapshot stored and the
+        # daily recompute_scores task catches up.
+        try:
+            with transaction.atomic():
+                creator_recompute_score(creator_id=link.creator_id)
+        except Exception:
+            logger.exception("score recompute failed for creator %s", link.creator_id)
     if result.avatar_url:
         avatars.avatar_refresh(creator_id=link.creator_id, url=result.avatar_url)
     shown = snapshot or link.latest_snapshot

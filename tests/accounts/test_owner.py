@@ -240,24 +240,6 @@ def test_removal_needs_the_box_ticked(signed_in, alices_creator):
     assert alices_creator.status == CreatorStatus.APPROVED
 
 
-def test_confirming_by_the_emailed_link_deletes_through_creator_remove(
-    client, alice, alices_creator, monkeypatch
-):
-    calls = []
-    monkeypatch.setattr(ownership, "_creator_remove", lambda **kwargs: calls.append(kwargs))
-    ownership.creator_removal_request(creator=alices_creator, user=alice, reason="time to go")
-    token = ownership.signing.dumps(
-        {"creator": alices_creator.pk, "user": alice.pk}, salt=ownership.REMOVAL_SALT
-    )
-    confirm = reverse("accounts:removal_confirm", args=[token])
-    page = client.get(confirm)  # a GET only shows the button
-    assert page.status_code == 200 and not calls
-    done = client.post(confirm)
-    assert done.status_code == 200
-    assert b"Your profile is removed" in done.content
-    assert calls == [{"creator_id": alices_creator.pk, "reason": "time to go", "actor": alice}]
-
-
 @pytest.mark.parametrize("token", ["nonsense", "a" * 3000, "eyJ9:abc:def"])
 def test_a_bad_confirmation_link_says_so(client, db, token):
     assert b"not valid" in client.get(reverse("accounts:removal_confirm", args=[token])).content

@@ -99,7 +99,7 @@ def test_with_javascript_a_value_to_fix_is_shown_in_place(browser, site):
     assert "below the fewest" in page.locator(".error-summary").inner_text()
 
 
-def test_keyboard_path_from_a_filter_to_a_profile(browser, site):
+def test_keyboard_path_from_a_filter_to_a_profile_and_a_report(browser, site):
     page = browser.new_page(viewport=WIDTHS["desktop"])
     page.goto(site + "/")
     page.locator("#id_q").focus()
@@ -117,6 +117,24 @@ def test_keyboard_path_from_a_filter_to_a_profile(browser, site):
         page.keyboard.press("Enter")
     assert "/creators/" in page.url
     assert page.locator("#links-heading").count() == 1
+    # The last step of the path: from the profile to "Report a problem", and the report sent.
+    for _ in range(120):
+        page.keyboard.press("Tab")
+        if page.evaluate("!!document.activeElement.closest('.profile-report')"):
+            break
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert page.url.endswith("/report/"), page.url
+    page.locator("input[name=reason]").first.focus()
+    page.keyboard.press("Space")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.name") == "details"
+    page.keyboard.type("The second link goes to someone else's channel.")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.type") == "submit"
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert page.url.endswith("/report/thanks/"), page.url
 
 
 @pytest.mark.parametrize("width", WIDTHS)

@@ -6,7 +6,9 @@ SOURCES.md) and holds:
 - the response bodies exactly as the server sent them (trimmed lists say so in SOURCES.md);
 - `served.json`: which URL answers with which body, status and recorded headers;
 - `expected.json`: the link to fetch, the frozen clock, the window, and what a person counted by
-  hand in the raw bodies (never by running our parser), with a `how_counted` note.
+  hand in the raw bodies (never by running our parser), with a `how_counted` note. `caps` may
+  lower an adapter's `MAX_…` constant so a real recording reaches the "cap reached" path;
+  `lower_bounds` names the measurements that must be shown as "at least".
 
 `replay()` serves the set over TLS from 127.0.0.1: a throwaway CA (trustme) signs a certificate
 for the platforms' real host names, name resolution for those hosts points at the local server,
@@ -240,6 +242,12 @@ def fetch_recorded(
     expected = recorded.expected
     for name, value in expected.get("settings", {}).items():
         setattr(settings, name, value)
+    for target, value in expected.get("caps", {}).items():
+        # A module constant such as "directory.platforms.mastodon.MAX_CONTEXT_CALLS": a cap
+        # lowered so a real recording exercises the "cap reached" path (threads the recording
+        # does not hold are then never asked for). Only caps: never a parsing rule.
+        assert target.rsplit(".", 1)[-1].startswith("MAX_"), f"not a cap: {target}"
+        monkeypatch.setattr(target, value)
     link = LinkRef(**expected["link"])
     now = dt.datetime.fromisoformat(expected["now"])
     with (
@@ -279,6 +287,10 @@ def check(recorded: RecordedSet, outcome: FetchResult | FetchError, server: Repl
             assert text in outcome.message, outcome.message
         if "retry_after_at_least" in want:
             assert (outcome.retry_after or 0) >= want["retry_after_at_least"], outcome.retry_after
+        if "retry_after" in want:
+            # Exact, under the frozen clock: proves a recorded reset header was read (the
+            # fallback default would give another number).
+            assert outcome.retry_after == pytest.approx(want["retry_after"]), outcome.retry_after
         return
     if isinstance(outcome, FetchError):
         raise AssertionError(f"the fetch failed: {outcome} (permanent={outcome.permanent})")
@@ -296,6 +308,11 @@ def check(recorded: RecordedSet, outcome: FetchResult | FetchError, server: Repl
             problems.append(
                 f"{key}: adapter says {getattr(outcome, key)!r}, expected {expected[key]!r}"
             )
+    if "lower_bounds" in expected and set(outcome.lower_bounds) != set(expected["lower_bounds"]):
+        problems.append(
+            f"lower bounds ('at least'): adapter says {sorted(outcome.lower_bounds)}, "
+            f"expected {sorted(expected['lower_bounds'])}"
+        )
     notes = " | ".join(outcome.notes)
     problems += [
         f"no note saying {t!r}" for t in expected.get("notes_contain", []) if t not in notes

@@ -10,6 +10,7 @@ import pytest
 from PIL import Image
 
 from directory.models_avatars import CreatorAvatar
+from directory.platforms import ratelimit
 from directory.services.avatars import SIDE, avatar_refresh, avatar_resize
 from tests.factories import CreatorFactory
 
@@ -50,6 +51,26 @@ def test_a_bad_picture_is_skipped_without_raising(body, status):
         creator_id=creator.pk, url=PICTURE_URL, client=client_answering(body, status)
     )
     assert not CreatorAvatar.objects.exists()
+
+
+def test_the_picture_host_gets_a_rate_limit_token_and_waits_like_any_other():
+    class Empty:
+        def __init__(self) -> None:
+            self.hosts: list[str] = []
+
+        def acquire(self, host, rate):
+            self.hosts.append(host)
+            return 30.0  # the bucket is empty: nothing may be sent
+
+    limiter = Empty()
+    ratelimit.set_limiter(limiter)
+    try:
+        creator = CreatorFactory()
+        assert not avatar_refresh(creator_id=creator.pk, url=PICTURE_URL)
+    finally:
+        ratelimit.set_limiter(None)
+    assert limiter.hosts == ["media.example"]
+    assert not CreatorAvatar.objects.filter(creator=creator).exists()
 
 
 def test_only_https_pictures_are_fetched():

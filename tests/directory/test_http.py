@@ -243,3 +243,32 @@ def test_client_takes_a_rate_limit_token_per_request(settings):
         assert route.call_count == 2
     finally:
         ratelimit.set_limiter(None)
+
+
+def test_clients_share_one_tls_context(monkeypatch):
+    """The CA bundle is loaded once per process, not once per fetched link (~10 ms of CPU)."""
+    real = httpx.create_ssl_context
+    built = []
+
+    def counting(*args, **kwargs):
+        built.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(httpx, "create_ssl_context", counting)
+    clients = [build_client(allow_private=False) for _ in range(3)]
+    try:
+        assert len(built) == 1
+        assert len({id(c._transport.ssl_context) for c in clients}) == 1
+    finally:
+        for client in clients:
+            client.close()
+
+
+def test_a_replaced_tls_context_factory_is_used(monkeypatch):
+    """Tests that trust a throwaway CA replace httpx.create_ssl_context; the next client uses it."""
+    with build_client(allow_private=False) as client:
+        before = client._transport.ssl_context
+    marker = httpx.create_ssl_context(trust_env=False)
+    monkeypatch.setattr(httpx, "create_ssl_context", lambda *a, **k: marker)
+    with build_client(allow_private=False) as client:
+        assert client._transport.ssl_context is marker is not before

@@ -6,6 +6,7 @@ import datetime as dt
 
 import httpx
 import pytest
+from django.db import connection
 
 from directory.models import CreatorStatus, FetchState, Platform, StatsSnapshot
 from directory.platforms.base import FetchError
@@ -305,6 +306,41 @@ def test_a_scoring_failure_does_not_lose_the_snapshot(adapter, scores):
     link = fetchable_link()
     assert link_refresh(link_id=link.pk, now=NOW).status == "ok"
     assert StatsSnapshot.objects.filter(link=link).count() == 1
+
+
+def test_a_database_error_while_scoring_keeps_the_snapshot_and_the_link_update(
+    adapter, monkeypatch
+):
+    def broken(creator_id):
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT no_such_column FROM directory_creator")
+
+    monkeypatch.setattr(refresh, "creator_recompute_score", broken)
+    link = fetchable_link()
+    assert link_refresh(link_id=link.pk, now=NOW).status == "ok"
+    link.refresh_from_db()
+    assert link.fetch_state == FetchState.OK and link.latest_snapshot is not None
+    assert StatsSnapshot.objects.filter(link=link).count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_score_is_written_in_the_snapshots_transaction(adapter, monkeypatch):
+    """One commit per refresh (a commit is a disk flush), not one for the snapshot and one for
+    the score."""
+    seen = []
+    monkeypatch.setattr(
+        refresh,
+        "creator_recompute_score",
+        lambda creator_id: seen.append(
+            (
+                connection.in_atomic_block,
+                StatsSnapshot.objects.filter(link__creator_id=creator_id).exists(),
+            )
+        ),
+    )
+    link = fetchable_link()
+    assert link_refresh(link_id=link.pk, now=NOW).status == "ok"
+    assert seen == [(True, True)]
 
 
 @pytest.mark.parametrize(

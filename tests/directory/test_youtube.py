@@ -11,7 +11,7 @@ import httpx
 import pytest
 import respx
 import time_machine
-from django.core.cache import cache
+from django.core.cache import caches
 
 from directory.platforms import quota
 from directory.platforms.base import FetchError, LinkRef, UnsupportedURL
@@ -33,11 +33,14 @@ def load(name: str) -> Any:
 
 
 @pytest.fixture(autouse=True)
-def setup(settings):
+def setup(settings, own_cache):
+    """Each test counts quota in a cache of its own. With REDIS_URL set the default cache is a
+    Redis database shared by every xdist worker: the counters (keyed by the same frozen day)
+    would add up across tests running at once, and clearing it would wipe theirs."""
     settings.YOUTUBE_API_KEY = KEY
     settings.YOUTUBE_API_URL = API
     settings.YOUTUBE_DAILY_QUOTA = 10_000
-    cache.clear()  # the in-memory cache of the test settings, not a shared Redis
+    assert type(caches["default"]).__name__ == "LocMemCache" and quota.used_today(NOW) == 0
     with time_machine.travel(NOW, tick=False):
         yield
 
