@@ -407,6 +407,7 @@ from .models_moderation import (  # noqa: E402, F401
     ReportReason,
     ReportStatus,
 )
+from .models_scoring import ScoringStats  # noqa: E402, F401 - registered with the app
 from .submission_models import (  # noqa: E402, F401
     ContactMessage,
     OutgoingEmail,

@@ -39,6 +39,10 @@ class LinkInput:
     link_id: int
     platform: str
     snapshots: tuple[SnapshotInput, ...] = ()
+    # The newest `last_post_at` of the link's snapshots in the window, when the caller passes
+    # only the snapshots the rules can pick (the recompute does, to load a few rows per link,
+    # not every snapshot of the window); `last_active` takes it into account.
+    last_post_at: dt.datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -108,6 +108,7 @@ def evidence_amount(evidence: float) -> float:
 
 def last_active(creator: CreatorInput) -> dt.datetime | None:
     dates = [s.last_post_at for ln in creator.links for s in ln.snapshots if s.last_post_at]
+    dates += [ln.last_post_at for ln in creator.links if ln.last_post_at]
     return max(dates) if dates else None
 
 
@@ -290,15 +291,23 @@ def conversation_priors(
 
     Platforms with fewer than MIN_LINKS_FOR_PLATFORM_MEDIAN measured links keep the default."""
     window = dt.timedelta(days=window_days)
-    by_platform: dict[str, list[float]] = {}
+    fresh = []
     for creator in creators:
         for link in creator.links:
             picked = _pick_snapshot(link, now=now, window=window, on_break=False)
-            if picked is None or not picked[1]:
-                continue
-            part = comment_part(picked[0])
-            if part is not None:
-                by_platform.setdefault(link.platform, []).append(part)
+            if picked is not None and picked[1]:
+                fresh.append(picked[0])
+    return conversation_priors_of(fresh)
+
+
+def conversation_priors_of(snapshots: Iterable[SnapshotInput]) -> dict[str, float]:
+    """`conversation_priors` over snapshots already known to be each link's fresh pick (the
+    recompute selects them in SQL: each link's latest snapshot, inside the window)."""
+    by_platform: dict[str, list[float]] = {}
+    for snapshot in snapshots:
+        part = comment_part(snapshot)
+        if part is not None:
+            by_platform.setdefault(snapshot.platform, []).append(part)
     return {
         platform: median(values)
         for platform, values in sorted(by_platform.items())

@@ -173,19 +173,22 @@ _DOCUMENT = "(document)"
 class _RepeatedKeys(dict):
     """An object in which some key appeared more than once (json keeps only the last)."""
 
+    __slots__ = ("repeated",)
     repeated: list[str]
 
 
 def _object(pairs: list[tuple[str, Any]]) -> dict:
-    result = _RepeatedKeys(pairs)
-    result.repeated = []
-    if len(result) != len(pairs):
-        seen: set[str] = set()
-        for key, _value in pairs:
-            if key in seen and key not in result.repeated:
-                result.repeated.append(key)
-            seen.add(key)
-    return result
+    result = dict(pairs)
+    if len(result) == len(pairs):
+        return result  # the usual case: a plain dict, nothing extra kept per object
+    repeated = _RepeatedKeys(result)
+    repeated.repeated = []
+    seen: set[str] = set()
+    for key, _value in pairs:
+        if key in seen and key not in repeated.repeated:
+            repeated.repeated.append(key)
+        seen.add(key)
+    return repeated
 
 
 def read_document_bytes(stream: BinaryIO) -> bytes:
@@ -215,8 +218,7 @@ def read_json_document(text: str | bytes) -> Any:
         raise ImportValidationError([ImportProblem(_DOCUMENT, f"not valid JSON ({exc})")]) from None
     problems = [
         ImportProblem(f"{path}.{key}" if path else key, "appears more than once in this object")
-        for path, value in _walk(data)
-        if isinstance(value, _RepeatedKeys)
+        for path, value in _repeated_keys(data)
         for key in value.repeated
     ]
     if problems:
@@ -224,16 +226,26 @@ def read_json_document(text: str | bytes) -> Any:
     return data
 
 
-def _walk(data: Any) -> list[tuple[str, Any]]:
-    """Every (path, value) in the document, iteratively: a deep document must not recurse."""
-    found: list[tuple[str, Any]] = []
+def _repeated_keys(data: Any) -> list[tuple[str, _RepeatedKeys]]:
+    """(path, object) of every object with a repeated key, sorted by path.
+
+    Iterative (a deep document must not recurse), and it keeps only what it reports: paths are
+    made for objects and lists, which are far fewer than the values in a large document."""
+    found: list[tuple[str, _RepeatedKeys]] = []
     stack: list[tuple[str, Any]] = [("", data)]
     while stack:
         path, value = stack.pop()
-        found.append((path, value))
+        if isinstance(value, _RepeatedKeys):
+            found.append((path, value))
         if isinstance(value, dict):
-            stack.extend((f"{path}.{k}" if path else str(k), v) for k, v in value.items())
+            stack.extend(
+                (f"{path}.{k}" if path else str(k), v)
+                for k, v in value.items()
+                if isinstance(v, dict | list)
+            )
         elif isinstance(value, list):
-            stack.extend((f"{path}[{i}]", v) for i, v in enumerate(value))
+            stack.extend(
+                (f"{path}[{i}]", v) for i, v in enumerate(value) if isinstance(v, dict | list)
+            )
     found.sort(key=lambda item: item[0])
     return found

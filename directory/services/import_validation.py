@@ -67,6 +67,12 @@ LINK_TEXT_LIMITS = {"handle": 200, "external_id": 200}
 LINK_KEYS = frozenset({"platform", "url", *LINK_TEXT_LIMITS, "verified", "is_public", "snapshots"})
 SNAPSHOT_KEYS = frozenset({"captured_at", "source", "notes", *MEASUREMENT_FIELDS})
 DEFAULT_SNAPSHOT_SOURCE = SnapshotSource.MODERATOR
+# The choices, as strings, once: `TextChoices.values` builds a new list on every access, and a
+# large file asks tens of thousands of times.
+_CREATOR_TYPES = tuple(CreatorType.values)
+_STATUSES = tuple(CreatorStatus.values)
+_PLATFORMS = tuple(Platform.values)
+_SOURCES = tuple(SnapshotSource.values)
 SLUG_MAX_LENGTH = 140
 
 # A little slack for clocks that disagree; a snapshot from next week is a mistake.
@@ -134,8 +140,8 @@ class _Validator(FieldReader):
             else:
                 slug = value
         choices = (
-            ("creator_type", CreatorType.values, "creator type"),
-            ("status", CreatorStatus.values, "status"),
+            ("creator_type", _CREATOR_TYPES, "creator type"),
+            ("status", _STATUSES, "status"),
         )
         for key, allowed, what in choices:
             if key in raw and (value := self.choice(raw[key], f"{path}.{key}", allowed, what)):
@@ -198,7 +204,7 @@ class _Validator(FieldReader):
         self.check_keys(raw, LINK_KEYS, path)
         platform = None
         if "platform" in raw:
-            platform = self.choice(raw["platform"], f"{path}.platform", Platform.values, "platform")
+            platform = self.choice(raw["platform"], f"{path}.platform", _PLATFORMS, "platform")
             if platform is None:
                 return None
         url = None
@@ -260,7 +266,7 @@ class _Validator(FieldReader):
                 ok = False
         source = DEFAULT_SNAPSHOT_SOURCE.value
         if "source" in raw:
-            checked = self.choice(raw["source"], f"{path}.source", SnapshotSource.values, "source")
+            checked = self.choice(raw["source"], f"{path}.source", _SOURCES, "source")
             ok = ok and checked is not None
             source = checked or source
         values: dict[str, Any] = {"notes": ""}
@@ -347,7 +353,11 @@ class _Validator(FieldReader):
     def check_against_database(self, creators: list[CleanCreator]) -> None:
         """Links already listed under another creator; snapshots that would have to change."""
         links = {link.url: (creator, link) for creator in creators for link in creator.links}
-        existing = PlatformLink.objects.filter(url__in=links).select_related("creator")
+        existing = (
+            PlatformLink.objects.filter(url__in=links)
+            .select_related("creator")
+            .only("pk", "url", "platform", "creator__slug")
+        )
         existing_by_id: dict[int, CleanLink] = {}
         for stored in existing:
             creator, link = links[stored.url]
@@ -373,7 +383,8 @@ class _Validator(FieldReader):
         stored_snapshots = StatsSnapshot.objects.filter(link_id__in=existing_by_id).only(
             "link_id", "captured_at", "source", "notes", *MEASUREMENT_FIELDS
         )
-        for stored in stored_snapshots:
+        # Streamed: a re-import of a large file compares tens of thousands of snapshots.
+        for stored in stored_snapshots.iterator(chunk_size=2000):
             match = wanted.get((stored.link_id, stored.captured_at))
             if match is None:
                 continue

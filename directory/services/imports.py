@@ -11,7 +11,8 @@ into an empty install and exported again gives the same document.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -27,6 +28,7 @@ from directory.models import (
     StatsSnapshot,
     Topic,
 )
+from directory.services.bulk_sql import objs_copy, rows_copy
 from directory.services.listing_cache import listing_changed_on_commit
 from directory.services.scores import creators_recompute_scores
 
@@ -34,7 +36,6 @@ from .import_readers import read_json_document
 from .import_validation import (
     FORMAT,
     CleanCreator,
-    CleanLink,
     ImportProblem,
     ImportValidationError,
     known_language_name,
@@ -88,6 +89,7 @@ def creators_import(data: Any, *, dry_run: bool = False) -> ImportSummary:
     with transaction.atomic():
         changed_ids = _apply(creators, summary)
         if changed_ids and not dry_run:
+            # Names, bios, topics and links show in the list too, not only scores.
             listing_changed_on_commit()
             summary.scores_recomputed = creators_recompute_scores(creator_ids=changed_ids)
         if dry_run:
@@ -96,92 +98,189 @@ def creators_import(data: Any, *, dry_run: bool = False) -> ImportSummary:
 
 
 _SCALAR_DEFAULTS: dict[str, Any] = {"status": "pending"}
+_SNAPSHOT_VALUES = (*MEASUREMENT_FIELDS, "notes")
+# Rows per statement: bounded memory, and within every database's limit on parameters.
+CHUNK = 2_000
+
+
+def _chunks(items: list, size: int = CHUNK) -> Iterator[list]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
 
 
 def _apply(creators: list[CleanCreator], summary: ImportSummary) -> list[int]:
-    existing = {
-        c.slug: c
-        for c in Creator.objects.filter(slug__in=[c.slug for c in creators]).prefetch_related(
-            "topics", "languages"
-        )
-    }
-    topics = {t.slug: t for t in Topic.objects.all()}
-    languages = _ensure_languages(code for c in creators for code in (c.languages or []))
-    stored_links = {
-        link.url: link
-        for link in PlatformLink.objects.filter(
-            url__in=[link.url for c in creators for link in c.links]
-        )
-    }
-    stored_times: dict[int, set[dt.datetime]] = {}
-    for link_id, captured_at in StatsSnapshot.objects.filter(
-        link_id__in=[link.pk for link in stored_links.values()]
-    ).values_list("link_id", "captured_at"):
-        stored_times.setdefault(link_id, set()).add(captured_at)
-
-    new_snapshots: list[StatsSnapshot] = []
-    touched_links: set[int] = set()
-    unfetched: list[int] = []
-    changed_ids: list[int] = []
+    """Write the cleaned document with a bounded number of statements per CHUNK rows."""
+    by_slug = _write_creators(creators, summary)
+    changed = _write_m2m(creators, by_slug)
+    links, link_changed = _write_links(creators, by_slug, summary)
+    changed |= link_changed
+    changed |= _write_snapshots(creators, links, summary)
+    unfetched = [
+        link.pk
+        for link in links.values()
+        if link.fetch_state == FetchState.NEW and link.last_fetched_at is None
+    ]
+    for chunk in _chunks(unfetched):
+        PlatformLink.objects.filter(pk__in=chunk).mark_never_fetched()
+    changed_ids = []
     for clean in creators:
-        creator = existing.get(clean.slug)
-        changed = False
-        if creator is None:
-            creator = Creator(slug=clean.slug, **{**_SCALAR_DEFAULTS, **clean.fields})
-            creator.save()
-            summary.creators_created += 1
-            changed = True
-            created = True
-        else:
-            created = False
-            dirty = [
-                name
-                for name, value in clean.fields.items()
-                if _creator_value(creator, name) != value
-            ]
-            for name in dirty:
-                setattr(creator, name, clean.fields[name])
-            if dirty:
-                creator.save(update_fields=[*dirty, "updated_at"])
-                changed = True
-        if clean.topics is not None:
-            changed |= _set_m2m(creator, "topics", [topics[s] for s in clean.topics], created)
-        if clean.languages is not None:
-            changed |= _set_m2m(
-                creator, "languages", [languages[c] for c in clean.languages], created
-            )
-        for clean_link in clean.links:
-            link, link_changed = _upsert_link(creator, clean_link, stored_links, summary)
-            changed |= link_changed
-            if link.fetch_state == FetchState.NEW and link.last_fetched_at is None:
-                unfetched.append(link.pk)
-            times = stored_times.get(link.pk, set())
-            for snap in clean_link.snapshots:
-                if snap.captured_at in times:
-                    continue
-                new_snapshots.append(
-                    StatsSnapshot(
-                        link=link, captured_at=snap.captured_at, source=snap.source, **snap.values
-                    )
-                )
-                touched_links.add(link.pk)
-                changed = True
-        if changed:
+        creator = by_slug[clean.slug]
+        if getattr(creator, "_import_created", False):
             changed_ids.append(creator.pk)
-            if not created:
-                summary.creators_updated += 1
+        elif creator.pk in changed:
+            changed_ids.append(creator.pk)
+            summary.creators_updated += 1
         else:
             summary.creators_unchanged += 1
+    return changed_ids
 
-    PlatformLink.objects.filter(pk__in=unfetched).mark_never_fetched()
-    StatsSnapshot.objects.bulk_create(new_snapshots, batch_size=500)
-    summary.snapshots_created = len(new_snapshots)
-    if touched_links:
-        latest = StatsSnapshot.objects.filter(link=OuterRef("pk")).order_by("-captured_at")
-        PlatformLink.objects.filter(pk__in=touched_links).update(
+
+def _write_creators(creators: list[CleanCreator], summary: ImportSummary) -> dict[str, Creator]:
+    slugs = [c.slug for c in creators]
+    by_slug: dict[str, Creator] = {}
+    for chunk in _chunks(slugs):
+        # The stored score breakdown is never compared: leave it in the database.
+        stored = Creator.objects.filter(slug__in=chunk).defer("score_breakdown")
+        for creator in stored.prefetch_related("topics", "languages"):
+            by_slug[creator.slug] = creator
+    new: list[Creator] = []
+    for clean in creators:
+        creator = by_slug.get(clean.slug)
+        if creator is None:
+            creator = Creator(slug=clean.slug, **{**_SCALAR_DEFAULTS, **clean.fields})
+            creator._import_created = True  # type: ignore[attr-defined]
+            by_slug[clean.slug] = creator
+            new.append(creator)
+            continue
+        dirty = [
+            name for name, value in clean.fields.items() if _creator_value(creator, name) != value
+        ]
+        for name in dirty:
+            setattr(creator, name, clean.fields[name])
+        if dirty:
+            creator.save(update_fields=[*dirty, "updated_at"])
+            creator._import_dirty = True  # type: ignore[attr-defined]
+    objs_copy(Creator, new)
+    summary.creators_created = len(new)
+    return by_slug
+
+
+def _write_m2m(creators: list[CleanCreator], by_slug: dict[str, Creator]) -> set[int]:
+    """Topics and languages; returns the existing creators whose lists changed."""
+    topics = {t.slug: t for t in Topic.objects.all()}
+    languages = _ensure_languages(code for c in creators for code in (c.languages or []))
+    changed: set[int] = set()
+    rows: dict[str, list] = {"topics": [], "languages": []}
+    for clean in creators:
+        creator = by_slug[clean.slug]
+        if getattr(creator, "_import_dirty", False):
+            changed.add(creator.pk)
+        for name, wanted in (
+            ("topics", None if clean.topics is None else [topics[s] for s in clean.topics]),
+            (
+                "languages",
+                None if clean.languages is None else [languages[c] for c in clean.languages],
+            ),
+        ):
+            if wanted is None:
+                continue
+            if getattr(creator, "_import_created", False):
+                through = getattr(Creator, name).through
+                field = "topic_id" if name == "topics" else "language_id"
+                rows[name] += [through(creator_id=creator.pk, **{field: obj.pk}) for obj in wanted]
+            elif _set_m2m(creator, name, wanted, created=False):
+                changed.add(creator.pk)
+    for name, through_rows in rows.items():
+        objs_copy(getattr(Creator, name).through, through_rows)
+    return changed
+
+
+def _write_links(
+    creators: list[CleanCreator], by_slug: dict[str, Creator], summary: ImportSummary
+) -> tuple[dict[str, PlatformLink], set[int]]:
+    """Every link of the document by URL (created or updated); and the creators changed."""
+    urls = [link.url for c in creators for link in c.links]
+    stored: dict[str, PlatformLink] = {}
+    for chunk in _chunks(urls):
+        for link in PlatformLink.objects.filter(url__in=chunk):
+            stored[link.url] = link
+    changed: set[int] = set()
+    new: list[PlatformLink] = []
+    for clean in creators:
+        creator = by_slug[clean.slug]
+        for clean_link in clean.links:
+            link = stored.get(clean_link.url)
+            if link is None:
+                link = PlatformLink(
+                    creator=creator,
+                    platform=clean_link.platform,
+                    url=clean_link.url,
+                    **clean_link.fields,
+                )
+                stored[clean_link.url] = link
+                new.append(link)
+                changed.add(creator.pk)
+                continue
+            dirty = [n for n, v in clean_link.fields.items() if getattr(link, n) != v]
+            for name in dirty:
+                setattr(link, name, clean_link.fields[name])
+            if dirty:
+                link.save(update_fields=dirty)
+                summary.links_updated += 1
+                changed.add(creator.pk)
+    objs_copy(PlatformLink, new)
+    summary.links_created = len(new)
+    return stored, changed
+
+
+def _write_snapshots(
+    creators: list[CleanCreator], links: dict[str, PlatformLink], summary: ImportSummary
+) -> set[int]:
+    """New snapshots, written CHUNK at a time; each touched link's latest one is set after."""
+    known = [link.pk for link in links.values() if not link._state.adding]
+    stored_times: dict[int, set[dt.datetime]] = defaultdict(set)
+    for chunk in _chunks(known):
+        for link_id, captured_at in StatsSnapshot.objects.filter(link_id__in=chunk).values_list(
+            "link_id", "captured_at"
+        ):
+            stored_times[link_id].add(captured_at)
+    changed: set[int] = set()
+    touched: list[int] = []
+
+    def new_rows() -> Iterator[tuple]:
+        for clean in creators:
+            for clean_link in clean.links:
+                link = links[clean_link.url]
+                times = stored_times.get(link.pk, ())
+                added = False
+                for snap in clean_link.snapshots:
+                    if snap.captured_at in times:
+                        continue
+                    summary.snapshots_created += 1
+                    added = True
+                    yield (
+                        link.pk,
+                        snap.captured_at,
+                        snap.source,
+                        *(snap.values[name] for name in _SNAPSHOT_VALUES),
+                        [],
+                    )
+                if added:
+                    touched.append(link.pk)
+                    changed.add(link.creator_id)
+
+    # Streamed: the rows are written as they are made, never all held at once.
+    rows_copy(
+        StatsSnapshot,
+        ("link_id", "captured_at", "source", *_SNAPSHOT_VALUES, "lower_bounds"),
+        new_rows(),
+    )
+    latest = StatsSnapshot.objects.filter(link=OuterRef("pk")).order_by("-captured_at", "-pk")
+    for chunk in _chunks(touched):
+        PlatformLink.objects.filter(pk__in=chunk).update(
             latest_snapshot=Subquery(latest.values("pk")[:1])
         )
-    return changed_ids
+    return changed
 
 
 def _creator_value(creator: Creator, name: str) -> Any:
@@ -205,29 +304,6 @@ def _ensure_languages(codes: Iterable[str]) -> dict[str, Language]:
     for code in sorted(wanted - set(found)):
         found[code] = Language.objects.create(code=code, name=known_language_name(code) or code)
     return found
-
-
-def _upsert_link(
-    creator: Creator,
-    clean: CleanLink,
-    stored_links: dict[str, PlatformLink],
-    summary: ImportSummary,
-) -> tuple[PlatformLink, bool]:
-    link = stored_links.get(clean.url)
-    if link is None:
-        link = PlatformLink.objects.create(
-            creator=creator, platform=clean.platform, url=clean.url, **clean.fields
-        )
-        stored_links[clean.url] = link
-        summary.links_created += 1
-        return link, True
-    dirty = [name for name, value in clean.fields.items() if getattr(link, name) != value]
-    for name in dirty:
-        setattr(link, name, clean.fields[name])
-    if dirty:
-        link.save(update_fields=dirty)
-        summary.links_updated += 1
-    return link, bool(dirty)
 
 
 # -- export ----------------------------------------------------------------------------------

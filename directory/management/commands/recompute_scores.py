@@ -8,7 +8,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from directory.models import Creator
-from directory.services.scores import creators_recompute_scores
+from directory.services.scores import creators_rescore
 
 
 class Command(BaseCommand):
@@ -25,8 +25,12 @@ class Command(BaseCommand):
                 raise CommandError(f"No creator with the slug {slug!r}.")
             creator_ids = [pk]
         try:
-            count = creators_recompute_scores(creator_ids=creator_ids)
+            result = creators_rescore(creator_ids=creator_ids)
         except ImproperlyConfigured as exc:  # e.g. bad SCORING_WEIGHTS: say so, no traceback
             raise CommandError(str(exc)) from None
-        noun = "creator" if count == 1 else "creators"
-        self.stdout.write(self.style.SUCCESS(f"Scored {count} {noun}."))
+        noun = "creator" if result.scored == 1 else "creators"
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Scored {result.scored} {noun}. {result.written} changed and were written."
+            )
+        )
