@@ -34,9 +34,10 @@ from directory.models import (
     ReportStatus,
 )
 from directory.services.audit import audit_forget_creator, audit_record
+from directory.services.enqueue import scores_recompute_send
 from directory.services.listing_cache import listing_changed_on_commit
 from directory.services.removal import creator_remove
-from directory.services.scores import creators_recompute_scores
+from directory.services.scores import creators_rescore
 from directory.services.submissions import submission_decided
 
 if TYPE_CHECKING:
@@ -157,8 +158,16 @@ def creator_reject(
     return changed
 
 
-def _recompute_after_commit(creator_ids: list[int] | None) -> None:
-    transaction.on_commit(lambda: creators_recompute_scores(creator_ids=creator_ids))
+def _rescore_after_commit(creator_ids: list[int]) -> None:
+    """Once the decision commits, re-score the creators it touched at once (with the stored
+    directory statistics, a cost that does not grow with the directory), then have a worker
+    recompute everyone: the directory median counts listed creators, so every score may move."""
+
+    def rescore() -> None:
+        creators_rescore(creator_ids=creator_ids, refresh_stats=False)
+        scores_recompute_send()
+
+    transaction.on_commit(rescore)
 
 
 def creator_hide(
@@ -179,8 +188,7 @@ def creator_hide(
         note=note,
     )
     if changed and before == S.APPROVED:
-        # The directory median counts approved creators: every score may move.
-        _recompute_after_commit(None)
+        _rescore_after_commit([creator.pk])
     return changed
 
 
@@ -202,7 +210,7 @@ def creator_restore(
         note=note,
     )
     if changed:
-        _recompute_after_commit(None)
+        _rescore_after_commit([creator.pk])
     return changed
 
 
@@ -290,7 +298,7 @@ def creators_merge(
             target.version += 1
             target.save(update_fields=["version", "updated_at"])
             listing_changed_on_commit()
-            _recompute_after_commit(None)
+            _rescore_after_commit([target.pk])
     survivor.version = target.version
     return len(merged)
 

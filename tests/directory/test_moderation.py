@@ -341,19 +341,54 @@ def test_admin_home_shows_what_is_waiting(client, volunteer):
     assert "?status__exact=pending" in body
 
 
-def test_hiding_a_listed_creator_recomputes_scores_at_once(
-    monkeypatch, django_capture_on_commit_callbacks
+def test_hiding_a_listed_creator_rescores_it_at_once_and_sends_everyone_to_the_worker(
+    monkeypatch, django_capture_on_commit_callbacks, own_cache
 ):
-    calls: list[object] = []
+    rescored: list[object] = []
+    sent: list[str] = []
     monkeypatch.setattr(
-        "directory.services.moderation.creators_recompute_scores",
-        lambda *, creator_ids=None: calls.append(creator_ids),
+        "directory.services.moderation.creators_rescore",
+        lambda *, creator_ids, refresh_stats: rescored.append((creator_ids, refresh_stats)),
+    )
+    monkeypatch.setattr(
+        "directory.services.enqueue.task_publish", lambda *, name, kwargs: sent.append(name)
     )
     creator = CreatorFactory(status=CreatorStatus.APPROVED)
     with django_capture_on_commit_callbacks(execute=True):
         moderation.creator_hide(creator=creator)
-    # Every score: the directory median counts approved creators only.
-    assert calls == [None]
+    # The hidden creator at once, with the stored statistics (a cost that does not grow with
+    # the directory); every other score moves with the median, recomputed by a worker.
+    assert rescored == [([creator.pk], False)]
+    assert sent == ["directory.tasks.recompute_scores"]
+
+
+def test_a_burst_of_decisions_asks_the_worker_for_one_recompute(monkeypatch, own_cache):
+    from directory.services.enqueue import scores_recompute_send
+
+    sent: list[str] = []
+    monkeypatch.setattr(
+        "directory.services.enqueue.task_publish", lambda *, name, kwargs: sent.append(name)
+    )
+    assert scores_recompute_send() and scores_recompute_send()
+    assert sent == ["directory.tasks.recompute_scores"]
+
+
+def test_a_broker_outage_leaves_the_recompute_to_the_daily_run(monkeypatch, own_cache):
+    from directory.services.enqueue import scores_recompute_send
+
+    def down(*, name, kwargs):
+        raise OSError("connection refused")
+
+    monkeypatch.setattr("directory.services.enqueue.task_publish", down)
+    creator = CreatorFactory(status=CreatorStatus.APPROVED)
+    assert moderation.creator_hide(creator=creator)
+    assert scores_recompute_send() is False
+    # Not coalesced away: the next decision tries again.
+    sent: list[str] = []
+    monkeypatch.setattr(
+        "directory.services.enqueue.task_publish", lambda *, name, kwargs: sent.append(name)
+    )
+    assert scores_recompute_send() and sent == ["directory.tasks.recompute_scores"]
 
 
 def test_the_creator_list_needs_a_constant_number_of_queries(
