@@ -11,9 +11,10 @@ from typing import Any
 import django_filters
 from django import forms
 from django.db.models import Count, QuerySet
+from django.forms.renderers import DjangoTemplates
 from django.forms.utils import flatatt
 from django.http import QueryDict
-from django.utils.html import format_html, format_html_join
+from django.utils.html import conditional_escape, format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
@@ -57,6 +58,55 @@ class QuickSelect(forms.Select):
         return format_html("<select{}>\n{}\n</select>", flatatt(final), options)
 
 
+class QuickRenderer(DjangoTemplates):
+    """Renders this form's labels and <input>s in Python, with the markup of Django's own
+    templates (`django/forms/label.html`, `widgets/input.html`): going through the template engine
+    for each of the form's six inputs and twelve labels was ~4 ms of every list page. Anything else
+    is rendered by the templates as usual. A test holds both renderings equal."""
+
+    INPUTS = frozenset(
+        f"django/forms/widgets/{name}.html" for name in ("input", "text", "number", "checkbox")
+    )
+
+    def render(self, template_name: str, context: dict, request: Any = None) -> str:
+        if template_name in self.INPUTS:
+            widget = context["widget"]
+            value = widget["value"]
+            shown = format_html(' value="{}"', str(value)) if value is not None else ""
+            attrs = _attributes(widget["attrs"])
+            return format_html(
+                '<input type="{}" name="{}"{}{}>', widget["type"], widget["name"], shown, attrs
+            )
+        if template_name == "django/forms/label.html":
+            if not context["use_tag"]:
+                return conditional_escape(context["label"])
+            tag = context["tag"]
+            return format_html(
+                "<{}{}>{}</{}>", tag, _attributes(context["attrs"] or {}), context["label"], tag
+            )
+        return super().render(template_name, context, request)
+
+
+def _attributes(attrs: dict[str, Any]) -> str:
+    """`django/forms/attrs.html` in Python: in order, True as a bare name, False left out."""
+    return format_html_join(
+        "",
+        "{}",
+        (
+            (
+                format_html(" {}", name)
+                if value is True
+                else format_html(' {}="{}"', name, str(value)),
+            )
+            for name, value in attrs.items()
+            if value is not False
+        ),
+    )
+
+
+QUICK_RENDERER = QuickRenderer()
+
+
 class CreatorPageFilter(CreatorFilter):
     """CreatorFilter for the HTML form, with the same parameters and meaning.
 
@@ -92,6 +142,11 @@ class CreatorPageFilter(CreatorFilter):
                 filt.extra["widget"] = QuickSelect
         # Built after the filters above are final. Labels render without Django's trailing colon.
         self.form.label_suffix = ""
+
+    def get_form_class(self) -> type[forms.Form]:
+        form_class = super().get_form_class()
+        form_class.default_renderer = QUICK_RENDERER
+        return form_class
 
 
 def _country_choices(selected: str | None) -> list[tuple[str, str]]:

@@ -121,3 +121,29 @@ def test_the_list_loads_htmx_from_our_own_static_files_without_inline_styles(cli
     html = client.get(LIST_URL).content.decode()
     assert '<script src="/static/js/vendor/htmx-2.0.11.min.js" defer></script>' in html
     assert '"includeIndicatorStyles": false' in html and '"allowEval": false' in html
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        {},
+        {"q": 'a "quoted" <b>', "min_followers": "10", "emerging": "on", "country": "GB"},
+        {"min_score": "abc", "active_within_days": "-3", "emerging": "null"},
+    ],
+)
+def test_the_form_rendered_in_python_is_what_django_templates_render(data):
+    from django.forms.renderers import DjangoTemplates
+
+    from directory.filters_page import QUICK_RENDERER, CreatorPageFilter
+    from directory.models import Creator
+
+    def rendered(renderer) -> list[str]:
+        form = CreatorPageFilter(data, queryset=Creator.objects.listed()).form
+        form.renderer = renderer
+        form.is_valid()
+        return [f"{field.label_tag()}|{field}" for field in form]
+
+    assert type(CreatorPageFilter({}, queryset=Creator.objects.none()).form.renderer) is type(
+        QUICK_RENDERER
+    )
+    assert rendered(QUICK_RENDERER) == rendered(DjangoTemplates())
