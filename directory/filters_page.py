@@ -16,6 +16,7 @@ from django.forms.utils import flatatt
 from django.http import QueryDict
 from django.utils.html import conditional_escape, format_html, format_html_join
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
@@ -155,11 +156,18 @@ def _country_choices(selected: str | None) -> list[tuple[str, str]]:
     A valid country nobody is listed in stays accepted when asked for (a shared link keeps
     working after its last creator leaves); it then shows "(0)".
     """
-    # A count over every listed creator: kept until the listing changes, not run per request.
-    counts = dict(listing_cached("countries", compute=_country_counts))
+    # A count over every listed creator, named and sorted in the visitor's language: kept until
+    # the listing changes, not built per request (~100 translated names sorted every time).
+    menu = listing_cached("country-menu", get_language() or "", compute=_country_menu)
     selected = (selected or "").strip().upper()
-    if selected and selected in countries and selected not in counts:
-        counts[selected] = 0
+    if not selected or selected not in countries or any(code == selected for code, _n in menu):
+        return menu
+    named = [*menu, (selected, f"{countries.name(selected)} (0)")]
+    return sorted(named, key=lambda choice: choice[1])
+
+
+def _country_menu() -> list[tuple[str, str]]:
+    counts = dict(_country_counts())
     named = sorted(((code, countries.name(code)) for code in counts), key=lambda c: c[1])
     return [(code, f"{name} ({counts[code]})") for code, name in named]
 

@@ -22,7 +22,12 @@ from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.utils.translation import get_language
 
-from .services.listing_cache import VERSION_KEY, listing_key, listing_version
+from .services.listing_cache import (
+    VERSION_KEY,
+    listing_key,
+    listing_version,
+    listing_version_pinned,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -84,7 +89,8 @@ class ListPageCacheMiddleware:
                 response[name] = value
             response[HEADER] = "hit"
             return response
-        response = self.get_response(request)
+        with listing_version_pinned(version):  # the page's parts are read under its version
+            response = self.get_response(request)
         if (
             response.status_code in CACHEABLE_STATUS
             and not response.cookies
@@ -119,7 +125,8 @@ def cached_data(request: HttpRequest, name: str, compute: Callable[[], Any]) -> 
     found = _get(key)
     if found is not None:
         return found, True
-    data = compute()
+    with listing_version_pinned(version):
+        data = compute()
     _set(key, data)
     return data, False
 

@@ -292,3 +292,39 @@ def test_a_topic_renamed_in_the_admin_shows_at_once(client, django_capture_on_co
         response = staff.post(url, {"name": "Loss and grief", "slug": "grief"})
     assert response.status_code == 302, response.content[:300]
     assert ">Loss and grief</li>" in client.get(LIST_URL).content.decode()
+
+
+@pytest.mark.parametrize("path", [LIST_URL, API_URL])
+def test_a_page_built_on_a_miss_reads_the_listing_version_once(client, monkeypatch, path):
+    from django.core.cache.backends.locmem import LocMemCache
+
+    from directory.services.listing_cache import VERSION_KEY
+
+    CreatorFactory(slug="shown", name="Shown Person")
+    client.get(path, {"ordering": "name"})  # counts, menus and cards now cached
+    reads = []
+    real_get = LocMemCache.get  # get_many reads through it too
+
+    def counting_get(self, key, *args, **kwargs):
+        reads.append(key)
+        return real_get(self, key, *args, **kwargs)
+
+    monkeypatch.setattr(LocMemCache, "get", counting_get)
+    response = client.get(path, {"ordering": "name", "page": "1"})  # another key: a miss
+    assert response.status_code == 200 and "Shown Person" in response.content.decode()
+    # The count, the menus and the cards are read under the version the request saw first.
+    assert reads.count(VERSION_KEY) == 1, reads
+
+
+def test_a_pinned_version_is_only_for_that_request(client):
+    from directory.services.listing_cache import (
+        listing_changed,
+        listing_version,
+        listing_version_pinned,
+    )
+
+    before = listing_version()
+    with listing_version_pinned(before):
+        listing_changed()
+        assert listing_version() == before
+    assert listing_version() == before + 1
