@@ -22,6 +22,7 @@ from django_countries import countries
 
 from .filters import DEFAULT_ORDERING, CreatorFilter
 from .models import Creator, Language, Topic
+from .pagination import listing_count
 from .services.listing_cache import listing_cached
 
 # Parameters that never narrow the result: a chip for them would remove nothing.
@@ -247,7 +248,8 @@ def with_counts_without(
         without = data.copy()
         without.pop(chip.name, None)
         without.update(extra)
-        count = CreatorPageFilter(without, queryset=queryset).qs.count()
+        # Cached like the page's own count: each of these is a count over a broader filter set.
+        count = listing_count(CreatorPageFilter(without, queryset=queryset).qs)
         counted.append(
             ActiveFilter(**{**chip.__dict__, "count_without": count})  # frozen: rebuild
         )

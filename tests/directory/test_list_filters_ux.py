@@ -78,6 +78,26 @@ def test_empty_result_names_the_filter_to_drop_with_its_count(client):
     assert html.index("— 3 creators") < html.index("— 1 creator<")
 
 
+def test_the_counts_behind_the_suggestions_are_kept_until_the_listing_changes(
+    client, settings, own_cache, django_assert_max_num_queries
+):
+    from directory.services.listing_cache import listing_changed
+
+    settings.LISTING_CACHE_SECONDS = 300
+    for _ in range(3):
+        CreatorFactory(country="GB", creator_type="lived_experience")
+    CreatorFactory(country="NZ", creator_type="professional")
+    params = {"country": "GB", "creator_type": "professional"}
+    client.get(LIST_URL, params)
+    CreatorFactory(country="NZ", creator_type="professional")  # not announced: still cached
+    with django_assert_max_num_queries(1):  # the page query: every count is cached
+        response = client.get(LIST_URL, {**params, "ordering": "name"})  # another page: a miss
+    assert "Remove “Country: United Kingdom (3)”</a> — 1 creator" in response.content.decode()
+    listing_changed()
+    response = client.get(LIST_URL, {**params, "ordering": "name"})
+    assert "Remove “Country: United Kingdom (3)”</a> — 2 creators" in response.content.decode()
+
+
 def test_search_matches_country_and_platform_names(client):
     CreatorFactory(slug="kiwi", country="NZ", bio="")
     youtuber = CreatorFactory(slug="tuber", bio="")
