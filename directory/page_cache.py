@@ -137,9 +137,14 @@ class CardCache:
     filter, sort or page). A card shows only its creator's own rows, all of which change through
     writes that call listing_changed()."""
 
-    def __init__(self, creators: list[Any]) -> None:
+    def __init__(
+        self, creators: list[Any], *, kind: str = "card", parts: tuple[str, ...] = ()
+    ) -> None:
+        # `kind` and `parts` tell apart what is cached per creator: an HTML card, or an API list
+        # item (whose URLs are absolute: host and scheme are parts of its key).
+        self.kind, self.parts = kind, parts
         self.version = _version()
-        self.cards: dict[int, str] = {}
+        self.cards: dict[int, Any] = {}
         if self.version is None or not creators:
             return
         keys = {self._key(creator.pk): creator.pk for creator in creators}
@@ -151,14 +156,15 @@ class CardCache:
         self.cards = {keys[key]: html for key, html in found.items()}
 
     def _key(self, pk: int) -> str:
-        return listing_key("card", str(pk), get_language() or "", version=self.version or 0)
+        language = get_language() or ""
+        return listing_key(self.kind, str(pk), language, *self.parts, version=self.version or 0)
 
-    def get(self, pk: int) -> str | None:
+    def get(self, pk: int) -> Any:
         return self.cards.get(pk)
 
-    def store(self, pk: int, html: str) -> None:
+    def store(self, pk: int, value: Any) -> None:
         if self.version is not None:
-            _set(self._key(pk), html)
+            _set(self._key(pk), value)
 
 
 def _get(key: str) -> Any:

@@ -328,3 +328,18 @@ def test_a_pinned_version_is_only_for_that_request(client):
         listing_changed()
         assert listing_version() == before
     assert listing_version() == before + 1
+
+
+def test_an_api_page_reuses_the_items_other_pages_built(
+    client, settings, django_assert_max_num_queries
+):
+    for i in range(3):
+        creator = CreatorFactory(slug=f"c{i}", name=f"Person {i}")
+        PlatformLinkFactory(creator=creator)
+    first = client.get(API_URL, {"ordering": "name"}).json()
+    with django_assert_max_num_queries(2):  # the new order's page and count; no topics or links
+        reordered = client.get(API_URL, {"ordering": "followers"}).json()
+    by_slug = {item["slug"]: item for item in first["results"]}
+    assert all(item == by_slug[item["slug"]] for item in reordered["results"])
+    settings.LISTING_CACHE_SECONDS = 0  # built from scratch: the same items
+    assert client.get(API_URL, {"ordering": "name"}).json() == first
