@@ -44,6 +44,9 @@ MIN_NAME_MATCH = 2
 # hashed set of every creator with that topic or platform (18,000 rows for "recovery"), built
 # before the first row is tested, when a page needs a few dozen rows.
 PROBE = " OFFSET 0"
+TEXT_TEST = "<text test>"
+TEXT_ON_ROW = f"{ROW_DOCUMENT} @@ {TSQUERY}"
+TEXT_IN_SET = OUTER_ID + " IN ({text})"
 
 
 def platforms_named(term: str) -> list[str]:
@@ -67,6 +70,10 @@ def creators_matching(queryset: QuerySet, value: str) -> QuerySet:
     counts = _counts_up_to(
         [m[:2] for m in matches if m is not None], limit=FEW_MATCHES, using=queryset.db
     )
+    # With a word of few matches the page is read from its (short) id list, and every other
+    # word is tested on those rows: there, probing a hashed set of a common word's text matches
+    # is cheaper than parsing each row's name and bio (2,087 rows: 56 vs 75 ms).
+    text_test = TEXT_IN_SET if any(count < FEW_MATCHES for count in counts) else TEXT_ON_ROW
     for term, match in zip(terms, matches, strict=True):
         if match is None:  # punctuation only: matched as typed, as SQLite does
             queryset = queryset.filter(_like_condition(term))
@@ -82,6 +89,7 @@ def creators_matching(queryset: QuerySet, value: str) -> QuerySet:
             condition = f'"directory_creator"."id" = ANY(ARRAY({sql}))'
             queryset = queryset.filter(RawSQL(condition, params, output_field=BooleanField()))  # noqa: S611 - parameters
         else:
+            each_row = each_row.replace(TEXT_TEST, text_test.format(text=sql.split(" UNION ")[0]))
             queryset = queryset.filter(RawSQL(each_row, each_params, output_field=BooleanField()))  # noqa: S611 - parameters
     return queryset
 
@@ -103,7 +111,7 @@ def _matches(term: str) -> tuple[str, list[object], str, list[object]] | None:
     # Tested on each row while walking the ranking index: parsing one name and bio costs a few
     # microseconds, while `id IN (text)` first collected every match into a hashed set (42,000
     # rows and ~100 ms for "recovery" at 100,000 creators) before the first row could be tested.
-    row = [f"{ROW_DOCUMENT} @@ {TSQUERY}"]
+    row = [TEXT_TEST]  # TEXT_ON_ROW or TEXT_IN_SET, chosen in creators_matching
     # A single letter is inside nearly every topic, country and platform name: it only
     # matches the start of a word in the name or bio.
     if len(term) >= MIN_NAME_MATCH:

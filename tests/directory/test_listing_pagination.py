@@ -73,8 +73,11 @@ def test_many_matches_read_as_a_set_give_the_same_results(crowd, monkeypatch):
     assert slugs() == few and len(few) == 11
 
 
+@pytest.mark.parametrize("few_below", [0, 5])  # 5: "care" (3 matches) is few, "other" (6) not
 @pytest.mark.parametrize("query", ["anxiety", "kingdom", "mastodon", "care other", "person"])
-def test_many_matches_tested_row_by_row_find_topic_country_and_platform_names(monkeypatch, query):
+def test_many_matches_tested_row_by_row_find_topic_country_and_platform_names(
+    monkeypatch, query, few_below
+):
     from tests.factories import PlatformLinkFactory, TopicFactory
 
     topic = TopicFactory(name="Anxiety care", slug="anxiety-care")
@@ -95,5 +98,5 @@ def test_many_matches_tested_row_by_row_find_topic_country_and_platform_names(mo
         return [c.slug for c in CreatorFilter(data, queryset=Creator.objects.listed()).qs]
 
     few = slugs()
-    monkeypatch.setattr(search, "FEW_MATCHES", 0)  # every word read row by row
+    monkeypatch.setattr(search, "FEW_MATCHES", few_below)  # 0: every word read row by row
     assert slugs() == few and few
