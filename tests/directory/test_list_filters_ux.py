@@ -167,3 +167,17 @@ def test_the_form_rendered_in_python_is_what_django_templates_render(data):
         QUICK_RENDERER
     )
     assert rendered(QUICK_RENDERER) == rendered(DjangoTemplates())
+
+
+def test_a_quick_select_escapes_its_options_and_marks_the_chosen_one():
+    from directory.filters_page import QuickSelect
+
+    widget = QuickSelect(choices=[("", "Any"), ("a&b", 'Tom & "Jerry" <3>'), ("c", "C")])
+    html = widget.render("pick", "a&b", attrs={"id": "id_pick"})
+    assert html == (
+        '<select id="id_pick" name="pick">\n'
+        '<option value="">Any</option>\n'
+        '<option value="a&amp;b" selected>Tom &amp; &quot;Jerry&quot; &lt;3&gt;</option>\n'
+        '<option value="c">C</option>\n</select>'
+    )
+    assert '<option value="c" selected>C</option>' in widget.render("pick", "c")
