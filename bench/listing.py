@@ -174,9 +174,12 @@ def run(*, size: int, passes: int) -> dict:
     client = Client()
     statuses: dict[int, int] = {}
     serial = iter(range(10**9))
+    run_id = os.urandom(
+        4
+    ).hex()  # a rerun within LISTING_CACHE_SECONDS must not hit the last's pages
 
     def get(request: Request):
-        params = {**request.params, "_bench": str(next(serial))}  # never a page-cache hit
+        params = {**request.params, "_bench": f"{run_id}-{next(serial)}"}  # never a page-cache hit
         accept = "text/html" if request.kind == "list" else "application/json"
         return client.get(_url(request), params, secure=True, headers={"accept": accept})
 

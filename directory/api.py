@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db.models import QuerySet
+from django.db.models import QuerySet, prefetch_related_objects
 from django.http import HttpResponse, HttpResponseBase
 from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework import viewsets
@@ -22,8 +22,8 @@ from rest_framework.request import Request
 from .api_schema import creator_schema
 from .api_throttles import AnonReadThrottle, UserReadThrottle
 from .filters import CreatorFilter
-from .models import Creator
-from .page_cache import cached_data
+from .models import Creator, listing_prefetches
+from .page_cache import CardCache, cached_data
 from .pagination import ListingPaginator
 from .params import parse_request_int, range_message
 from .serializers import CreatorDetailSerializer, CreatorListSerializer
@@ -88,11 +88,27 @@ class CreatorViewSet(viewsets.ReadOnlyModelViewSet):
             return super().list(request, *args, **kwargs)
 
         def render() -> bytes:
-            data = super(CreatorViewSet, self).list(request, *args, **kwargs).data
+            data = self._cached_items_page(request).data
             return renderer.render(data, request.accepted_media_type, self.get_renderer_context())
 
         content, _hit = cached_data(request._request, "api", render)
         return HttpResponse(content, content_type=renderer.media_type)
+
+    def _cached_items_page(self, request: Request) -> Any:
+        """The paginated list, each item reused from any page that showed that creator under this
+        listing version (as the HTML list does with its cards): topics, languages and links are
+        loaded, and items serialized, only for the creators not cached."""
+        queryset = self.filter_queryset(self.get_queryset().prefetch_related(None))
+        creators = list(self.paginate_queryset(queryset))
+        parts = (request.get_host(), request.scheme or "")
+        cache = CardCache(creators, kind="api-item", parts=parts)
+        if missing := [c for c in creators if cache.get(c.pk) is None]:
+            prefetch_related_objects(missing, *listing_prefetches())
+            fresh = self.get_serializer(missing, many=True).data
+            for creator, item in zip(missing, fresh, strict=True):
+                cache.cards[creator.pk] = item
+                cache.store(creator.pk, item)
+        return self.get_paginated_response([cache.get(c.pk) for c in creators])
 
     def get_serializer_class(self):
         if self.action == "retrieve":

@@ -22,7 +22,12 @@ from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.utils.translation import get_language
 
-from .services.listing_cache import VERSION_KEY, listing_key, listing_version
+from .services.listing_cache import (
+    VERSION_KEY,
+    listing_key,
+    listing_version,
+    listing_version_pinned,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -84,7 +89,8 @@ class ListPageCacheMiddleware:
                 response[name] = value
             response[HEADER] = "hit"
             return response
-        response = self.get_response(request)
+        with listing_version_pinned(version):  # the page's parts are read under its version
+            response = self.get_response(request)
         if (
             response.status_code in CACHEABLE_STATUS
             and not response.cookies
@@ -119,7 +125,8 @@ def cached_data(request: HttpRequest, name: str, compute: Callable[[], Any]) -> 
     found = _get(key)
     if found is not None:
         return found, True
-    data = compute()
+    with listing_version_pinned(version):
+        data = compute()
     _set(key, data)
     return data, False
 
@@ -130,9 +137,14 @@ class CardCache:
     filter, sort or page). A card shows only its creator's own rows, all of which change through
     writes that call listing_changed()."""
 
-    def __init__(self, creators: list[Any]) -> None:
+    def __init__(
+        self, creators: list[Any], *, kind: str = "card", parts: tuple[str, ...] = ()
+    ) -> None:
+        # `kind` and `parts` tell apart what is cached per creator: an HTML card, or an API list
+        # item (whose URLs are absolute: host and scheme are parts of its key).
+        self.kind, self.parts = kind, parts
         self.version = _version()
-        self.cards: dict[int, str] = {}
+        self.cards: dict[int, Any] = {}
         if self.version is None or not creators:
             return
         keys = {self._key(creator.pk): creator.pk for creator in creators}
@@ -144,14 +156,15 @@ class CardCache:
         self.cards = {keys[key]: html for key, html in found.items()}
 
     def _key(self, pk: int) -> str:
-        return listing_key("card", str(pk), get_language() or "", version=self.version or 0)
+        language = get_language() or ""
+        return listing_key(self.kind, str(pk), language, *self.parts, version=self.version or 0)
 
-    def get(self, pk: int) -> str | None:
+    def get(self, pk: int) -> Any:
         return self.cards.get(pk)
 
-    def store(self, pk: int, html: str) -> None:
+    def store(self, pk: int, value: Any) -> None:
         if self.version is not None:
-            _set(self._key(pk), html)
+            _set(self._key(pk), value)
 
 
 def _get(key: str) -> Any:

@@ -23,20 +23,25 @@ from django.db.models import QuerySet
 from .services.listing_cache import listing_cached
 
 
+def listing_count(queryset: QuerySet) -> int:
+    """`queryset.count()`, kept per filter set until the listing changes."""
+    if not settings.LISTING_CACHE_SECONDS:
+        return queryset.count()
+    unordered = queryset.order_by()
+    try:
+        sql, params = unordered.query.sql_with_params()
+    except EmptyResultSet:  # .none(): an invalid filter
+        return 0
+    return listing_cached("count", unordered.db, sql, repr(params), compute=unordered.count)
+
+
 class ListingPaginator(Paginator):
     @cached_property
     def count(self) -> int:
         queryset = self.object_list
-        if not isinstance(queryset, QuerySet) or not settings.LISTING_CACHE_SECONDS:
+        if not isinstance(queryset, QuerySet):
             return super().count
-        unordered = queryset.order_by()
-        try:
-            sql, params = unordered.query.sql_with_params()
-        except EmptyResultSet:  # .none(): an invalid filter
-            return 0
-        return listing_cached(
-            "count", unordered.db, sql, repr(params), compute=lambda: unordered.count()
-        )
+        return listing_count(queryset)
 
     def page(self, number: Any) -> Page:
         number = self.validate_number(number)

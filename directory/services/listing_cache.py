@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 from django.conf import settings
 from django.core.cache import cache
@@ -21,10 +23,26 @@ from django.db import transaction
 logger = logging.getLogger(__name__)
 
 VERSION_KEY = "listing:version"
+# The version a request read first, kept for the rest of it (see listing_version_pinned).
+_pinned: ContextVar[int | None] = ContextVar("listing_version_pinned", default=None)
+
+
+@contextmanager
+def listing_version_pinned(version: int | None) -> Iterator[None]:
+    """Inside, `listing_version()` is `version` without asking the cache: one page is built under
+    one version (its count, menus and cards with it), and each of those reads saves a round trip
+    to Redis (five a list page). For reads only: a request that writes must not pin."""
+    token = _pinned.set(version)
+    try:
+        yield
+    finally:
+        _pinned.reset(token)
 
 
 def listing_version() -> int | None:
     """The current listing version, or None when the cache cannot be reached (do not cache)."""
+    if (pinned := _pinned.get()) is not None:
+        return pinned
     try:
         version = cache.get(VERSION_KEY)
         if version is None:

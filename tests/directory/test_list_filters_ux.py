@@ -78,6 +78,26 @@ def test_empty_result_names_the_filter_to_drop_with_its_count(client):
     assert html.index("— 3 creators") < html.index("— 1 creator<")
 
 
+def test_the_counts_behind_the_suggestions_are_kept_until_the_listing_changes(
+    client, settings, own_cache, django_assert_max_num_queries
+):
+    from directory.services.listing_cache import listing_changed
+
+    settings.LISTING_CACHE_SECONDS = 300
+    for _ in range(3):
+        CreatorFactory(country="GB", creator_type="lived_experience")
+    CreatorFactory(country="NZ", creator_type="professional")
+    params = {"country": "GB", "creator_type": "professional"}
+    client.get(LIST_URL, params)
+    CreatorFactory(country="NZ", creator_type="professional")  # not announced: still cached
+    with django_assert_max_num_queries(1):  # the page query: every count is cached
+        response = client.get(LIST_URL, {**params, "ordering": "name"})  # another page: a miss
+    assert "Remove “Country: United Kingdom (3)”</a> — 1 creator" in response.content.decode()
+    listing_changed()
+    response = client.get(LIST_URL, {**params, "ordering": "name"})
+    assert "Remove “Country: United Kingdom (3)”</a> — 2 creators" in response.content.decode()
+
+
 def test_search_matches_country_and_platform_names(client):
     CreatorFactory(slug="kiwi", country="NZ", bio="")
     youtuber = CreatorFactory(slug="tuber", bio="")
@@ -121,3 +141,43 @@ def test_the_list_loads_htmx_from_our_own_static_files_without_inline_styles(cli
     html = client.get(LIST_URL).content.decode()
     assert '<script src="/static/js/vendor/htmx-2.0.11.min.js" defer></script>' in html
     assert '"includeIndicatorStyles": false' in html and '"allowEval": false' in html
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        {},
+        {"q": 'a "quoted" <b>', "min_followers": "10", "emerging": "on", "country": "GB"},
+        {"min_score": "abc", "active_within_days": "-3", "emerging": "null"},
+    ],
+)
+def test_the_form_rendered_in_python_is_what_django_templates_render(data):
+    from django.forms.renderers import DjangoTemplates
+
+    from directory.filters_page import QUICK_RENDERER, CreatorPageFilter
+    from directory.models import Creator
+
+    def rendered(renderer) -> list[str]:
+        form = CreatorPageFilter(data, queryset=Creator.objects.listed()).form
+        form.renderer = renderer
+        form.is_valid()
+        return [f"{field.label_tag()}|{field}" for field in form]
+
+    assert type(CreatorPageFilter({}, queryset=Creator.objects.none()).form.renderer) is type(
+        QUICK_RENDERER
+    )
+    assert rendered(QUICK_RENDERER) == rendered(DjangoTemplates())
+
+
+def test_a_quick_select_escapes_its_options_and_marks_the_chosen_one():
+    from directory.filters_page import QuickSelect
+
+    widget = QuickSelect(choices=[("", "Any"), ("a&b", 'Tom & "Jerry" <3>'), ("c", "C")])
+    html = widget.render("pick", "a&b", attrs={"id": "id_pick"})
+    assert html == (
+        '<select id="id_pick" name="pick">\n'
+        '<option value="">Any</option>\n'
+        '<option value="a&amp;b" selected>Tom &amp; &quot;Jerry&quot; &lt;3&gt;</option>\n'
+        '<option value="c">C</option>\n</select>'
+    )
+    assert '<option value="c" selected>C</option>' in widget.render("pick", "c")

@@ -71,3 +71,32 @@ def test_many_matches_read_as_a_set_give_the_same_results(crowd, monkeypatch):
     few = slugs()
     monkeypatch.setattr(search, "FEW_MATCHES", 1)
     assert slugs() == few and len(few) == 11
+
+
+@pytest.mark.parametrize("few_below", [0, 5])  # 5: "care" (3 matches) is few, "other" (6) not
+@pytest.mark.parametrize("query", ["anxiety", "kingdom", "mastodon", "care other", "person"])
+def test_many_matches_tested_row_by_row_find_topic_country_and_platform_names(
+    monkeypatch, query, few_below
+):
+    from tests.factories import PlatformLinkFactory, TopicFactory
+
+    topic = TopicFactory(name="Anxiety care", slug="anxiety-care")
+    for i in range(12):
+        creator = CreatorFactory(
+            slug=f"m{i:02d}",
+            name=f"Person {i}",
+            bio="burnout notes" if i % 2 else "other",
+            country="GB" if i % 3 == 0 else "FR",
+        )
+        if i % 4 == 0:
+            creator.topics.add(topic)
+        if i % 5 == 0:
+            PlatformLinkFactory(creator=creator, platform="mastodon")
+
+    def slugs() -> list[str]:
+        data = {"q": query, "ordering": "interactivity"}
+        return [c.slug for c in CreatorFilter(data, queryset=Creator.objects.listed()).qs]
+
+    few = slugs()
+    monkeypatch.setattr(search, "FEW_MATCHES", few_below)  # 0: every word read row by row
+    assert slugs() == few and few

@@ -97,3 +97,23 @@ def test_a_search_with_many_matches_walks_the_ranking_index(postgres_db, monkeyp
     plan = _plan({"q": "notes youtube"})
     assert "creator_listed_score_idx" in plan, plan
     assert "Sort" not in plan, plan
+
+
+def test_a_search_with_many_matches_probes_each_row_rather_than_collecting_every_match(
+    postgres_db, monkeypatch
+):
+    from directory import search
+
+    monkeypatch.setattr(search, "FEW_MATCHES", 0)
+    Creator.objects.bulk_create(
+        Creator(name=f"Person {i}", slug=f"p{i}", bio=f"word{i % 97} notes", status="approved")
+        for i in range(3000)
+    )
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE directory_creator")
+    # "anxiety" is also a topic's name, "youtube" a platform's: both are probed per row.
+    plan = _plan({"q": "notes anxiety youtube"})
+    # A hashed subplan first reads every creator the word matches (42,000 at 100,000 creators
+    # for "recovery"); the GIN index is for few matches only.
+    assert "hashed SubPlan" not in plan, plan
+    assert "creator_listed_search_idx" not in plan, plan

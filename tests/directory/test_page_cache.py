@@ -292,3 +292,54 @@ def test_a_topic_renamed_in_the_admin_shows_at_once(client, django_capture_on_co
         response = staff.post(url, {"name": "Loss and grief", "slug": "grief"})
     assert response.status_code == 302, response.content[:300]
     assert ">Loss and grief</li>" in client.get(LIST_URL).content.decode()
+
+
+@pytest.mark.parametrize("path", [LIST_URL, API_URL])
+def test_a_page_built_on_a_miss_reads_the_listing_version_once(client, monkeypatch, path):
+    from django.core.cache.backends.locmem import LocMemCache
+
+    from directory.services.listing_cache import VERSION_KEY
+
+    CreatorFactory(slug="shown", name="Shown Person")
+    client.get(path, {"ordering": "name"})  # counts, menus and cards now cached
+    reads = []
+    real_get = LocMemCache.get  # get_many reads through it too
+
+    def counting_get(self, key, *args, **kwargs):
+        reads.append(key)
+        return real_get(self, key, *args, **kwargs)
+
+    monkeypatch.setattr(LocMemCache, "get", counting_get)
+    response = client.get(path, {"ordering": "name", "page": "1"})  # another key: a miss
+    assert response.status_code == 200 and "Shown Person" in response.content.decode()
+    # The count, the menus and the cards are read under the version the request saw first.
+    assert reads.count(VERSION_KEY) == 1, reads
+
+
+def test_a_pinned_version_is_only_for_that_request(client):
+    from directory.services.listing_cache import (
+        listing_changed,
+        listing_version,
+        listing_version_pinned,
+    )
+
+    before = listing_version()
+    with listing_version_pinned(before):
+        listing_changed()
+        assert listing_version() == before
+    assert listing_version() == before + 1
+
+
+def test_an_api_page_reuses_the_items_other_pages_built(
+    client, settings, django_assert_max_num_queries
+):
+    for i in range(3):
+        creator = CreatorFactory(slug=f"c{i}", name=f"Person {i}")
+        PlatformLinkFactory(creator=creator)
+    first = client.get(API_URL, {"ordering": "name"}).json()
+    with django_assert_max_num_queries(2):  # the new order's page and count; no topics or links
+        reordered = client.get(API_URL, {"ordering": "followers"}).json()
+    by_slug = {item["slug"]: item for item in first["results"]}
+    assert all(item == by_slug[item["slug"]] for item in reordered["results"])
+    settings.LISTING_CACHE_SECONDS = 0  # built from scratch: the same items
+    assert client.get(API_URL, {"ordering": "name"}).json() == first
