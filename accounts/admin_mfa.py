@@ -72,3 +72,40 @@ def admin_mfa_redirect(request: HttpRequest) -> HttpResponseRedirect | None:
         "keep your recovery codes somewhere safe, then open the moderation pages again.",
     )
     return HttpResponseRedirect(reverse("mfa_activate_totp"))
+
+
+# Pages a session may open before it has given its second factor: signing in or out, and
+# giving the code itself. allauth's own sign-in asks for the code; the admin's password-only
+# form does not, and a session made there must not reach the account pages, where it could
+# remove the authenticator app or read the recovery codes with the password alone.
+BEFORE_SECOND_FACTOR = frozenset(
+    {"account_login", "account_logout", "mfa_authenticate", "mfa_reauthenticate"}
+)
+GUARDED_PREFIXES = ("/accounts/", "/me/")
+
+
+class SecondFactorFirstMiddleware:
+    """Account pages ask for the code first when the account has an authenticator app and this
+    session has not given it (a sign-in through the admin's form)."""
+
+    def __init__(self, get_response: Any) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> Any:
+        return self.get_response(request)
+
+    def process_view(
+        self, request: HttpRequest, view: Any, args: Any, kwargs: Any
+    ) -> HttpResponseRedirect | None:
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated:
+            return None
+        if not request.path.startswith(GUARDED_PREFIXES):
+            return None
+        match = request.resolver_match
+        if match is not None and match.url_name in BEFORE_SECOND_FACTOR:
+            return None
+        if mfa_passed(request) or not is_mfa_enabled(user, [Authenticator.Type.TOTP]):
+            return None
+        back = urlencode({"next": request.get_full_path()})
+        return HttpResponseRedirect(f"{reverse('mfa_reauthenticate')}?{back}")

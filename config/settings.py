@@ -117,7 +117,11 @@ MIDDLEWARE = [
     # Last, as django-axes requires: turns a locked-out sign-in into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
-MIDDLEWARE += ["allauth.account.middleware.AccountMiddleware"]
+MIDDLEWARE += [
+    "allauth.account.middleware.AccountMiddleware",
+    # A session signed in by the admin's password-only form gives its code before account pages.
+    "accounts.admin_mfa.SecondFactorFirstMiddleware",
+]
 
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"

@@ -187,3 +187,42 @@ def test_the_admin_and_me_link_to_two_factor_set_up(client, moderator):
     client.force_login(moderator)
     assert reverse("mfa_index") in admin_home(client).content.decode()
     assert reverse("mfa_index") in client.get(reverse("accounts:me")).content.decode()
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "mfa_deactivate_totp",
+        "mfa_view_recovery_codes",
+        "mfa_generate_recovery_codes",
+        "mfa_index",
+        "account_email",
+        "account_change_password",
+        "accounts:me",
+    ],
+)
+def test_a_password_only_session_gives_the_code_before_any_account_page(
+    client, moderator_with_app, name
+):
+    # The admin's own sign-in form takes the password alone. With it, the account pages would
+    # let someone who knows the password remove the app (or read the recovery codes) and then
+    # enrol an app of their own: so they ask for the code first.
+    signed = client.post(
+        reverse("admin:login"), {"username": moderator_with_app.username, "password": PASSWORD}
+    )
+    assert signed.status_code == 302
+    response = client.get(reverse(name))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("mfa_reauthenticate") + "?next=")
+    refused = client.post(reverse("mfa_deactivate_totp"))
+    assert refused["Location"].startswith(reverse("mfa_reauthenticate"))
+    assert Authenticator.objects.filter(user=moderator_with_app, type="totp").exists()
+    # With the code given, the same pages open as before.
+    client.post(reverse("mfa_reauthenticate"), {"code": code_for(SECRET)})
+    after = client.get(reverse(name))
+    assert not after.get("Location", "").startswith(reverse("mfa_reauthenticate"))
+
+
+def test_a_user_without_an_app_is_not_asked_for_a_code_on_account_pages(client, moderator):
+    client.force_login(moderator)
+    assert client.get(reverse("account_email")).status_code == 200
