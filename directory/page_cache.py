@@ -7,12 +7,14 @@ a full page differ). `listing_changed()` moves the version on, so a page never o
 to what it shows; LISTING_CACHE_SECONDS bounds time-relative wording.
 
 Never cached: signed-in visitors, any request carrying a session or messages cookie (what it
-shows may depend on them), non-GET requests, answers that set a cookie, and anything but 200 and
-400 (an invalid filter shows its message: as cacheable as a page of results).
+shows may depend on them), non-GET requests, answers that set a cookie, anything but a 200,
+and requests outside what visitors commonly ask for (`_worth_storing`: unknown parameters, a
+text search, pages past the 20th), whose keys anyone could vary without end.
 """
 
 from __future__ import annotations
 
+import functools
 import logging
 from collections.abc import Callable
 from typing import Any
@@ -31,7 +33,7 @@ from .services.listing_cache import (
 
 logger = logging.getLogger(__name__)
 
-CACHEABLE_STATUS = {200, 400}
+CACHEABLE_STATUS = {200}
 HEADER = "X-Listing-Cache"  # hit or miss: lets the benchmark and a curious operator tell
 # The HTML list pages. Served before the session, CSRF, auth and message middleware run: a
 # visitor without a session cookie is anonymous, and a stored page carries the headers those
@@ -49,6 +51,8 @@ def request_key(request: HttpRequest, name: str, version: int | None = None) -> 
     user = getattr(request, "user", None)
     if user is not None and user.is_authenticated:
         return None
+    if not _worth_storing(request):
+        return None
     query = sorted((key, value) for key, values in request.GET.lists() for value in values)
     return listing_key(
         name,
@@ -60,6 +64,28 @@ def request_key(request: HttpRequest, name: str, version: int | None = None) -> 
         "htmx" if request.headers.get("HX-Request") else "page",
         version=version or 0,
     )
+
+
+# Only what visitors commonly ask for is stored, so that nobody can fill the cache (which the
+# task queue shares) with pages under made-up keys: known parameters only, no free-text search,
+# the first pages only. Anything else is served, uncached, as before.
+MAX_CACHED_PAGE = 20
+EXTRA_PARAMETERS = frozenset({"page", "page_size", "format"})
+
+
+@functools.cache
+def _known_parameters() -> frozenset[str]:
+    from .filters import CreatorFilter
+
+    return frozenset(CreatorFilter.base_filters) | EXTRA_PARAMETERS
+
+
+def _worth_storing(request: HttpRequest) -> bool:
+    keys = set(request.GET)
+    if not keys <= _known_parameters() or request.GET.get("q"):
+        return False
+    page = request.GET.get("page", "1")
+    return page.isdigit() and 0 < int(page) <= MAX_CACHED_PAGE
 
 
 def _version() -> int | None:

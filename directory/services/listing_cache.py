@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -39,6 +40,13 @@ def listing_version_pinned(version: int | None) -> Iterator[None]:
         _pinned.reset(token)
 
 
+def _fresh_version() -> int:
+    """Where a lost counter starts again: the clock in milliseconds, ahead of any version in
+    use, so a page stored under an old number is never taken as current after Redis evicts or
+    loses the counter."""
+    return time.time_ns() // 1_000_000
+
+
 def listing_version() -> int | None:
     """The current listing version, or None when the cache cannot be reached (do not cache)."""
     if (pinned := _pinned.get()) is not None:
@@ -46,7 +54,7 @@ def listing_version() -> int | None:
     try:
         version = cache.get(VERSION_KEY)
         if version is None:
-            cache.add(VERSION_KEY, 1, timeout=None)
+            cache.add(VERSION_KEY, _fresh_version(), timeout=None)
             version = cache.get(VERSION_KEY)
     except Exception:
         logger.warning("listing cache unavailable; serving uncached")
@@ -57,7 +65,7 @@ def listing_version() -> int | None:
 def listing_changed() -> None:
     """Invalidate every cached listing at once (call after the change is committed)."""
     try:
-        cache.add(VERSION_KEY, 1, timeout=None)
+        cache.add(VERSION_KEY, _fresh_version(), timeout=None)
         cache.incr(VERSION_KEY)
     except Exception:
         # An unreachable cache cannot serve stale pages either; nothing to invalidate.

@@ -343,3 +343,47 @@ def test_an_api_page_reuses_the_items_other_pages_built(
     assert all(item == by_slug[item["slug"]] for item in reordered["results"])
     settings.LISTING_CACHE_SECONDS = 0  # built from scratch: the same items
     assert client.get(API_URL, {"ordering": "name"}).json() == first
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"utm_source": "x1"},  # a parameter the pages ignore
+        {"q": "anything typed"},  # free text: endless keys
+        {"page": "21"},  # past the first pages
+        {"min_score": "abc"},  # an invalid value answers 400: not stored either
+    ],
+)
+def test_requests_anyone_could_vary_without_end_are_served_but_never_stored(client, query):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    CreatorFactory()
+    first = client.get(LIST_URL, query)
+    assert "X-Listing-Cache" not in first
+    assert "X-Listing-Cache" not in client.get(LIST_URL, query)
+    if "utm_source" in query:  # (a search with no match runs no query once its count is kept)
+        client.get(API_URL, query)
+        with CaptureQueriesContext(connection) as again:
+            assert client.get(API_URL, query).status_code == 200
+        assert len(again) > 0  # built again, not served from the cache
+
+
+def test_known_filters_and_early_pages_are_stored(client):
+    CreatorFactory()
+    query = {"ordering": "name", "creator_type": "professional", "page": "1"}
+    client.get(LIST_URL, query)
+    assert client.get(LIST_URL, query)["X-Listing-Cache"] == "hit"
+
+
+def test_a_lost_version_counter_starts_ahead_of_every_page_stored_before(client):
+    from django.core.cache import cache
+
+    from directory.services.listing_cache import VERSION_KEY, listing_version
+
+    CreatorFactory(name="Shown Once")
+    client.get(LIST_URL)
+    before = listing_version()
+    cache.delete(VERSION_KEY)  # what an eviction or a Redis restart without data does
+    assert listing_version() > before
+    assert client.get(LIST_URL)["X-Listing-Cache"] == "miss"
