@@ -261,6 +261,14 @@ class CreatorAdmin(CreatorReviewMixin, admin.ModelAdmin):
         request._audit_before = creator_public_values(stored) if stored is not None else {}
         super().save_model(request, obj, form, change)
 
+    def delete_model(self, request: HttpRequest, obj: Creator) -> None:
+        super().delete_model(request, obj)  # superusers only: cached pages must drop it too
+        listing_changed_on_commit()
+
+    def delete_queryset(self, request: HttpRequest, queryset) -> None:
+        super().delete_queryset(request, queryset)
+        listing_changed_on_commit()
+
     def save_related(self, request: HttpRequest, form, formsets, change: bool) -> None:
         super().save_related(request, form, formsets, change)
         listing_changed_on_commit()

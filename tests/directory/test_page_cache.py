@@ -387,3 +387,27 @@ def test_a_lost_version_counter_starts_ahead_of_every_page_stored_before(client)
     cache.delete(VERSION_KEY)  # what an eviction or a Redis restart without data does
     assert listing_version() > before
     assert client.get(LIST_URL)["X-Listing-Cache"] == "miss"
+
+
+@pytest.mark.parametrize("bulk", [False, True])
+def test_a_creator_deleted_in_the_admin_leaves_cached_pages_at_once(
+    client, django_capture_on_commit_callbacks, bulk
+):
+    from django.test import Client
+
+    creator = CreatorFactory(slug="to-delete", name="Deleted Person")
+    assert "Deleted Person" in client.get(LIST_URL).content.decode()
+    staff = Client()
+    staff.force_login(UserFactory(is_staff=True, is_superuser=True))
+    with django_capture_on_commit_callbacks(execute=True):
+        if bulk:
+            response = staff.post(
+                reverse("admin:directory_creator_changelist"),
+                {"action": "delete_selected", "_selected_action": [creator.pk], "post": "yes"},
+            )
+        else:
+            response = staff.post(
+                reverse("admin:directory_creator_delete", args=[creator.pk]), {"post": "yes"}
+            )
+    assert response.status_code == 302, response.content[:300]
+    assert "Deleted Person" not in client.get(LIST_URL).content.decode()
