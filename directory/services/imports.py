@@ -14,6 +14,7 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from operator import itemgetter
 from typing import Any
 
 from django.db import transaction
@@ -100,6 +101,7 @@ def creators_import(data: Any, *, dry_run: bool = False) -> ImportSummary:
 
 _SCALAR_DEFAULTS: dict[str, Any] = {"status": "pending"}
 _SNAPSHOT_VALUES = (*MEASUREMENT_FIELDS, "notes")
+_snapshot_values = itemgetter(*_SNAPSHOT_VALUES)
 # Rows per statement: bounded memory, and within every database's limit on parameters.
 CHUNK = 2_000
 
@@ -263,7 +265,7 @@ def _write_snapshots(
                         link.pk,
                         snap.captured_at,
                         snap.source,
-                        *(snap.values[name] for name in _SNAPSHOT_VALUES),
+                        *_snapshot_values(snap.values),
                         [],
                     )
                 if added:
