@@ -33,6 +33,9 @@ _LOCAL_NAMES = frozenset({"localhost", "localhost.localdomain", "ip6-localhost",
 # A host made only of numbers (decimal, octal 0…, hex 0x…) and dots is an IPv4 address in one
 # of the legacy forms inet_aton still accepts (http://2130706433/ is 127.0.0.1).
 _NUMERIC_HOST = re.compile(r"^(0x[0-9a-f]*|[0-9]+)(\.(0x[0-9a-f]*|[0-9]+))*$")
+# Whitespace (as str.isspace() sees it) or a control character: one regex scan, not a Python
+# call per character.
+_SPACE_OR_CONTROL = re.compile(r"[\s\x00-\x1f]")
 _HOST_LABEL = re.compile(r"^(?!-)[a-z0-9_-]{1,63}(?<!-)$")
 
 # NAT64 well-known prefix: 64:ff9b::a.b.c.d reaches the IPv4 address a.b.c.d.
@@ -110,7 +113,7 @@ def check_public_url(url: str, *, allow_private: bool | None = None) -> str:
     if not isinstance(url, str):
         raise UnsupportedURL(NOT_VALID)
     url = url.strip()
-    if not url or any(ch.isspace() or ord(ch) < 32 for ch in url):
+    if not url or _SPACE_OR_CONTROL.search(url):
         raise UnsupportedURL(NOT_VALID)
     if len(url.encode("utf-8")) > MAX_URL_LENGTH:  # bytes: the database index counts bytes
         raise UnsupportedURL(f"too long (at most {MAX_URL_LENGTH:,} characters)")

@@ -17,7 +17,7 @@ from django.utils.dateparse import parse_datetime
 from directory.models import COUNT_FIELDS, StatsSnapshot
 
 # Largest value each count column holds on every database we support.
-_INT_MAX = 2**31 - 1
+INT_MAX = 2**31 - 1  # the largest count an integer column holds
 _BIG_MAX = 2**63 - 1
 _BIG_COUNTS = frozenset(
     f.name
@@ -142,7 +142,7 @@ class FieldReader:
         if value < 0:
             self.error(path, "must not be negative")
             return False, None
-        if value > (_BIG_MAX if name in _BIG_COUNTS else _INT_MAX):
+        if value > (_BIG_MAX if name in _BIG_COUNTS else INT_MAX):
             self.error(path, "is too large")
             return False, None
         if name == "window_days" and value == 0:

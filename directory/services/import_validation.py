@@ -37,6 +37,7 @@ from directory.models import (
 from directory.services.links import link_normalise
 
 from .import_readers import (
+    INT_MAX,
     CleanCreator,
     CleanLink,
     CleanSnapshot,
@@ -275,7 +276,15 @@ class _Validator(FieldReader):
             ok = ok and notes is not None
             values["notes"] = notes or ""
         for name in COUNT_FIELDS:
-            good, number = self.count(raw.get(name), f"{path}.{name}", name)
+            number = raw.get(name)
+            # The common case (a small non-negative int, or null) is accepted without building
+            # the field's path; anything else gets the full check and its message.
+            if number is None or (
+                type(number) is int and 0 <= number <= INT_MAX and (number or name != "window_days")
+            ):
+                values[name] = number
+                continue
+            good, number = self.count(number, f"{path}.{name}", name)
             ok = ok and good
             values[name] = number
         good, last_post = self.datetime(

@@ -14,6 +14,7 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from operator import itemgetter
 from typing import Any
 
 from django.db import transaction
@@ -30,6 +31,7 @@ from directory.models import (
 )
 from directory.services.bulk_sql import objs_copy, rows_copy
 from directory.services.listing_cache import listing_changed_on_commit
+from directory.services.score_inputs import ids_in, values_in
 from directory.services.scores import creators_recompute_scores
 
 from .import_readers import read_json_document
@@ -99,6 +101,7 @@ def creators_import(data: Any, *, dry_run: bool = False) -> ImportSummary:
 
 _SCALAR_DEFAULTS: dict[str, Any] = {"status": "pending"}
 _SNAPSHOT_VALUES = (*MEASUREMENT_FIELDS, "notes")
+_snapshot_values = itemgetter(*_SNAPSHOT_VALUES)
 # Rows per statement: bounded memory, and within every database's limit on parameters.
 CHUNK = 2_000
 
@@ -121,7 +124,7 @@ def _apply(creators: list[CleanCreator], summary: ImportSummary) -> list[int]:
         if link.fetch_state == FetchState.NEW and link.last_fetched_at is None
     ]
     for chunk in _chunks(unfetched):
-        PlatformLink.objects.filter(pk__in=chunk).mark_never_fetched()
+        PlatformLink.objects.filter(ids_in("pk", chunk)).mark_never_fetched()
     changed_ids = []
     for clean in creators:
         creator = by_slug[clean.slug]
@@ -140,7 +143,7 @@ def _write_creators(creators: list[CleanCreator], summary: ImportSummary) -> dic
     by_slug: dict[str, Creator] = {}
     for chunk in _chunks(slugs):
         # The stored score breakdown is never compared: leave it in the database.
-        stored = Creator.objects.filter(slug__in=chunk).defer("score_breakdown")
+        stored = Creator.objects.filter(values_in("slug", chunk)).defer("score_breakdown")
         for creator in stored.prefetch_related("topics", "languages"):
             by_slug[creator.slug] = creator
     new: list[Creator] = []
@@ -170,7 +173,7 @@ def _write_m2m(creators: list[CleanCreator], by_slug: dict[str, Creator]) -> set
     topics = {t.slug: t for t in Topic.objects.all()}
     languages = _ensure_languages(code for c in creators for code in (c.languages or []))
     changed: set[int] = set()
-    rows: dict[str, list] = {"topics": [], "languages": []}
+    rows: dict[str, list[tuple[int, int]]] = {"topics": [], "languages": []}
     for clean in creators:
         creator = by_slug[clean.slug]
         if getattr(creator, "_import_dirty", False):
@@ -185,13 +188,13 @@ def _write_m2m(creators: list[CleanCreator], by_slug: dict[str, Creator]) -> set
             if wanted is None:
                 continue
             if getattr(creator, "_import_created", False):
-                through = getattr(Creator, name).through
-                field = "topic_id" if name == "topics" else "language_id"
-                rows[name] += [through(creator_id=creator.pk, **{field: obj.pk}) for obj in wanted]
+                rows[name] += [(creator.pk, obj.pk) for obj in wanted]
             elif _set_m2m(creator, name, wanted, created=False):
                 changed.add(creator.pk)
     for name, through_rows in rows.items():
-        objs_copy(getattr(Creator, name).through, through_rows)
+        # Plain (creator, topic|language) pairs: no model instance per row.
+        field = "topic_id" if name == "topics" else "language_id"
+        rows_copy(getattr(Creator, name).through, ("creator_id", field), through_rows)
     return changed
 
 
@@ -202,7 +205,7 @@ def _write_links(
     urls = [link.url for c in creators for link in c.links]
     stored: dict[str, PlatformLink] = {}
     for chunk in _chunks(urls):
-        for link in PlatformLink.objects.filter(url__in=chunk):
+        for link in PlatformLink.objects.filter(values_in("url", chunk)):
             stored[link.url] = link
     changed: set[int] = set()
     new: list[PlatformLink] = []
@@ -240,9 +243,9 @@ def _write_snapshots(
     known = [link.pk for link in links.values() if not link._state.adding]
     stored_times: dict[int, set[dt.datetime]] = defaultdict(set)
     for chunk in _chunks(known):
-        for link_id, captured_at in StatsSnapshot.objects.filter(link_id__in=chunk).values_list(
-            "link_id", "captured_at"
-        ):
+        for link_id, captured_at in StatsSnapshot.objects.filter(
+            ids_in("link_id", chunk)
+        ).values_list("link_id", "captured_at"):
             stored_times[link_id].add(captured_at)
     changed: set[int] = set()
     touched: list[int] = []
@@ -262,7 +265,7 @@ def _write_snapshots(
                         link.pk,
                         snap.captured_at,
                         snap.source,
-                        *(snap.values[name] for name in _SNAPSHOT_VALUES),
+                        *_snapshot_values(snap.values),
                         [],
                     )
                 if added:
@@ -277,7 +280,7 @@ def _write_snapshots(
     )
     latest = StatsSnapshot.objects.filter(link=OuterRef("pk")).order_by("-captured_at", "-pk")
     for chunk in _chunks(touched):
-        PlatformLink.objects.filter(pk__in=chunk).update(
+        PlatformLink.objects.filter(ids_in("pk", chunk)).update(
             latest_snapshot=Subquery(latest.values("pk")[:1])
         )
     return changed

@@ -32,10 +32,10 @@ def link_normalise(*, url: str, platform: str | None = None) -> NormalisedLink:
     """
     # Imported here: the registry imports every adapter module.
     from directory.platforms.registry import normalise_url
-    from directory.platforms.urls import check_public_url
 
     try:
-        detected, canonical = normalise_url(check_public_url(url), platform or None)
+        # normalise_url() runs check_public_url() first: the address is checked once.
+        detected, canonical = normalise_url(url, platform or None)
     except UnsupportedURL as exc:
         raise ValidationError(str(exc), code="invalid_url") from None
     return NormalisedLink(platform=detected, url=canonical)

@@ -41,6 +41,13 @@ def ids_in(field: str, ids: list[int]) -> Q:
     return Q(**{f"{field}__in": ids})
 
 
+def values_in(field: str, values: list[str]) -> Q:
+    """`field IN values` for text values, as one array parameter on PostgreSQL (see ids_in)."""
+    if connection.vendor == "postgresql":
+        return Q(**{f"{field}__in": RawSQL("SELECT unnest(%s::text[])", [values])})
+    return Q(**{f"{field}__in": values})
+
+
 def _window_rows(scope: Q, *, now: dt.datetime, cutoff: dt.datetime, richest: bool) -> list[Row]:
     """The fresh snapshots the rules can pick, per link and source (one query)."""
     by_link_source = [F("link_id"), F("source")]
@@ -198,4 +205,4 @@ def creator_inputs(
     }
 
 
-__all__ = ["creator_inputs"]
+__all__ = ["creator_inputs", "ids_in", "values_in"]
