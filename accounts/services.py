@@ -147,6 +147,10 @@ def claim_check_enqueue(*, claim: Claim) -> None:
     transaction.on_commit(send)
 
 
+# The statuses a worker's check may still decide; anything else was decided by a moderator.
+CHECKED_STATUSES = (ClaimStatus.CHECKING, ClaimStatus.WAITING)
+
+
 def claim_check(*, claim_id: int) -> Claim | None:
     """Read the platform and record the outcome; the worker's task calls this."""
     claim = Claim.objects.select_related("creator", "link").filter(pk=claim_id).first()
@@ -169,6 +173,10 @@ def claim_check(*, claim_id: int) -> Claim | None:
         return _claim_failed(claim, result.message)
     with transaction.atomic():
         creator = Creator.objects.select_for_update().get(pk=claim.creator_id)
+        # The check took seconds: a moderator may have decided the claim meanwhile.
+        current = Claim.objects.select_for_update().filter(pk=claim.pk).first()
+        if current is None or current.status not in CHECKED_STATUSES:
+            return current
         if creator.claimed_by_id not in (None, claim.user_id):
             return _claim_failed(claim, "Someone else's claim on this profile was verified first.")
         _grant(claim, creator, message=result.message, now=now)
@@ -254,10 +262,16 @@ def claim_result_email(*, claim: Claim) -> None:
 
 
 def _claim_failed(claim: Claim, message: str) -> Claim:
-    claim.status = ClaimStatus.FAILED
-    claim.message = message
-    claim.checked_at = timezone.now()
+    """Record a failed check, unless the claim was decided meanwhile (then it is left as it is,
+    and nobody gets a second, contradicting email)."""
+    now = timezone.now()
     with transaction.atomic():
-        claim.save(update_fields=["status", "message", "checked_at"])
+        changed = Claim.objects.filter(pk=claim.pk, status__in=CHECKED_STATUSES).update(
+            status=ClaimStatus.FAILED, message=message, checked_at=now
+        )
+        if not changed:
+            claim.refresh_from_db()
+            return claim
+        claim.status, claim.message, claim.checked_at = ClaimStatus.FAILED, message, now
         claim_result_email(claim=claim)
     return claim

@@ -99,11 +99,15 @@ def test_nothing_is_emailed_when_the_check_rolls_back(carol, creator, monkeypatc
     claim = start(carol, creator, "mastodon")
     Claim.objects.filter(pk=claim.pk).update(expires_at=claim.created_at)
 
-    def broken_save(*args, **kwargs):
+    real_email = services.claim_result_email
+
+    def email_then_fail(*, claim):
+        real_email(claim=claim)
         raise RuntimeError("database went away")
 
-    monkeypatch.setattr(Claim, "save", broken_save)
+    monkeypatch.setattr(services, "claim_result_email", email_then_fail)
     with pytest.raises(RuntimeError):
         services.claim_check(claim_id=claim.pk)
     assert not OutgoingEmail.objects.exists()
     assert mail.outbox == []
+    assert Claim.objects.get(pk=claim.pk).status != ClaimStatus.FAILED  # rolled back too

@@ -336,3 +336,33 @@ def test_an_odd_answer_fails_the_check_with_a_message(respx_mock, carol, creator
         claim = check(claim)
         assert claim.status == ClaimStatus.FAILED, (platform, claim.message)
         assert claim.message
+
+
+@pytest.mark.parametrize("passes", [True, False])
+def test_a_moderators_decision_during_the_check_is_never_overwritten(
+    respx_mock, carol, creator, passes, django_capture_on_commit_callbacks, mailoutbox
+):
+    moderator = make_user("mod@example.org", is_staff=True)
+    claim = start(carol, creator, "mastodon")
+    account = fixture("mastodon_account_trwnh.json")
+    if passes:
+        account["note"] += f"<p>Listed on Mental Health Voices: {claim.code}</p>"
+
+    def answer(request):
+        # The moderator rejects the claim while the worker waits for the platform.
+        services.claim_reject(claim=Claim.objects.get(pk=claim.pk), moderator=moderator)
+        return respx.MockResponse(json=account)
+
+    respx_mock.get(LOOKUP, params={"acct": "trwnh"}).mock(side_effect=answer)
+    with django_capture_on_commit_callbacks(execute=True):
+        result = check(claim)
+    assert result.status == ClaimStatus.REJECTED
+    creator.refresh_from_db()
+    assert creator.claimed_by is None
+    assert not link(creator, "mastodon").verified
+    # One email: the moderator's decision, never a contradicting "verified" or "could not verify".
+    from directory.models import OutgoingEmail
+
+    waiting = [mail for mail in OutgoingEmail.objects.all() if "carol@example.org" in mail.to]
+    sent = [mail for mail in mailoutbox if "carol@example.org" in mail.to]
+    assert len(waiting) + len(sent) == 1
