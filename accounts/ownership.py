@@ -274,7 +274,9 @@ def creator_removal_cancel(*, creator: Creator) -> None:
             creator_restore(creator=creator, moderator=owner, note=CANCEL_NOTE)
         else:  # it was waiting for review: back to the queue, audited the same way
             locked = Creator.objects.select_for_update().get(pk=creator.pk)
-            if locked.status == CreatorStatus.HIDDEN:
+            # Hidden before the request too: nothing to restore, nothing to record.
+            hidden_by_request = request.previous_status != CreatorStatus.HIDDEN
+            if locked.status == CreatorStatus.HIDDEN and hidden_by_request:
                 locked.status = request.previous_status
                 locked.version += 1
                 locked.save(update_fields=["status", "version", "updated_at"])

@@ -95,6 +95,9 @@ class FieldReader:
             self.error(path, "must be a string")
             return None
         value = value.strip()
+        if "\x00" in value:  # PostgreSQL cannot store it: refuse it here, with its place
+            self.error(path, "contains a NUL character (\\u0000), which cannot be stored")
+            return None
         if len(value) > limit:
             self.error(path, f"too long ({len(value)} characters; at most {limit})")
             return None

@@ -305,3 +305,15 @@ def test_an_edit_keeps_existing_links_and_their_history(signed_in, alice, alices
     signed_in.post(url("creator_edit", alices_creator), edit_data(bio="Kept links"))
     ownership.creator_edit_approve(edit=CreatorEdit.objects.get(), moderator=alice)
     assert alices_creator.links.get(url="https://river.example.org/").pk == blog.pk
+
+
+def test_cancelling_removal_of_a_profile_already_hidden_records_no_restore(alice, alices_creator):
+    from directory.models import AuditAction, AuditEntry, Creator
+
+    Creator.objects.filter(pk=alices_creator.pk).update(status=CreatorStatus.HIDDEN)
+    alices_creator.refresh_from_db()
+    ownership.creator_removal_request(creator=alices_creator, user=alice)
+    ownership.creator_removal_cancel(creator=alices_creator)
+    alices_creator.refresh_from_db()
+    assert alices_creator.status == CreatorStatus.HIDDEN
+    assert not AuditEntry.objects.filter(action=AuditAction.RESTORED).exists()

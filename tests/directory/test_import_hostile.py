@@ -85,3 +85,13 @@ def test_a_url_over_2048_characters_is_refused_with_its_path():
     url = "https://calm.blog.org/" + "p" * 2048
     problems = _problems(json.dumps({"format": "mhvoices/1", "creators": [_creator(url)]}))
     assert problems == ["creators[0].links[0].url: too long (at most 2,048 characters)"]
+
+
+@pytest.mark.parametrize("field", ["name", "bio"])
+def test_a_nul_character_is_refused_with_its_place_and_nothing_is_written(field):
+    document = json.dumps(
+        {"format": "mhvoices/1", "creators": [_creator(**{field: "Row\u0000an"})]}
+    )
+    problems = _problems(document)
+    assert any(f"creators[0].{field}" in p and "NUL character" in p for p in problems), problems
+    assert not Creator.objects.exists()
