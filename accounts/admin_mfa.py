@@ -97,10 +97,10 @@ class SecondFactorFirstMiddleware:
     def process_view(
         self, request: HttpRequest, view: Any, args: Any, kwargs: Any
     ) -> HttpResponseRedirect | None:
+        if not request.path.startswith(GUARDED_PREFIXES):
+            return None  # before touching the user: other pages load no session for it
         user = getattr(request, "user", None)
         if user is None or not user.is_authenticated:
-            return None
-        if not request.path.startswith(GUARDED_PREFIXES):
             return None
         match = request.resolver_match
         if match is not None and match.url_name in BEFORE_SECOND_FACTOR:
