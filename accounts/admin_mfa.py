@@ -51,6 +51,12 @@ def _app_added(sender: Any, request: HttpRequest | None, user: Any, **kwargs: An
     _record(request, user)
 
 
+def _code_first(request: HttpRequest) -> HttpResponseRedirect:
+    """To allauth's "enter your code" page, which brings the visitor back here after."""
+    back = urlencode({"next": request.get_full_path()})
+    return HttpResponseRedirect(f"{reverse('mfa_reauthenticate')}?{back}")
+
+
 def admin_mfa_redirect(request: HttpRequest) -> HttpResponseRedirect | None:
     """Where a staff member must go before this admin page, or None to let them in."""
     user = request.user
@@ -59,11 +65,8 @@ def admin_mfa_redirect(request: HttpRequest) -> HttpResponseRedirect | None:
     match = getattr(request, "resolver_match", None)
     if match is not None and match.url_name in OPEN_VIEWS:
         return None
-    back = urlencode({"next": request.get_full_path()})
     if is_mfa_enabled(user, [Authenticator.Type.TOTP]):
-        if mfa_passed(request):
-            return None
-        return HttpResponseRedirect(f"{reverse('mfa_reauthenticate')}?{back}")
+        return None if mfa_passed(request) else _code_first(request)
     if not settings.ADMIN_REQUIRE_MFA:
         return None
     messages.info(
@@ -107,5 +110,4 @@ class SecondFactorFirstMiddleware:
             return None
         if mfa_passed(request) or not is_mfa_enabled(user, [Authenticator.Type.TOTP]):
             return None
-        back = urlencode({"next": request.get_full_path()})
-        return HttpResponseRedirect(f"{reverse('mfa_reauthenticate')}?{back}")
+        return _code_first(request)

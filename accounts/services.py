@@ -154,7 +154,7 @@ CHECKED_STATUSES = (ClaimStatus.CHECKING, ClaimStatus.WAITING)
 def claim_check(*, claim_id: int) -> Claim | None:
     """Read the platform and record the outcome; the worker's task calls this."""
     claim = Claim.objects.select_related("creator", "link").filter(pk=claim_id).first()
-    if claim is None or claim.status not in (ClaimStatus.CHECKING, ClaimStatus.WAITING):
+    if claim is None or claim.status not in CHECKED_STATUSES:
         return claim
     now = timezone.now()
     if claim.is_expired:

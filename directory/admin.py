@@ -40,7 +40,6 @@ from .models import (
     Topic,
 )
 from .services.audit import creator_public_values, creator_record_edit
-from .services.listing_cache import listing_changed_on_commit
 from .services.moderation import stale_error
 from .services.refresh import FETCH_FIELDS
 from .services.scores import SCORE_FIELDS
@@ -133,7 +132,7 @@ class CreatorForm(forms.ModelForm):
 
 
 @admin.register(Creator)
-class CreatorAdmin(CreatorReviewMixin, admin.ModelAdmin):
+class CreatorAdmin(CreatorReviewMixin, ListingChangedAdmin):
     form = CreatorForm
     list_display = (
         "name",
@@ -261,17 +260,8 @@ class CreatorAdmin(CreatorReviewMixin, admin.ModelAdmin):
         request._audit_before = creator_public_values(stored) if stored is not None else {}
         super().save_model(request, obj, form, change)
 
-    def delete_model(self, request: HttpRequest, obj: Creator) -> None:
-        super().delete_model(request, obj)  # superusers only: cached pages must drop it too
-        listing_changed_on_commit()
-
-    def delete_queryset(self, request: HttpRequest, queryset) -> None:
-        super().delete_queryset(request, queryset)
-        listing_changed_on_commit()
-
     def save_related(self, request: HttpRequest, form, formsets, change: bool) -> None:
         super().save_related(request, form, formsets, change)
-        listing_changed_on_commit()
         creator_record_edit(
             creator=form.instance,
             actor=request.user,
