@@ -361,7 +361,7 @@ CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "config.cache.SharedClientRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "mhv",
             "OPTIONS": {

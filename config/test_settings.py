@@ -9,6 +9,7 @@ against PostgreSQL and Redis when DATABASE_URL and REDIS_URL are set.
 from __future__ import annotations
 
 import os
+from urllib.parse import urlsplit, urlunsplit
 
 # A key for signing test sessions only; production refuses to start without a real one.
 os.environ.setdefault("SECRET_KEY", "tests-only-key-not-secret")
@@ -18,7 +19,24 @@ os.environ.setdefault("DATABASE_STATEMENT_TIMEOUT", "60")
 
 from .env import env_bool  # noqa: E402
 from .settings import *  # noqa: E402, F403
-from .settings import ALLOWED_HOSTS, STORAGES  # noqa: E402
+from .settings import ALLOWED_HOSTS, CACHES, REDIS_URL, STORAGES  # noqa: E402
+
+
+def redis_database_of_this_worker(url: str) -> str:
+    """`url` with a Redis database of this pytest-xdist worker's own (1 to 13; 14 is the Celery
+    integration test's): a test that empties its cache (FLUSHDB) or counts requests from
+    127.0.0.1 must not do it under another worker's feet. Unchanged outside xdist."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+    if not worker.removeprefix("gw").isdigit() or not url.startswith("redis"):
+        return url
+    number = int(worker.removeprefix("gw")) % 13 + 1
+    return urlunsplit(urlsplit(url)._replace(path=f"/{number}"))
+
+
+if REDIS_URL:
+    CACHES = {
+        "default": {**CACHES["default"], "LOCATION": redis_database_of_this_worker(REDIS_URL)}
+    }
 
 ALLOWED_HOSTS = [*ALLOWED_HOSTS, "localhost", "127.0.0.1", "[::1]", "testserver"]
 # Static files straight from the app folders: no collectstatic before a test run.

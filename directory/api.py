@@ -27,6 +27,7 @@ from .page_cache import CardCache, cached_data
 from .pagination import ListingPaginator
 from .params import parse_request_int, range_message
 from .serializers import CreatorDetailSerializer, CreatorListSerializer
+from .services.listing_cache import listing_cache_on
 
 
 class CreatorPagination(PageNumberPagination):
@@ -99,10 +100,15 @@ class CreatorViewSet(viewsets.ReadOnlyModelViewSet):
         listing version (as the HTML list does with its cards): topics, languages and links are
         loaded, and items serialized, only for the creators not cached."""
         queryset = self.filter_queryset(self.get_queryset().prefetch_related(None))
-        creators = list(self.paginate_queryset(queryset))
+        # With items cached, the page query reads only which creators; the rows of the items
+        # not cached are read after, by key (as the HTML list does).
+        light = listing_cache_on()
+        creators = list(self.paginate_queryset(queryset.only("pk") if light else queryset))
         parts = (request.get_host(), request.scheme or "")
         cache = CardCache(creators, kind="api-item", parts=parts)
         if missing := [c for c in creators if cache.get(c.pk) is None]:
+            if light:
+                missing = list(Creator.objects.filter(pk__in=[c.pk for c in missing]))
             prefetch_related_objects(missing, *listing_prefetches())
             fresh = self.get_serializer(missing, many=True).data
             for creator, item in zip(missing, fresh, strict=True):

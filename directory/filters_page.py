@@ -21,7 +21,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
-from .filters import DEFAULT_ORDERING, CreatorFilter
+from .filters import DEFAULT_ORDERING, CreatorFilter, SharedChoiceFilter
 from .models import Creator, Language, Topic
 from .pagination import listing_count
 from .services.listing_cache import listing_cached
@@ -140,7 +140,7 @@ class CreatorPageFilter(CreatorFilter):
         ]  # fmt: skip
         for name, choices, lookup, message, empty_label in replacements:
             # Replacing the entry in self.filters keeps the declared order (the form's order).
-            self.filters[name] = django_filters.ChoiceFilter(
+            self.filters[name] = SharedChoiceFilter(
                 label=CreatorFilter.base_filters[name].label,
                 choices=choices,
                 field_name=lookup,
@@ -160,7 +160,7 @@ class CreatorPageFilter(CreatorFilter):
         return form_class
 
 
-def _country_choices(selected: str | None) -> list[tuple[str, str]]:
+def _country_choices(selected: str | None) -> tuple[tuple[str, str], ...] | list[tuple[str, str]]:
     """Countries where at least one listed creator is, named with their count.
 
     A valid country nobody is listed in stays accepted when asked for (a shared link keeps
@@ -176,19 +176,21 @@ def _country_choices(selected: str | None) -> list[tuple[str, str]]:
     return sorted(named, key=lambda choice: choice[1])
 
 
-def _country_menu() -> list[tuple[str, str]]:
+# Menus are tuples: each process keeps its own copy (listing_cache.local_copies), shared by
+# every request, so nothing may change one in place.
+def _country_menu() -> tuple[tuple[str, str], ...]:
     counts = dict(_country_counts())
     named = sorted(((code, countries.name(code)) for code in counts), key=lambda c: c[1])
-    return [(code, f"{name} ({counts[code]})") for code, name in named]
+    return tuple((code, f"{name} ({counts[code]})") for code, name in named)
 
 
 # Topics and languages change in the admin, which says the listing changed (ListingChangedAdmin).
-def _topic_choices() -> list[tuple[str, str]]:
-    return list(Topic.objects.values_list("slug", "name"))
+def _topic_choices() -> tuple[tuple[str, str], ...]:
+    return tuple(Topic.objects.values_list("slug", "name"))
 
 
-def _language_choices() -> list[tuple[str, str]]:
-    return list(Language.objects.values_list("code", "name"))
+def _language_choices() -> tuple[tuple[str, str], ...]:
+    return tuple(Language.objects.values_list("code", "name"))
 
 
 def _country_counts() -> list[tuple[str, int]]:

@@ -29,6 +29,7 @@ from .services.listing_cache import (
     listing_key,
     listing_version,
     listing_version_pinned,
+    local_copies,
 )
 
 logger = logging.getLogger(__name__)
@@ -104,12 +105,15 @@ class ListPageCacheMiddleware:
             return self.get_response(request)
         key = request_key(request, "page")
         if key is None:
-            return self.get_response(request)
+            if request.method not in ("GET", "HEAD"):
+                return self.get_response(request)
+            with listing_version_pinned(_version()):  # not stored; built under one version
+                return self.get_response(request)
         version, stored = _version_and(key)
         if version is None:  # the cache is unreachable: serve, store nothing
             return self.get_response(request)
         if stored is not None and stored[0] == version:
-            _version, status, content, headers = stored
+            _built_under, status, content, headers = stored
             response = HttpResponse(content, status=status)
             for name, value in headers:
                 response[name] = value
@@ -147,7 +151,10 @@ def cached_data(request: HttpRequest, name: str, compute: Callable[[], Any]) -> 
     version = _version()
     key = request_key(request, name, version) if version is not None else None
     if key is None:
-        return compute(), False
+        if version is None or request.method not in ("GET", "HEAD"):
+            return compute(), False
+        with listing_version_pinned(version):  # not stored; built under one version
+            return compute(), False
     found = _get(key)
     if found is not None:
         return found, True
@@ -161,7 +168,8 @@ class CardCache:
     """The page's list cards already rendered under this listing version, fetched in one round
     trip; a card rendered now is stored for the next page that shows the same creator (another
     filter, sort or page). A card shows only its creator's own rows, all of which change through
-    writes that call listing_changed()."""
+    writes that call listing_changed(). Cards (and API items) are only ever read, never changed:
+    each process keeps its own copies of those it used (`local_copies`)."""
 
     def __init__(
         self, creators: list[Any], *, kind: str = "card", parts: tuple[str, ...] = ()
@@ -173,13 +181,23 @@ class CardCache:
         self.cards: dict[int, Any] = {}
         if self.version is None or not creators:
             return
-        keys = {self._key(creator.pk): creator.pk for creator in creators}
+        keys = {}
+        for creator in creators:
+            key = self._key(creator.pk)
+            if (card := local_copies.get(key)) is not None:
+                self.cards[creator.pk] = card
+            else:
+                keys[key] = creator.pk
+        if not keys:
+            return
         try:
             found = cache.get_many(list(keys))
         except Exception:
             logger.warning("listing cache unavailable; cards rendered")
             return
-        self.cards = {keys[key]: html for key, html in found.items()}
+        for key, card in found.items():
+            self.cards[keys[key]] = card
+            local_copies.put(key, card, read_only=True)
 
     def _key(self, pk: int) -> str:
         language = get_language() or ""
@@ -190,7 +208,9 @@ class CardCache:
 
     def store(self, pk: int, value: Any) -> None:
         if self.version is not None:
-            _set(self._key(pk), value)
+            key = self._key(pk)
+            if _set(key, value):
+                local_copies.put(key, value, read_only=True)
 
 
 def _get(key: str) -> Any:
@@ -201,8 +221,11 @@ def _get(key: str) -> Any:
         return None
 
 
-def _set(key: str, value: Any) -> None:
+def _set(key: str, value: Any) -> bool:
+    """Store `value`; whether it was stored."""
     try:
         cache.set(key, value, timeout=settings.LISTING_CACHE_SECONDS)
     except Exception:
         logger.warning("listing cache unavailable; page not stored")
+        return False
+    return True

@@ -74,6 +74,7 @@ def creators_matching(queryset: QuerySet, value: str) -> QuerySet:
     # word is tested on those rows: there, probing a hashed set of a common word's text matches
     # is cheaper than parsing each row's name and bio (2,087 rows: 56 vs 75 ms).
     text_test = TEXT_IN_SET if any(count < FEW_MATCHES for count in counts) else TEXT_ON_ROW
+    each_count = iter(counts)
     for term, match in zip(terms, matches, strict=True):
         if match is None:  # punctuation only: matched as typed, as SQLite does
             queryset = queryset.filter(_like_condition(term))
@@ -85,7 +86,7 @@ def creators_matching(queryset: QuerySet, value: str) -> QuerySet:
         # fetched by id and sorted; many are tested row by row while walking the ranking index
         # (the text parsed from the row itself, index probes for the rest), which finds a page
         # within a few hundred rows.
-        if counts.pop(0) < FEW_MATCHES:
+        if next(each_count) < FEW_MATCHES:
             condition = f'"directory_creator"."id" = ANY(ARRAY({sql}))'
             queryset = queryset.filter(RawSQL(condition, params, output_field=BooleanField()))  # noqa: S611 - parameters
         else:
@@ -143,23 +144,25 @@ def _matches(term: str) -> tuple[str, list[object], str, list[object]] | None:
     return " UNION ".join(parts), params, "(" + " OR ".join(row) + ")", params
 
 
-def _counts_up_to(matches: list[tuple[str, list[object]]], *, limit: int, using: str) -> list[int]:
+def _counts_up_to(
+    matches: list[tuple[str, list[object]]], *, limit: int, using: str
+) -> tuple[int, ...]:
     """Roughly how many creators each term matches, counting no further than `limit`: one
     query, kept until the listing changes. UNION ALL, so that the count stops at `limit` rather
     than first collecting every match to drop duplicates (a creator matched twice counts twice:
     close enough to choose a plan)."""
     if not matches:
-        return []
+        return ()
     columns = ", ".join(
         f"(SELECT count(*) FROM ({sql.replace(' UNION ', ' UNION ALL ')} LIMIT %s) AS m)"
         for sql, _p in matches
     )
     params = [value for _sql, p in matches for value in (*p, limit)]
 
-    def count() -> list[int]:
+    def count() -> tuple[int, ...]:
         with connections[using].cursor() as cursor:
             cursor.execute(f"SELECT {columns}", params)
-            return list(cursor.fetchone())
+            return tuple(cursor.fetchone())
 
     return listing_cached("search-counts", using, columns, repr(params), compute=count)
 

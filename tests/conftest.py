@@ -51,7 +51,9 @@ def redis_url() -> str:
         _missing_service("REDIS_URL is not set; this test needs a real Redis server")
     if not _reachable(url, 6379):
         _missing_service(f"Redis at {url} is not reachable")
-    return url
+    from config.test_settings import redis_database_of_this_worker
+
+    return redis_database_of_this_worker(url)
 
 
 @pytest.fixture
@@ -83,6 +85,17 @@ def _no_real_network(monkeypatch):
         return real_connect(self, address)
 
     monkeypatch.setattr(socket.socket, "connect", guarded_connect)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_local_copies():
+    """Each test starts without the previous tests' per-process listing copies (a test's cache
+    may restart its listing version at a number an earlier test used)."""
+    from directory.services.listing_cache import local_copies
+
+    local_copies.clear()
+    yield
+    local_copies.clear()
 
 
 @pytest.fixture

@@ -2,8 +2,10 @@
 
 One rule for who a visitor is (`client_address`) and one counter (`throttle_hit`), kept in the
 shared cache so every web worker counts together. Counting is atomic (`cache.add` then
-`cache.incr`), so parallel requests cannot slip past the limit. If the cache is unreachable the
-request is allowed: a visitor must never lose what they wrote because Redis is down.
+`cache.incr`), so parallel requests cannot slip past the limit; on Redis both go in one round
+trip (`SET … NX EX` and `INCR` pipelined: Django's `incr` alone is two). If the cache is
+unreachable the request is allowed: a visitor must never lose what they wrote because Redis is
+down.
 """
 
 from __future__ import annotations
@@ -14,7 +16,8 @@ import time
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import cache, caches
+from django.core.cache.backends.redis import RedisCache
 from django.http import HttpRequest
 
 logger = logging.getLogger(__name__)
@@ -65,11 +68,26 @@ def throttle_hit(*, scope: str, key: str, rate: str, now: float | None = None) -
     window = int(now // limit.seconds)
     cache_key = f"throttle:{scope}:{key}:{window}"
     try:
-        cache.add(cache_key, 0, timeout=limit.seconds + 5)
-        count = cache.incr(cache_key)
+        count = _count(cache_key, timeout=limit.seconds + 5)
     except Exception:  # an unreachable cache must not cost the visitor their message
         logger.warning("throttle cache unavailable; allowing %s for %s", scope, key)
         return None
     if count <= limit.count:
         return None
     return max(1.0, math.ceil((window + 1) * limit.seconds - now))
+
+
+def _count(cache_key: str, *, timeout: int) -> int:
+    """Add one to the counter `cache_key` (created at 0 for `timeout` seconds); the new count."""
+    backend = caches["default"]
+    if isinstance(backend, RedisCache):
+        key = backend.make_and_validate_key(cache_key)
+        # Django's cache API has no pipeline: this reaches its Redis client (a private attribute;
+        # tests/directory/test_api_throttle.py runs it against a real Redis).
+        with backend._cache.get_client(key, write=True).pipeline(transaction=False) as pipe:
+            pipe.set(key, 0, ex=timeout, nx=True)
+            pipe.incr(key)
+            _created, count = pipe.execute()
+        return int(count)
+    cache.add(cache_key, 0, timeout=timeout)
+    return cache.incr(cache_key)
