@@ -88,14 +88,17 @@ def _no_real_network(monkeypatch):
 
 
 @pytest.fixture(autouse=True)
-def _fresh_local_copies():
+def _fresh_process_caches():
     """Each test starts without the previous tests' per-process listing copies (a test's cache
-    may restart its listing version at a number an earlier test used)."""
+    may restart its listing version at a number an earlier test used) or paused cache servers."""
+    from config.cache import cache_pauses_reset
     from directory.services.listing_cache import local_copies
 
     local_copies.clear()
+    cache_pauses_reset()
     yield
     local_copies.clear()
+    cache_pauses_reset()
 
 
 @pytest.fixture

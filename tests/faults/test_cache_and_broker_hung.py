@@ -48,6 +48,60 @@ def test_api_answers_within_the_cache_timeout_when_the_cache_is_hung(client, hun
     assert elapsed < 4 * settings.CACHE_TIMEOUT_SECONDS + 1.0, elapsed
 
 
+def test_after_a_cache_timeout_the_next_requests_do_not_wait_for_it(
+    client, hung_cache, settings, monkeypatch
+):
+    """A list page made several cache calls, each waiting CACHE_TIMEOUT_SECONDS (~2 s a request
+    while Redis was unreachable); now the first failure pauses the server for this process."""
+    from config.cache import SharedClientRedisCacheClient
+
+    settings.LISTING_CACHE_SECONDS = 300
+    CreatorFactory(slug="shown")
+    first = client.get(reverse("directory:creator_list"))
+    assert first.status_code == 200 and b"/creators/shown/" in first.content
+    asked = []
+    real_get_client = SharedClientRedisCacheClient.get_client
+
+    def counting(self, *args, **kwargs):
+        asked.append(1)
+        return real_get_client(self, *args, **kwargs)
+
+    monkeypatch.setattr(SharedClientRedisCacheClient, "get_client", counting)
+    for url in (reverse("directory:creator_list"), reverse("api:creator-list")):
+        response = client.get(url, {"ordering": "name"})
+        assert response.status_code == 200 and b"shown" in response.content
+    assert asked == []  # served uncached, unthrottled, without one more wait
+
+
+def test_a_paused_cache_server_is_asked_again_after_the_pause(hung_cache, settings, monkeypatch):
+    from redis.exceptions import RedisError
+
+    import config.cache as backend_module
+
+    now = [1000.0]
+    monkeypatch.setattr(backend_module, "monotonic", lambda: now[0])
+    cache = caches["default"]
+    with pytest.raises(RedisError):  # the read times out: the server is paused
+        cache.get("anything")
+    with pytest.raises(backend_module.CacheServerPaused):
+        cache.get("anything")
+    now[0] += backend_module.PAUSE_SECONDS + 0.1
+    with pytest.raises(RedisError) as tried:
+        cache.get("anything")
+    assert not isinstance(tried.value, backend_module.CacheServerPaused)
+
+
+def test_a_paused_cache_server_does_not_pause_another(hung_cache, settings, redis_url):
+    from redis.exceptions import RedisError
+
+    with pytest.raises(RedisError):
+        caches["default"].get("anything")
+    settings.CACHES = {"default": {**settings.CACHES["default"], "LOCATION": redis_url}}
+    caches["default"].set("pause-check", 1)
+    assert caches["default"].get("pause-check") == 1
+    caches["default"].delete("pause-check")
+
+
 @pytest.fixture
 def hung_broker(redis_url):
     """The configured Redis broker (its timeouts), pointed at a server that never answers."""
