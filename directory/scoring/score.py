@@ -125,9 +125,24 @@ def link_evidence(
     conversation_priors: Mapping[str, float] | None = None,
 ) -> list[LinkEvidence]:
     """Each link's chosen snapshot, weight and (trust-adjusted) components, sorted by link id."""
+    return _link_evidence(
+        creator,
+        now=now,
+        window_days=window_days,
+        priors=conversation_priors or {},
+        on_break=is_on_break(creator, now=now),
+    )
+
+
+def _link_evidence(
+    creator: CreatorInput,
+    *,
+    now: dt.datetime,
+    window_days: int,
+    priors: Mapping[str, float],
+    on_break: bool,
+) -> list[LinkEvidence]:
     window = dt.timedelta(days=window_days)
-    on_break = is_on_break(creator, now=now)
-    priors = conversation_priors or {}
     out = []
     for link in sorted(creator.links, key=lambda ln: (ln.link_id, ln.platform)):
         picked = _pick_snapshot(link, now=now, window=window, on_break=on_break)
@@ -233,8 +248,15 @@ def score_creator(
         raise ValueError("window_days must be positive")
     median = min(100.0, max(0.0, float(directory_median)))
     weights = merge_weights(weights) if weights is not None else merge_weights()
-    links = link_evidence(
-        creator, now=now, window_days=window_days, conversation_priors=conversation_priors
+    # The newest post and the break it implies, worked out once (links and result both read them).
+    last_active_at = last_active(creator)
+    on_break = break_active(until=creator.on_break_until, last_post_at=last_active_at, now=now)
+    links = _link_evidence(
+        creator,
+        now=now,
+        window_days=window_days,
+        priors=conversation_priors or {},
+        on_break=on_break,
     )
     values, effective, raw = combine(links, weights)
     evidence = sum(ln.evidence for ln in links)
@@ -254,7 +276,6 @@ def score_creator(
     stale = bool(links) and not any(ln.fresh for ln in links)
     followers = [ln.snapshot.followers for ln in links if ln.snapshot.followers is not None]
     link_scores = [combine([ln], weights)[2] for ln in links]
-    on_break = is_on_break(creator, now=now)
     raw = None if raw is None else round(raw, 1)
     breakdown = build_breakdown(
         links=links,
@@ -280,7 +301,7 @@ def score_creator(
         activity=None if activity is None else round(activity, 3),
         breakdown=breakdown,
         followers_total=sum(followers) if followers else None,
-        last_active_at=last_active(creator),
+        last_active_at=last_active_at,
     )
 
 
