@@ -198,7 +198,7 @@ def effective_weights(
     Returns None when no engagement component (anything but reach) is known."""
     known = set(known)
     engagement = [k for k in COMPONENT_KEYS if k in known and k != "reach"]
-    engagement_total = sum(weights[k] for k in engagement)
+    engagement_total = sum([weights[k] for k in engagement])
     if not engagement or engagement_total <= 0:
         return None
     reach = weights["reach"] if "reach" in known else 0.0
@@ -213,24 +213,43 @@ def combine(
     links: list[LinkEvidence], weights: Mapping[str, float]
 ) -> tuple[dict[str, float | None], dict[str, float] | None, float | None]:
     """Evidence-weighted components, their effective weights and the measured score (0-100)."""
+    return _combine(links, weights, {})
+
+
+Effective = dict[str, float] | None
+
+
+def _combine(
+    links: list[LinkEvidence],
+    weights: Mapping[str, float],
+    effective_of: dict[tuple[str, ...], Effective],
+) -> tuple[dict[str, float | None], Effective, float | None]:
+    """`combine`, with the effective weights of each set of known components worked out once
+    per `effective_of` (one creator's links mostly share a set). Sums stay sum() over lists:
+    sum() of floats is compensated, so a loop of additions would not give the same bits."""
     values: dict[str, float | None] = {}
     pooled = pooled_components(links)
     for key in COMPONENT_KEYS:
         if key in pooled:
             values[key] = pooled[key]
             continue
-        pairs = [(ln.weight, ln.components[key]) for ln in links if ln.components[key] is not None]
-        total = sum(w for w, _ in pairs)
+        pairs = [(ln.weight, v) for ln in links if (v := ln.components[key]) is not None]
         if not pairs:
             values[key] = None
-        elif total > 0:
-            values[key] = sum(w * v for w, v in pairs) / total  # type: ignore[operator]
+            continue
+        total = sum([w for w, _ in pairs])
+        if total > 0:
+            values[key] = sum([w * v for w, v in pairs]) / total
         else:
-            values[key] = sum(v for _, v in pairs) / len(pairs)  # type: ignore[misc]
-    effective = effective_weights(weights, [k for k, v in values.items() if v is not None])
+            values[key] = sum([v for _, v in pairs]) / len(pairs)
+    known = tuple([k for k, v in values.items() if v is not None])
+    if known in effective_of:
+        effective = effective_of[known]
+    else:
+        effective = effective_of[known] = effective_weights(weights, known)
     if effective is None:
         return values, None, None
-    raw = 100.0 * sum(effective[k] * (values[k] or 0.0) for k in COMPONENT_KEYS)
+    raw = 100.0 * sum([effective[k] * (values[k] or 0.0) for k in COMPONENT_KEYS])
     return values, effective, min(100.0, max(0.0, raw))
 
 
@@ -258,7 +277,8 @@ def score_creator(
         priors=conversation_priors or {},
         on_break=on_break,
     )
-    values, effective, raw = combine(links, weights)
+    effective_of: dict[tuple[str, ...], Effective] = {}
+    values, effective, raw = _combine(links, weights, effective_of)
     evidence = sum(ln.evidence for ln in links)
     amount = evidence_amount(evidence)
     if links and all(ln.quiet for ln in links):
@@ -275,7 +295,7 @@ def score_creator(
     confidence = round(min(1.0, max(0.0, shrink * trust)), 2)
     stale = bool(links) and not any(ln.fresh for ln in links)
     followers = [ln.snapshot.followers for ln in links if ln.snapshot.followers is not None]
-    link_scores = [combine([ln], weights)[2] for ln in links]
+    link_scores = [_combine([ln], weights, effective_of)[2] for ln in links]
     raw = None if raw is None else round(raw, 1)
     breakdown = build_breakdown(
         links=links,
