@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from operator import attrgetter
 from types import MappingProxyType
+from typing import Any, Protocol
 
 from .inputs import DEFAULT_CONVERSATION_PRIOR, SnapshotInput
 
@@ -69,7 +70,7 @@ BY_KEY = MappingProxyType({c.key: c for c in COMPONENTS})
 COMPONENT_KEYS = tuple(c.key for c in COMPONENTS)
 
 
-def _known_check(c: Component) -> Callable[[SnapshotInput], bool]:
+def _known_check(c: Component) -> Callable[[Any], bool]:
     # One attrgetter per component, built once: the recompute asks this a million times.
     get = attrgetter(*c.needs)
     if len(c.needs) == 1:
@@ -77,7 +78,7 @@ def _known_check(c: Component) -> Callable[[SnapshotInput], bool]:
     return lambda s: None not in get(s)
 
 
-def _applies_check(c: Component) -> Callable[[SnapshotInput], bool]:
+def _applies_check(c: Component) -> Callable[[Any], bool]:
     is_known = _known_check(c)
     if c.positive is None:
         return is_known
@@ -154,7 +155,30 @@ def saturate(x: float, half: float) -> float:
     return 1.0 - 0.5 ** (x / half)
 
 
-def comment_part(s: SnapshotInput) -> float | None:
+class ConversationCounts(Protocol):
+    """What `comment_part` reads: a SnapshotInput, or a lighter row with the same names (the
+    recompute's platform priors read a directory's worth of them)."""
+
+    @property
+    def followers(self) -> int | None: ...
+    @property
+    def posts_in_window(self) -> int | None: ...
+    @property
+    def comments_in_window(self) -> int | None: ...
+    @property
+    def unique_commenters_in_window(self) -> int | None: ...
+    @property
+    def likes_in_window(self) -> int | None: ...
+    @property
+    def shares_in_window(self) -> int | None: ...
+
+
+class PlatformConversationCounts(ConversationCounts, Protocol):
+    @property
+    def platform(self) -> str: ...
+
+
+def comment_part(s: ConversationCounts) -> float | None:
     """Unshrunk conversation value of a snapshot (None when it cannot be measured)."""
     if not APPLIES["conversation"](s):
         return None

@@ -14,6 +14,7 @@ from .breaks import break_active
 from .components import (
     COMPONENT_KEYS,
     MIN_LINKS_FOR_PLATFORM_MEDIAN,
+    PlatformConversationCounts,
     comment_part,
     snapshot_components,
     snapshot_evidence,
@@ -341,7 +342,7 @@ def conversation_priors(
     return conversation_priors_of(fresh)
 
 
-def conversation_priors_of(snapshots: Iterable[SnapshotInput]) -> dict[str, float]:
+def conversation_priors_of(snapshots: Iterable[PlatformConversationCounts]) -> dict[str, float]:
     """`conversation_priors` over snapshots already known to be each link's fresh pick (the
     recompute selects them in SQL: each link's latest snapshot, inside the window)."""
     by_platform: dict[str, list[float]] = {}
