@@ -203,6 +203,24 @@ def snapshot_components(
     on_break: bool = False,
 ) -> dict[str, float | None]:
     """The seven component values of one snapshot, before source trust is applied."""
+    return components_with_part(
+        s,
+        comment_part(s),
+        window_days=window_days,
+        conversation_prior=conversation_prior,
+        on_break=on_break,
+    )
+
+
+def components_with_part(
+    s: SnapshotInput,
+    part: float | None,
+    *,
+    window_days: int,
+    conversation_prior: float,
+    on_break: bool,
+) -> dict[str, float | None]:
+    """`snapshot_components` given the snapshot's `comment_part`, which the caller needs too."""
     weeks = (s.window_days or window_days) / 7.0
     out: dict[str, float | None] = dict.fromkeys(COMPONENT_KEYS)
     if APPLIES["responsiveness"](s):
@@ -211,7 +229,6 @@ def snapshot_components(
         )
     if APPLIES["reply_depth"](s):
         out["reply_depth"] = reply_depth(s.creator_replies_in_window, s.comments_in_window)
-    part = comment_part(s)
     if part is not None:
         n = s.posts_in_window
         prior_share = CONVERSATION_PRIOR_POSTS / (n + CONVERSATION_PRIOR_POSTS)

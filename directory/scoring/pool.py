@@ -15,7 +15,6 @@ from .components import (
     BY_KEY,
     CONVERSATION_PRIOR_POSTS,
     OUTREACH_HALF_PER_WEEK,
-    comment_part,
     reply_depth,
     saturate,
     wilson_lower_bound,
@@ -67,7 +66,7 @@ def pooled_components(links: list[LinkEvidence]) -> dict[str, float | None]:
         (
             ln.trust,
             ln.snapshot.posts_in_window or 0,
-            comment_part(ln.snapshot),
+            ln.conversation_part,
             ln.conversation_prior,
         )
         for ln in links

@@ -16,7 +16,7 @@ from .components import (
     MIN_LINKS_FOR_PLATFORM_MEDIAN,
     PlatformConversationCounts,
     comment_part,
-    snapshot_components,
+    components_with_part,
     snapshot_evidence,
 )
 from .explain import build_breakdown
@@ -161,8 +161,10 @@ def _link_evidence(
             # without this, a creator who stopped posting would drift up to the median.
             observed = QUIET_WINDOW_EVIDENCE
         evidence = observed * decay
-        raw = snapshot_components(
+        part = comment_part(snap)
+        raw = components_with_part(
             snap,
+            part,
             window_days=window_days,
             conversation_prior=priors.get(link.platform, DEFAULT_CONVERSATION_PRIOR),
             on_break=on_break,
@@ -179,6 +181,7 @@ def _link_evidence(
                 evidence=evidence,
                 weight=(observed + 1.0) * trust * decay,
                 trust=trust,
+                conversation_part=part,
                 components=components,
                 quiet=snap.posts_in_window == 0 and not on_break,
                 conversation_prior=priors.get(link.platform, DEFAULT_CONVERSATION_PRIOR),
