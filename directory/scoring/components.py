@@ -9,8 +9,11 @@ closed, no posts): unknown is never read as zero.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
+from operator import attrgetter
 from types import MappingProxyType
+from typing import Any, Protocol
 
 from .inputs import DEFAULT_CONVERSATION_PRIOR, SnapshotInput
 
@@ -67,15 +70,34 @@ BY_KEY = MappingProxyType({c.key: c for c in COMPONENTS})
 COMPONENT_KEYS = tuple(c.key for c in COMPONENTS)
 
 
+def _known_check(c: Component) -> Callable[[Any], bool]:
+    # One attrgetter per component, built once: the recompute asks this a million times.
+    get = attrgetter(*c.needs)
+    if len(c.needs) == 1:
+        return lambda s: get(s) is not None
+    return lambda s: None not in get(s)
+
+
+def _applies_check(c: Component) -> Callable[[Any], bool]:
+    is_known = _known_check(c)
+    if c.positive is None:
+        return is_known
+    positive = attrgetter(c.positive)
+    return lambda s: is_known(s) and positive(s) > 0
+
+
+KNOWN = MappingProxyType({c.key: _known_check(c) for c in COMPONENTS})
+APPLIES = MappingProxyType({c.key: _applies_check(c) for c in COMPONENTS})
+
+
 def known(key: str, s: SnapshotInput) -> bool:
     """Whether every measurement the component needs is known in this snapshot."""
-    return all(getattr(s, name) is not None for name in BY_KEY[key].needs)
+    return KNOWN[key](s)
 
 
 def applies(key: str, s: SnapshotInput) -> bool:
     """Known, and its ratio has something to divide by (no comments: no responsiveness)."""
-    positive = BY_KEY[key].positive
-    return known(key, s) and (positive is None or getattr(s, positive) > 0)
+    return APPLIES[key](s)
 
 
 # One-sided 95% lower confidence bound: the bound itself already discounts small samples, and
@@ -133,9 +155,32 @@ def saturate(x: float, half: float) -> float:
     return 1.0 - 0.5 ** (x / half)
 
 
-def comment_part(s: SnapshotInput) -> float | None:
+class ConversationCounts(Protocol):
+    """What `comment_part` reads: a SnapshotInput, or a lighter row with the same names (the
+    recompute's platform priors read a directory's worth of them)."""
+
+    @property
+    def followers(self) -> int | None: ...
+    @property
+    def posts_in_window(self) -> int | None: ...
+    @property
+    def comments_in_window(self) -> int | None: ...
+    @property
+    def unique_commenters_in_window(self) -> int | None: ...
+    @property
+    def likes_in_window(self) -> int | None: ...
+    @property
+    def shares_in_window(self) -> int | None: ...
+
+
+class PlatformConversationCounts(ConversationCounts, Protocol):
+    @property
+    def platform(self) -> str: ...
+
+
+def comment_part(s: ConversationCounts) -> float | None:
     """Unshrunk conversation value of a snapshot (None when it cannot be measured)."""
-    if not applies("conversation", s):
+    if not APPLIES["conversation"](s):
         return None
     comments = s.comments_in_window
     if s.unique_commenters_in_window is not None:
@@ -158,27 +203,44 @@ def snapshot_components(
     on_break: bool = False,
 ) -> dict[str, float | None]:
     """The seven component values of one snapshot, before source trust is applied."""
+    return components_with_part(
+        s,
+        comment_part(s),
+        window_days=window_days,
+        conversation_prior=conversation_prior,
+        on_break=on_break,
+    )
+
+
+def components_with_part(
+    s: SnapshotInput,
+    part: float | None,
+    *,
+    window_days: int,
+    conversation_prior: float,
+    on_break: bool,
+) -> dict[str, float | None]:
+    """`snapshot_components` given the snapshot's `comment_part`, which the caller needs too."""
     weeks = (s.window_days or window_days) / 7.0
     out: dict[str, float | None] = dict.fromkeys(COMPONENT_KEYS)
-    if applies("responsiveness", s):
+    if APPLIES["responsiveness"](s):
         out["responsiveness"] = wilson_lower_bound(
             s.posts_with_creator_reply, s.posts_with_comments
         )
-    if applies("reply_depth", s):
+    if APPLIES["reply_depth"](s):
         out["reply_depth"] = reply_depth(s.creator_replies_in_window, s.comments_in_window)
-    part = comment_part(s)
     if part is not None:
         n = s.posts_in_window
         prior_share = CONVERSATION_PRIOR_POSTS / (n + CONVERSATION_PRIOR_POSTS)
         out["conversation"] = (1 - prior_share) * part + prior_share * conversation_prior
     # On a break, not joining other people's threads is expected: unknown, not zero.
-    if applies("outreach", s) and not on_break:
+    if APPLIES["outreach"](s) and not on_break:
         out["outreach"] = saturate(s.replies_to_others_in_window / weeks, OUTREACH_HALF_PER_WEEK)
-    if applies("reciprocity", s):
+    if APPLIES["reciprocity"](s):
         out["reciprocity"] = min(1.0, s.following / s.followers)
-    if applies("activity", s):
+    if APPLIES["activity"](s):
         out["activity"] = saturate(s.posts_in_window / weeks, ACTIVITY_HALF_PER_WEEK)
-    if applies("reach", s):
+    if APPLIES["reach"](s):
         out["reach"] = min(1.0, math.log10(s.followers + 1) / REACH_LOG_FULL)
     return out
 

@@ -8,10 +8,12 @@ period or closed comments is described as such, never as failure.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
-from typing import Any, TypedDict
+from collections.abc import Callable, Mapping, Sequence
+from functools import cache
+from operator import attrgetter
+from typing import Any, NamedTuple, TypedDict
 
-from .components import BY_KEY, COMPONENTS, known
+from .components import BY_KEY, COMPONENTS, KNOWN
 from .inputs import LinkEvidence, SnapshotInput
 
 WHY_PHRASES = {c.key: c.why for c in COMPONENTS if c.why is not None}
@@ -22,13 +24,21 @@ NOT_MEASURED = "Not measured on these platforms"
 LOW_CONFIDENCE = 0.3
 
 
+@cache
+def _getter(names: tuple[str, ...]) -> Callable[[SnapshotInput], tuple]:
+    if len(names) == 1:
+        get_one = attrgetter(names[0])
+        return lambda s: (get_one(s),)
+    return attrgetter(*names)
+
+
 def _total(snaps: Sequence[SnapshotInput], *names: str) -> tuple[int, ...] | None:
     """Sum the named fields over the snapshots where all of them are known."""
-    rows = [tuple(getattr(s, n) for n in names) for s in snaps]
-    rows = [r for r in rows if all(v is not None for v in r)]
+    get = _getter(names)
+    rows = [row for row in map(get, snaps) if None not in row]
     if not rows:
         return None
-    return tuple(sum(col) for col in zip(*rows, strict=True))
+    return tuple(map(sum, zip(*rows, strict=True)))
 
 
 def _unverified(snaps: Sequence[SnapshotInput]) -> str:
@@ -42,7 +52,23 @@ def _per_week(count: int, days: int) -> str:
     return f"about {count / (days / 7):.1f} a week"
 
 
-def explain(  # noqa: C901 - one branch per component reads best here
+class _Period(NamedTuple):
+    """The window the counts of a creator's snapshots cover, worded once for every sentence."""
+
+    days: int
+    words: str  # "in the last 90 days"
+    single: bool  # one window length: a weekly rate makes sense
+
+
+def _period(snaps: Sequence[SnapshotInput], window_days: int) -> _Period:
+    # Counts are measured over each snapshot's own window, which may be shorter than ours.
+    windows = sorted({s.window_days or window_days for s in snaps}) or [window_days]
+    if len(windows) == 1:
+        return _Period(windows[0], f"in the last {windows[0]} days", True)
+    return _Period(window_days, f"in the last {windows[0]} to {windows[-1]} days", False)
+
+
+def explain(
     key: str,
     value: float | None,
     snaps: Sequence[SnapshotInput],
@@ -52,23 +78,31 @@ def explain(  # noqa: C901 - one branch per component reads best here
     weight: float,
 ) -> str:
     """One calm sentence with the real numbers behind a component."""
-    # Counts are measured over each snapshot's own window, which may be shorter than ours.
-    windows = sorted({s.window_days or window_days for s in snaps}) or [window_days]
-    days = windows[0] if len(windows) == 1 else window_days
-    w = (
-        f"in the last {days} days"
-        if len(windows) == 1
-        else f"in the last {windows[0]} to {windows[-1]} days"
+    return _explain(
+        key, value, snaps, period=_period(snaps, window_days), on_break=on_break, weight=weight
     )
 
+
+def _explain(  # noqa: C901 - one branch per component reads best here
+    key: str,
+    value: float | None,
+    snaps: Sequence[SnapshotInput],
+    *,
+    period: _Period,
+    on_break: bool,
+    weight: float,
+) -> str:
+    days, w = period.days, period.words
+
     def rate(count: int) -> str:  # a weekly rate only makes sense over one window length
-        return f" ({_per_week(count, days)})" if len(windows) == 1 else ""
+        return f" ({_per_week(count, days)})" if period.single else ""
 
     if key == "activity" and on_break:
         return "Taking a break: activity is held at its last value until the break ends"
     if key == "outreach" and on_break:
         return "Taking a break: not counted until the break ends"
-    used = [s for s in snaps if known(key, s)]
+    is_known = KNOWN[key]
+    used = [s for s in snaps if is_known(s)]
     note = _unverified(used)
     if key == "responsiveness":
         t = _total(used, "posts_with_creator_reply", "posts_with_comments")
@@ -178,6 +212,7 @@ def build_breakdown(
     """The JSON-serialisable breakdown rendered by the profile, list cards and API."""
     snaps = [ln.snapshot for ln in links]
     total_weight = sum(ln.weight for ln in links)
+    period = _period(snaps, window_days)
     components = []
     for key, value in values.items():
         components.append(
@@ -187,13 +222,8 @@ def build_breakdown(
                 "value": None if value is None else round(value, 3),
                 "weight": round(weights[key], 3),
                 "effective_weight": round(effective[key], 3) if effective else 0.0,
-                "explanation": explain(
-                    key,
-                    value,
-                    snaps,
-                    window_days=window_days,
-                    on_break=on_break,
-                    weight=weights[key],
+                "explanation": _explain(
+                    key, value, snaps, period=period, on_break=on_break, weight=weights[key]
                 ),
             }
         )
@@ -213,7 +243,7 @@ def build_breakdown(
             on_break=on_break,
             confidence=confidence,
             replied=_total(
-                [s for s in snaps if known("responsiveness", s)],
+                [s for s in snaps if KNOWN["responsiveness"](s)],
                 "posts_with_creator_reply",
                 "posts_with_comments",
             ),

@@ -76,6 +76,9 @@ class LinkEvidence:
     evidence: float  # posts + commented posts, decayed when stale
     weight: float  # combination weight: (evidence + 1) x trust (x decay)
     trust: float
+    # The snapshot's unshrunk conversation value (`comment_part`), worked out once: the pools
+    # of the creator and of the link's own score both read it.
+    conversation_part: float | None
     components: dict[str, float | None] = field(default_factory=dict)
     quiet: bool = False  # a measured window with no posts, outside a break
     conversation_prior: float = DEFAULT_CONVERSATION_PRIOR  # the platform's median conversation

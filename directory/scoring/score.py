@@ -14,8 +14,9 @@ from .breaks import break_active
 from .components import (
     COMPONENT_KEYS,
     MIN_LINKS_FOR_PLATFORM_MEDIAN,
+    PlatformConversationCounts,
     comment_part,
-    snapshot_components,
+    components_with_part,
     snapshot_evidence,
 )
 from .explain import build_breakdown
@@ -125,9 +126,24 @@ def link_evidence(
     conversation_priors: Mapping[str, float] | None = None,
 ) -> list[LinkEvidence]:
     """Each link's chosen snapshot, weight and (trust-adjusted) components, sorted by link id."""
+    return _link_evidence(
+        creator,
+        now=now,
+        window_days=window_days,
+        priors=conversation_priors or {},
+        on_break=is_on_break(creator, now=now),
+    )
+
+
+def _link_evidence(
+    creator: CreatorInput,
+    *,
+    now: dt.datetime,
+    window_days: int,
+    priors: Mapping[str, float],
+    on_break: bool,
+) -> list[LinkEvidence]:
     window = dt.timedelta(days=window_days)
-    on_break = is_on_break(creator, now=now)
-    priors = conversation_priors or {}
     out = []
     for link in sorted(creator.links, key=lambda ln: (ln.link_id, ln.platform)):
         picked = _pick_snapshot(link, now=now, window=window, on_break=on_break)
@@ -145,8 +161,10 @@ def link_evidence(
             # without this, a creator who stopped posting would drift up to the median.
             observed = QUIET_WINDOW_EVIDENCE
         evidence = observed * decay
-        raw = snapshot_components(
+        part = comment_part(snap)
+        raw = components_with_part(
             snap,
+            part,
             window_days=window_days,
             conversation_prior=priors.get(link.platform, DEFAULT_CONVERSATION_PRIOR),
             on_break=on_break,
@@ -163,6 +181,7 @@ def link_evidence(
                 evidence=evidence,
                 weight=(observed + 1.0) * trust * decay,
                 trust=trust,
+                conversation_part=part,
                 components=components,
                 quiet=snap.posts_in_window == 0 and not on_break,
                 conversation_prior=priors.get(link.platform, DEFAULT_CONVERSATION_PRIOR),
@@ -183,7 +202,7 @@ def effective_weights(
     Returns None when no engagement component (anything but reach) is known."""
     known = set(known)
     engagement = [k for k in COMPONENT_KEYS if k in known and k != "reach"]
-    engagement_total = sum(weights[k] for k in engagement)
+    engagement_total = sum([weights[k] for k in engagement])
     if not engagement or engagement_total <= 0:
         return None
     reach = weights["reach"] if "reach" in known else 0.0
@@ -198,24 +217,43 @@ def combine(
     links: list[LinkEvidence], weights: Mapping[str, float]
 ) -> tuple[dict[str, float | None], dict[str, float] | None, float | None]:
     """Evidence-weighted components, their effective weights and the measured score (0-100)."""
+    return _combine(links, weights, {})
+
+
+Effective = dict[str, float] | None
+
+
+def _combine(
+    links: list[LinkEvidence],
+    weights: Mapping[str, float],
+    effective_of: dict[tuple[str, ...], Effective],
+) -> tuple[dict[str, float | None], Effective, float | None]:
+    """`combine`, with the effective weights of each set of known components worked out once
+    per `effective_of` (one creator's links mostly share a set). Sums stay sum() over lists:
+    sum() of floats is compensated, so a loop of additions would not give the same bits."""
     values: dict[str, float | None] = {}
     pooled = pooled_components(links)
     for key in COMPONENT_KEYS:
         if key in pooled:
             values[key] = pooled[key]
             continue
-        pairs = [(ln.weight, ln.components[key]) for ln in links if ln.components[key] is not None]
-        total = sum(w for w, _ in pairs)
+        pairs = [(ln.weight, v) for ln in links if (v := ln.components[key]) is not None]
         if not pairs:
             values[key] = None
-        elif total > 0:
-            values[key] = sum(w * v for w, v in pairs) / total  # type: ignore[operator]
+            continue
+        total = sum([w for w, _ in pairs])
+        if total > 0:
+            values[key] = sum([w * v for w, v in pairs]) / total
         else:
-            values[key] = sum(v for _, v in pairs) / len(pairs)  # type: ignore[misc]
-    effective = effective_weights(weights, [k for k, v in values.items() if v is not None])
+            values[key] = sum([v for _, v in pairs]) / len(pairs)
+    known = tuple([k for k, v in values.items() if v is not None])
+    if known in effective_of:
+        effective = effective_of[known]
+    else:
+        effective = effective_of[known] = effective_weights(weights, known)
     if effective is None:
         return values, None, None
-    raw = 100.0 * sum(effective[k] * (values[k] or 0.0) for k in COMPONENT_KEYS)
+    raw = 100.0 * sum([effective[k] * (values[k] or 0.0) for k in COMPONENT_KEYS])
     return values, effective, min(100.0, max(0.0, raw))
 
 
@@ -233,10 +271,18 @@ def score_creator(
         raise ValueError("window_days must be positive")
     median = min(100.0, max(0.0, float(directory_median)))
     weights = merge_weights(weights) if weights is not None else merge_weights()
-    links = link_evidence(
-        creator, now=now, window_days=window_days, conversation_priors=conversation_priors
+    # The newest post and the break it implies, worked out once (links and result both read them).
+    last_active_at = last_active(creator)
+    on_break = break_active(until=creator.on_break_until, last_post_at=last_active_at, now=now)
+    links = _link_evidence(
+        creator,
+        now=now,
+        window_days=window_days,
+        priors=conversation_priors or {},
+        on_break=on_break,
     )
-    values, effective, raw = combine(links, weights)
+    effective_of: dict[tuple[str, ...], Effective] = {}
+    values, effective, raw = _combine(links, weights, effective_of)
     evidence = sum(ln.evidence for ln in links)
     amount = evidence_amount(evidence)
     if links and all(ln.quiet for ln in links):
@@ -253,8 +299,7 @@ def score_creator(
     confidence = round(min(1.0, max(0.0, shrink * trust)), 2)
     stale = bool(links) and not any(ln.fresh for ln in links)
     followers = [ln.snapshot.followers for ln in links if ln.snapshot.followers is not None]
-    link_scores = [combine([ln], weights)[2] for ln in links]
-    on_break = is_on_break(creator, now=now)
+    link_scores = [_combine([ln], weights, effective_of)[2] for ln in links]
     raw = None if raw is None else round(raw, 1)
     breakdown = build_breakdown(
         links=links,
@@ -280,7 +325,7 @@ def score_creator(
         activity=None if activity is None else round(activity, 3),
         breakdown=breakdown,
         followers_total=sum(followers) if followers else None,
-        last_active_at=last_active(creator),
+        last_active_at=last_active_at,
     )
 
 
@@ -300,7 +345,7 @@ def conversation_priors(
     return conversation_priors_of(fresh)
 
 
-def conversation_priors_of(snapshots: Iterable[SnapshotInput]) -> dict[str, float]:
+def conversation_priors_of(snapshots: Iterable[PlatformConversationCounts]) -> dict[str, float]:
     """`conversation_priors` over snapshots already known to be each link's fresh pick (the
     recompute selects them in SQL: each link's latest snapshot, inside the window)."""
     by_platform: dict[str, list[float]] = {}

@@ -14,22 +14,31 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from django.conf import settings
 
 from directory.models import Creator, CreatorStatus, PlatformLink, ScoringStats
-from directory.scoring import DEFAULT_MEDIAN, SnapshotInput, conversation_priors_of
+from directory.scoring import DEFAULT_MEDIAN, conversation_priors_of
 from directory.scoring.stats import median
 
-# What the conversation value of a snapshot reads (`directory.scoring.components.comment_part`).
-PRIOR_FIELDS = (
-    "followers",
-    "posts_in_window",
-    "comments_in_window",
-    "unique_commenters_in_window",
-    "likes_in_window",
-    "shares_in_window",
-)
+
+class PriorRow(NamedTuple):
+    """A link's latest snapshot as far as its conversation value goes: what
+    `directory.scoring.components.comment_part` reads. A tuple, not a SnapshotInput: a
+    directory's worth of frozen dataclasses cost more to build than the query and the maths
+    together, and the database already holds these counts to its constraints."""
+
+    platform: str
+    followers: int | None
+    posts_in_window: int | None
+    comments_in_window: int | None
+    unique_commenters_in_window: int | None
+    likes_in_window: int | None
+    shares_in_window: int | None
+
+
+PRIOR_FIELDS = PriorRow._fields[1:]
 _CHUNK = 5_000
 
 
@@ -60,7 +69,7 @@ def directory_median_and_count() -> tuple[float, int]:
     return (median(scores) if scores else DEFAULT_MEDIAN), len(scores)
 
 
-def _fresh_latest(*, now: dt.datetime, window_days: int) -> Iterator[SnapshotInput]:
+def _fresh_latest(*, now: dt.datetime, window_days: int) -> Iterator[PriorRow]:
     """Each approved creator's public links' latest snapshot, when it is fresh."""
     rows = (
         PlatformLink.objects.public()
@@ -69,21 +78,10 @@ def _fresh_latest(*, now: dt.datetime, window_days: int) -> Iterator[SnapshotInp
             latest_snapshot__captured_at__gte=now - dt.timedelta(days=window_days),
             latest_snapshot__captured_at__lte=now,
         )
-        .values_list(
-            "platform",
-            "latest_snapshot__source",
-            "latest_snapshot__captured_at",
-            *(f"latest_snapshot__{name}" for name in PRIOR_FIELDS),
-        )
+        .values_list("platform", *(f"latest_snapshot__{name}" for name in PRIOR_FIELDS))
         .order_by()
     )
-    for platform, source, captured_at, *values in rows.iterator(chunk_size=_CHUNK):
-        yield SnapshotInput(
-            platform=platform,
-            source=source,
-            captured_at=captured_at,
-            **dict(zip(PRIOR_FIELDS, values, strict=True)),
-        )
+    return map(PriorRow._make, rows.iterator(chunk_size=_CHUNK))
 
 
 def platform_priors(*, now: dt.datetime, window_days: int) -> dict[str, float]:
