@@ -148,16 +148,12 @@ def _plain_value(obj: Model, field: models.Field) -> object:
     return field.get_db_prep_save(field.pre_save(obj, add=True), connection)
 
 
-def objs_copy(model: type[Model], objs: Sequence[Model]) -> None:
-    """`bulk_create(objs)` (primary keys set on the objects), with COPY on PostgreSQL: the
-    keys are taken from the table's sequence first, then every column goes in one stream."""
+def pks_reserve(model: type[Model], objs: Sequence[Model]) -> None:
+    """Give `objs` primary keys from the table's sequence (PostgreSQL), before writing them:
+    rows that refer to them (foreign keys are checked at commit) can be written first."""
     if not objs:
         return
-    if connection.vendor != "postgresql":
-        model._default_manager.bulk_create(objs, batch_size=UPDATE_ROWS)
-        return
     meta = model._meta
-    quote = connection.ops.quote_name
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
@@ -165,6 +161,21 @@ def objs_copy(model: type[Model], objs: Sequence[Model]) -> None:
         )
         for obj, (pk,) in zip(objs, cursor.fetchall(), strict=True):
             obj.pk = pk
+
+
+def objs_copy(model: type[Model], objs: Sequence[Model]) -> None:
+    """`bulk_create(objs)` (primary keys set on the objects), with COPY on PostgreSQL: the
+    keys are taken from the table's sequence first (unless `pks_reserve` gave them already),
+    then every column goes in one stream."""
+    if not objs:
+        return
+    if connection.vendor != "postgresql":
+        model._default_manager.bulk_create(objs, batch_size=UPDATE_ROWS)
+        return
+    meta = model._meta
+    quote = connection.ops.quote_name
+    pks_reserve(model, [obj for obj in objs if obj.pk is None])
+    with connection.cursor() as cursor:
         fields = meta.concrete_fields
         names = ", ".join(quote(f.column) for f in fields)
         # Plain columns whose value is already what the database holds skip the ORM's

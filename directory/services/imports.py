@@ -17,8 +17,9 @@ from dataclasses import dataclass
 from operator import itemgetter
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import OuterRef, Prefetch, Subquery
+from django.utils import timezone
 
 from directory.models import (
     MEASUREMENT_FIELDS,
@@ -29,12 +30,13 @@ from directory.models import (
     StatsSnapshot,
     Topic,
 )
-from directory.services.bulk_sql import objs_copy, rows_copy
+from directory.services.bulk_sql import objs_copy, pks_reserve, rows_copy
 from directory.services.listing_cache import listing_changed_on_commit
 from directory.services.score_inputs import ids_in, values_in
 from directory.services.scores import creators_recompute_scores
 
 from .import_readers import read_json_document
+from .import_scores import NewCreatorScorer
 from .import_validation import (
     FORMAT,
     CleanCreator,
@@ -89,11 +91,12 @@ def creators_import(data: Any, *, dry_run: bool = False) -> ImportSummary:
     creators = validate_document(data)
     summary = ImportSummary()
     with transaction.atomic():
-        changed_ids = _apply(creators, summary)
+        changed_ids = _apply(creators, summary, score=not dry_run)
         if changed_ids and not dry_run:
             # Names, bios, topics and links show in the list too, not only scores.
             listing_changed_on_commit()
-            summary.scores_recomputed = creators_recompute_scores(creator_ids=changed_ids)
+            if not summary.scores_recomputed:
+                summary.scores_recomputed = creators_recompute_scores(creator_ids=changed_ids)
         if dry_run:
             transaction.set_rollback(True)
     return summary
@@ -111,13 +114,30 @@ def _chunks(items: list, size: int = CHUNK) -> Iterator[list]:
         yield items[start : start + size]
 
 
-def _apply(creators: list[CleanCreator], summary: ImportSummary) -> list[int]:
-    """Write the cleaned document with a bounded number of statements per CHUNK rows."""
-    by_slug = _write_creators(creators, summary)
+def _apply(creators: list[CleanCreator], summary: ImportSummary, *, score: bool) -> list[int]:
+    """Write the cleaned document with a bounded number of statements per CHUNK rows.
+
+    With `score`, a document of new creators only is scored before its creator rows are
+    written (import_scores), so each row is written once; otherwise the caller rescores the
+    changed creators after."""
+    by_slug, new = _write_creators(creators, summary)
+    scorer = None
+    if score and new and len(new) == len(creators) and connection.vendor == "postgresql":
+        scorer = NewCreatorScorer.prepare(creators, by_slug, now=timezone.now())
+        # Their links, topics, snapshots and history go in first (foreign keys are checked
+        # at commit); the creator rows last, with their scores.
+        pks_reserve(Creator, new)
+    else:
+        objs_copy(Creator, new)
     changed = _write_m2m(creators, by_slug)
     links, link_changed = _write_links(creators, by_slug, summary)
     changed |= link_changed
     changed |= _write_snapshots(creators, links, summary)
+    if scorer is not None:
+        scorer.score(creators, by_slug, links)
+        objs_copy(Creator, new)
+        scorer.store_stats()
+        summary.scores_recomputed = len(new)
     unfetched = [
         link.pk
         for link in links.values()
@@ -138,7 +158,11 @@ def _apply(creators: list[CleanCreator], summary: ImportSummary) -> list[int]:
     return changed_ids
 
 
-def _write_creators(creators: list[CleanCreator], summary: ImportSummary) -> dict[str, Creator]:
+def _write_creators(
+    creators: list[CleanCreator], summary: ImportSummary
+) -> tuple[dict[str, Creator], list[Creator]]:
+    """Every creator of the document by slug; existing ones are updated, the new ones (also
+    returned) are left for the caller to write."""
     slugs = [c.slug for c in creators]
     by_slug: dict[str, Creator] = {}
     for chunk in _chunks(slugs):
@@ -163,9 +187,8 @@ def _write_creators(creators: list[CleanCreator], summary: ImportSummary) -> dic
         if dirty:
             creator.save(update_fields=[*dirty, "updated_at"])
             creator._import_dirty = True  # type: ignore[attr-defined]
-    objs_copy(Creator, new)
     summary.creators_created = len(new)
-    return by_slug
+    return by_slug, new
 
 
 def _write_m2m(creators: list[CleanCreator], by_slug: dict[str, Creator]) -> set[int]:

@@ -12,8 +12,9 @@ priors are those of the last batch recompute, an approximation docs/scoring.md d
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from itertools import chain
 from typing import NamedTuple
 
 from django.conf import settings
@@ -84,17 +85,23 @@ def _fresh_latest(*, now: dt.datetime, window_days: int) -> Iterator[PriorRow]:
     return map(PriorRow._make, rows.iterator(chunk_size=_CHUNK))
 
 
-def platform_priors(*, now: dt.datetime, window_days: int) -> dict[str, float]:
-    """Per-platform conversation medians over approved creators' latest fresh snapshots."""
-    return conversation_priors_of(_fresh_latest(now=now, window_days=window_days))
+def platform_priors(
+    *, now: dt.datetime, window_days: int, also: Iterable[PriorRow] = ()
+) -> dict[str, float]:
+    """Per-platform conversation medians over approved creators' latest fresh snapshots, and
+    `also`: the same snapshots of links not written yet (an import scoring before it writes)."""
+    return conversation_priors_of(chain(_fresh_latest(now=now, window_days=window_days), also))
 
 
-def scoring_stats_compute(*, now: dt.datetime, window_days: int) -> DirectoryStats:
-    """The directory median and priors as the data stands now (two set-based queries)."""
+def scoring_stats_compute(
+    *, now: dt.datetime, window_days: int, also_latest: Iterable[PriorRow] = ()
+) -> DirectoryStats:
+    """The directory median and priors as the data stands now (two set-based queries), the
+    priors taking `also_latest` too (see `platform_priors`)."""
     value, count = directory_median_and_count()
     return DirectoryStats(
         median=value,
-        priors=platform_priors(now=now, window_days=window_days),
+        priors=platform_priors(now=now, window_days=window_days, also=also_latest),
         measured_creators=count,
     )
 

@@ -63,6 +63,7 @@ __all__ = [
     "creators_recompute_scores",
     "creators_rescore",
     "directory_median",
+    "new_creator_score",
 ]
 
 BATCH_SIZE = 1000
@@ -316,6 +317,30 @@ def creators_rescore(
     if listed:
         transaction.on_commit(listing_changed)
     return RecomputeResult(scored, written, history, listed)
+
+
+def new_creator_score(
+    creator: CreatorInput,
+    *,
+    now: dt.datetime,
+    stats: DirectoryStats,
+    weights: dict[str, float],
+) -> tuple[ScoreResult, dict[str, object]]:
+    """What `creators_rescore` stores for a creator that has no stored score and no score
+    history yet: the result (its history point) and the `SCORE_FIELDS` values. The import
+    scores the creators it adds before writing them, from the document, with the statistics
+    a `creators_rescore` of them would compute; the two must not drift apart (tested)."""
+    result = score_creator(
+        creator,
+        now=now,
+        directory_median=stats.median,
+        weights=weights,
+        window_days=settings.SCORING_WINDOW_DAYS,
+        conversation_priors=stats.priors,
+    )
+    values = dict(zip(RESULT_FIELDS, _result_values(result, week_ago=None), strict=True))
+    values["score_updated_at"] = now
+    return result, values
 
 
 def creators_recompute_scores(

@@ -254,14 +254,27 @@ def test_one_bad_creator_among_good_ones_writes_nothing():
     assert Language.objects.count() == 0
 
 
-def test_a_failure_while_writing_rolls_everything_back(monkeypatch):
-    def broken(**kwargs):
+@pytest.mark.parametrize(
+    ("stored_first", "last_step"),
+    [
+        # Only new creators: scored from the document before their rows are written.
+        (False, "directory.services.import_scores.new_creator_score"),
+        # One of them stored already: the changed creators are scored after the write.
+        (True, "directory.services.imports.creators_recompute_scores"),
+    ],
+)
+def test_a_failure_while_writing_rolls_everything_back(monkeypatch, stored_first, last_step):
+    def broken(*args, **kwargs):
         raise RuntimeError("scoring failed")
 
-    monkeypatch.setattr("directory.services.imports.creators_recompute_scores", broken)
+    if stored_first:
+        CreatorFactory(slug="rowan-example", name="Rowan", status=CreatorStatus.PENDING)
+    before = db_state()
+    monkeypatch.setattr(last_step, broken)
     with pytest.raises(RuntimeError):
         creators_import(load("valid.json"))
-    assert Creator.objects.count() == 0
+    assert db_state() == before
+    assert Creator.objects.count() == int(stored_first)
     assert StatsSnapshot.objects.count() == 0
 
 
