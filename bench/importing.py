@@ -4,14 +4,18 @@
 (docs/import-format.md: about three links each across platforms, a few snapshots per link,
 topics, languages, countries), as files under the format's 20,000,000-byte limit, and imports
 them one after the other into a scratch database of its own (`<bench db>_import`, created and
-dropped here), each by `manage.py import_creators FILE` in a process of its own. Prints (last
-line) {"import": {"creators", "creators_per_s", "peak_mb", "file_mb", ...}}:
+dropped here) with one `manage.py import_creators FILE [FILE ...]` (one process, each file all
+or nothing in turn). Prints (last line)
+{"import": {"creators", "creators_per_s", "peak_mb", "file_mb", ...}}:
 
-- creators_per_s: creators over the wall time of all the import commands (process start,
-  parsing, validation, writing and scoring included);
-- peak_mb: the largest peak resident memory (`ru_maxrss`) of one import process, with
-  `file_mb` the size of the largest file; `small_file` gives the same for a file of 200
-  creators, to show how memory follows the document's size.
+- creators_per_s: creators over the wall time of the import command (process start, parsing,
+  validation, writing and scoring of every file included);
+- cpu_seconds: the CPU time of the import process (user + system; PostgreSQL's is not in it),
+  and load_average when it ended, since wall times on a shared machine are noisy;
+- peak_mb: the peak resident memory (`ru_maxrss`) of the import process, with `file_mb` the
+  size of the largest file; `small_file` gives the same for a process importing one file of
+  200 creators, to show how memory follows the size of one document (the command lets go of
+  each document before reading the next).
 """
 
 from __future__ import annotations
@@ -155,19 +159,18 @@ def main(argv: list[str] | None = None) -> None:
             files = write_files(args.size, Path(tmp))
             small_path, small_count = write_files(200, Path(tmp), first=args.size)[0]
             # The small file is measured in a process of its own before any large one.
-            small_seconds, small_peak = _import_alone(small_path, env)
-            total_seconds = 0.0
-            peak = 0.0
-            for path, _count in files:
-                seconds, file_peak = _import_alone(path, env)
-                total_seconds += seconds
-                peak = max(peak, file_peak)
+            small_seconds, small_peak, _cpu = _import_alone([small_path], env)
+            # Every large file in one `import_creators` process, as a bulk load is run.
+            total_seconds, peak, cpu = _import_alone([path for path, _ in files], env)
             biggest = max(path.stat().st_size for path, _ in files)
             result = {
                 "creators": args.size,
                 "files": len(files),
                 "seconds": round(total_seconds, 1),
                 "creators_per_s": round(args.size / total_seconds, 1),
+                # The machine may be shared: the import's own CPU time, and how busy it was.
+                "cpu_seconds": round(cpu, 1),
+                "load_average": [round(x, 2) for x in os.getloadavg()],
                 "peak_mb": peak,
                 "peak_mb_method": "ru_maxrss of the import_creators processes",
                 "file_mb": round(biggest / 1_000_000, 1),
@@ -184,27 +187,29 @@ def main(argv: list[str] | None = None) -> None:
     emit({"import": result})
 
 
-def _import_alone(path: Path, env: dict[str, str]) -> tuple[float, float]:
-    """(seconds, peak MB) of one `import_creators` process, run under a small wrapper process
-    so that the peak (`ru_maxrss` of the wrapper's children) is this import's alone."""
+def _import_alone(paths: list[Path], env: dict[str, str]) -> tuple[float, float, float]:
+    """(seconds, peak MB, CPU seconds) of one `import_creators` process importing `paths` in
+    turn, run under a small wrapper process so that the peak and the CPU time (`getrusage` of
+    the wrapper's children) are this import's alone."""
     code = (
         "import json, resource, subprocess, sys, time\n"
         "t = time.perf_counter()\n"
-        "subprocess.run([sys.executable, 'manage.py', 'import_creators', sys.argv[1]],"
+        "subprocess.run([sys.executable, 'manage.py', 'import_creators', *sys.argv[1:]],"
         " check=True, capture_output=True)\n"
-        "print(json.dumps([time.perf_counter() - t,"
-        " resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024]))\n"
+        "usage = resource.getrusage(resource.RUSAGE_CHILDREN)\n"
+        "print(json.dumps([time.perf_counter() - t, usage.ru_maxrss / 1024,"
+        " usage.ru_utime + usage.ru_stime]))\n"
     )
     proc = subprocess.run(  # noqa: S603
-        [sys.executable, "-c", code, str(path)],
+        [sys.executable, "-c", code, *map(str, paths)],
         cwd=ROOT,
         env=env,
         capture_output=True,
         text=True,
         check=True,
     )
-    seconds, peak = json.loads(proc.stdout.strip().splitlines()[-1])
-    return seconds, round(peak, 1)
+    seconds, peak, cpu = json.loads(proc.stdout.strip().splitlines()[-1])
+    return seconds, round(peak, 1), cpu
 
 
 if __name__ == "__main__":

@@ -1,7 +1,9 @@
-"""`manage.py import_creators FILE`: import creators from a `mhvoices/1` JSON file.
+"""`manage.py import_creators FILE [FILE ...]`: import creators from `mhvoices/1` JSON files.
 
-Every problem in the file is printed (with its path) and nothing is written unless the whole file
-is valid. The format is described in docs/import-format.md.
+Every problem in a file is printed (with its path) and nothing of that file is written unless
+the whole file is valid. Several files are imported one after the other, each on its own and
+all or nothing, in one process (one start-up); the first file with a problem stops the command,
+the files before it staying imported. The format is described in docs/import-format.md.
 """
 
 from __future__ import annotations
@@ -12,24 +14,56 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from directory.services.import_readers import read_document_bytes
-from directory.services.imports import ImportValidationError, creators_import, load_document
+from directory.services.imports import (
+    ImportSummary,
+    ImportValidationError,
+    creators_import,
+    load_document,
+)
 
 
 class Command(BaseCommand):
-    help = "Import creators, links and snapshots from a mhvoices/1 JSON file (all or nothing)."
+    help = (
+        "Import creators, links and snapshots from mhvoices/1 JSON files (each file all or "
+        "nothing, in order)."
+    )
     # The system checks import every URL and view (~0.5 s a run) and say nothing about a data
     # file; `manage.py check` and deploys run them. Bulk imports run this once per file.
     requires_system_checks: list[str] = []
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("file", help="Path to the JSON file, or '-' to read standard input.")
+        parser.add_argument(
+            "files",
+            nargs="+",
+            metavar="FILE",
+            help="JSON file to import, or '-' for standard input; several are imported in turn.",
+        )
         parser.add_argument(
             "--dry-run",
             action="store_true",
             help="Validate and report what would change, then write nothing.",
         )
 
-    def handle(self, *args, file: str, dry_run: bool, **options) -> None:
+    def handle(self, *args, files: list[str], dry_run: bool, **options) -> None:
+        if files.count("-") > 1:
+            raise CommandError("standard input ('-') can be read only once")
+        several = len(files) > 1
+        for index, file in enumerate(files):
+            try:
+                summary = self._import_one(file, dry_run=dry_run)
+            except CommandError as exc:
+                if not several:
+                    raise
+                before = ", ".join(files[:index])
+                done = f" ({before} imported before it)" if before and not dry_run else ""
+                raise CommandError(f"{file}{done}: {exc}") from None
+            prefix = "Dry run, nothing written. " if dry_run else ""
+            name = f"{file}: " if several else ""
+            self.stdout.write(self.style.SUCCESS(name + prefix + summary.line()))
+
+    def _import_one(self, file: str, *, dry_run: bool) -> ImportSummary:
+        """One file, read, checked and written all or nothing. Nothing of it is kept after: the
+        next file's document is never held at the same time (memory follows one document)."""
         try:
             if file == "-":
                 text = read_document_bytes(sys.stdin.buffer)
@@ -39,11 +73,11 @@ class Command(BaseCommand):
         except OSError as exc:
             raise CommandError(f"cannot read {file}: {exc.strerror or exc}") from None
         try:
-            summary = creators_import(load_document(text), dry_run=dry_run)
+            data = load_document(text)
+            del text  # the file's bytes are not needed once parsed
+            return creators_import(data, dry_run=dry_run)
         except ImportValidationError as exc:
             count = len(exc.problems)
             lines = [f"{count} problem{'s' if count != 1 else ''} found; nothing was imported:"]
             lines += [f"  {problem}" for problem in exc.problems]
             raise CommandError("\n".join(lines)) from None
-        prefix = "Dry run, nothing written. " if dry_run else ""
-        self.stdout.write(self.style.SUCCESS(prefix + summary.line()))
