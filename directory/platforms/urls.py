@@ -10,6 +10,7 @@ name that resolves to a private address is still refused at fetch time.
 
 from __future__ import annotations
 
+import functools
 import ipaddress
 import re
 import socket
@@ -130,7 +131,17 @@ def check_public_url(url: str, *, allow_private: bool | None = None) -> str:
     if not host:
         raise UnsupportedURL(NOT_VALID)
     private_ok = _allow_private(allow_private)
+    _check_host(host, private_ok)
+    if port not in (None, 80, 443) and not private_ok:
+        raise UnsupportedURL(f"{NOT_VALID}: only the standard ports (80 and 443) are allowed")
+    return url
 
+
+# The host checks depend on the host alone and cost more than the rest of the URL's: an import
+# checks thousands of links on a few hundred hosts, some twice (a platform's normaliser checks
+# the address it builds). A host that passed is remembered; a refused one raises every time.
+@functools.lru_cache(maxsize=8192)
+def _check_host(host: str, private_ok: bool) -> None:
     address, legacy_form = _literal_address(host)
     if address is None:
         _check_host_name(host)
@@ -148,9 +159,6 @@ def check_public_url(url: str, *, allow_private: bool | None = None) -> str:
             raise UnsupportedURL(NOT_VALID)
         # No creator's page lives at a bare address; a name is checked by people and by TLS.
         raise UnsupportedURL(IP_LITERAL)
-    if port not in (None, 80, 443) and not private_ok:
-        raise UnsupportedURL(f"{NOT_VALID}: only the standard ports (80 and 443) are allowed")
-    return url
 
 
 def canonical_url(url: str, *, host: str | None = None, keep_query: bool = True) -> str:
