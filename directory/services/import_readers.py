@@ -211,14 +211,24 @@ def read_json_document(text: str | bytes) -> Any:
         raise ImportValidationError(
             [ImportProblem(_DOCUMENT, f"too large (at most {MAX_DOCUMENT_BYTES:,} bytes)")]
         )
+    repeats: list[_RepeatedKeys] = []
+
+    def on_object(pairs: list[tuple[str, Any]]) -> dict:
+        result = _object(pairs)
+        if type(result) is _RepeatedKeys:
+            repeats.append(result)
+        return result
+
     try:
-        data = json.loads(text, object_pairs_hook=_object)
+        data = json.loads(text, object_pairs_hook=on_object)
     except RecursionError:
         raise ImportValidationError(
             [ImportProblem(_DOCUMENT, "nested too deeply to be an import file")]
         ) from None
     except (ValueError, UnicodeDecodeError) as exc:
         raise ImportValidationError([ImportProblem(_DOCUMENT, f"not valid JSON ({exc})")]) from None
+    if not repeats:
+        return data  # the usual case: no need to walk the document for their paths
     problems = [
         ImportProblem(f"{path}.{key}" if path else key, "appears more than once in this object")
         for path, value in _repeated_keys(data)

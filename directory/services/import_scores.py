@@ -65,6 +65,14 @@ def _snapshot_input(platform: str, snap: CleanSnapshot) -> SnapshotInput:
     )
 
 
+def _newest_per_source(snapshots: list[CleanSnapshot]) -> list[CleanSnapshot]:
+    newest: dict[str, CleanSnapshot] = {}
+    for snap in snapshots:
+        if snap.source not in newest or snap.captured_at > newest[snap.source].captured_at:
+            newest[snap.source] = snap
+    return list(newest.values())
+
+
 @dataclass(frozen=True, slots=True)
 class NewCreatorScorer:
     """Scores a document's new creators with the statistics fixed before anything is written."""
@@ -101,6 +109,10 @@ class NewCreatorScorer:
         self, clean: CleanCreator, creator: Creator, links: dict[str, PlatformLink]
     ) -> CreatorInput:
         cutoff = self.now - dt.timedelta(days=self.window_days)
+        # Outside a break the rules take a link's newest fresh snapshot of its most trusted
+        # source, so the newest of each source is enough (score_inputs selects the same); a
+        # break may pick an older, richer one, so every fresh snapshot goes in.
+        on_break = creator.on_break_until is not None and creator.on_break_until > self.now
         inputs = []
         for clean_link in clean.links:
             if not _is_public(clean_link):
@@ -108,9 +120,9 @@ class NewCreatorScorer:
             snaps = clean_link.snapshots
             window = [s for s in snaps if cutoff <= s.captured_at <= self.now]
             if window:
-                picked = window
                 posts = [s.values["last_post_at"] for s in window if s.values["last_post_at"]]
                 last_post = max(posts) if posts else None
+                picked = window if on_break else _newest_per_source(window)
             elif snaps:
                 picked = [max(snaps, key=lambda s: s.captured_at)]
                 last_post = picked[0].values["last_post_at"]

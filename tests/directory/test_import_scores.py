@@ -112,14 +112,13 @@ def _stored(ids: list[int]) -> dict:
     }
 
 
-def test_imported_scores_are_what_a_rescore_after_the_write_stores():
-    _directory_before()
+def _assert_stored_as_a_rescore_after_the_write(document: dict) -> None:
     with time_machine.travel(NOW, tick=False):
-        summary = creators_import(_document(60))
+        summary = creators_import(document)
         ids = list(
             Creator.objects.filter(slug__startswith="scored-creator").values_list("pk", flat=True)
         )
-        assert summary.scores_recomputed == len(ids) == 60
+        assert summary.scores_recomputed == len(ids) == len(document["creators"])
         imported = _stored(ids)
         # Back to the state the old import left before scoring (rows written, no score yet),
         # then score them the old way.
@@ -127,8 +126,31 @@ def test_imported_scores_are_what_a_rescore_after_the_write_stores():
         Creator.objects.filter(pk__in=ids).update(**blank)
         ScoreHistory.objects.filter(creator_id__in=ids).delete()
         ScoringStats.objects.all().delete()
-        assert creators_rescore(creator_ids=ids).written == 60
+        assert creators_rescore(creator_ids=ids).written == len(ids)
         assert _stored(ids) == imported
+
+
+def test_imported_scores_are_what_a_rescore_after_the_write_stores():
+    _directory_before()
+    _assert_stored_as_a_rescore_after_the_write(_document(60))
+
+
+def test_on_a_break_the_richer_older_snapshot_is_the_one_scored():
+    rng = random.Random(3)  # noqa: S311 - test data
+    richer = {**_snapshot(rng, NOW - dt.timedelta(days=30), "api"), "posts_in_window": 40}
+    newer = {**_snapshot(rng, NOW - dt.timedelta(days=2), "api"), "posts_in_window": 1}
+    richer["posts_with_comments"] = newer["posts_with_comments"] = 1
+    creator = {
+        "name": "Scored Creator On Break",
+        "status": "approved",
+        "on_break_until": (NOW + dt.timedelta(days=20)).isoformat(),
+        "links": [
+            {"platform": "blog", "url": bench_url("blog", "onbreak"), "snapshots": [richer, newer]}
+        ],
+    }
+    _assert_stored_as_a_rescore_after_the_write({"format": "mhvoices/1", "creators": [creator]})
+    breakdown = Creator.objects.get().score_breakdown
+    assert breakdown["links"][0]["captured_at"] == (NOW - dt.timedelta(days=30)).isoformat()
 
 
 def test_priors_count_the_imported_creators_links():
