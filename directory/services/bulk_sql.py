@@ -148,19 +148,24 @@ def _plain_value(obj: Model, field: models.Field) -> object:
     return field.get_db_prep_save(field.pre_save(obj, add=True), connection)
 
 
-def pks_reserve(model: type[Model], objs: Sequence[Model]) -> None:
-    """Give `objs` primary keys from the table's sequence (PostgreSQL), before writing them:
-    rows that refer to them (foreign keys are checked at commit) can be written first."""
-    if not objs:
-        return
+def pks_take(model: type[Model], count: int) -> list[int]:
+    """`count` primary keys from the table's sequence (PostgreSQL), for rows written later."""
+    if not count:
+        return []
     meta = model._meta
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
-            [meta.db_table, meta.pk.column, len(objs)],
+            [meta.db_table, meta.pk.column, count],
         )
-        for obj, (pk,) in zip(objs, cursor.fetchall(), strict=True):
-            obj.pk = pk
+        return [pk for (pk,) in cursor.fetchall()]
+
+
+def pks_reserve(model: type[Model], objs: Sequence[Model]) -> None:
+    """Give `objs` primary keys from the table's sequence (PostgreSQL), before writing them:
+    rows that refer to them (foreign keys are checked at commit) can be written first."""
+    for obj, pk in zip(objs, pks_take(model, len(objs)), strict=True):
+        obj.pk = pk
 
 
 def objs_copy(model: type[Model], objs: Sequence[Model]) -> None:

@@ -30,7 +30,7 @@ from directory.models import (
     StatsSnapshot,
     Topic,
 )
-from directory.services.bulk_sql import objs_copy, pks_reserve, rows_copy
+from directory.services.bulk_sql import objs_copy, pks_reserve, pks_take, rows_copy
 from directory.services.listing_cache import listing_changed_on_commit
 from directory.services.score_inputs import ids_in, values_in
 from directory.services.scores import creators_recompute_scores
@@ -40,6 +40,7 @@ from .import_scores import NewCreatorScorer
 from .import_validation import (
     FORMAT,
     CleanCreator,
+    CleanSnapshot,
     ImportProblem,
     ImportValidationError,
     known_language_name,
@@ -130,9 +131,9 @@ def _apply(creators: list[CleanCreator], summary: ImportSummary, *, score: bool)
     else:
         objs_copy(Creator, new)
     changed = _write_m2m(creators, by_slug)
-    links, link_changed = _write_links(creators, by_slug, summary)
+    links, link_changed, new_links = _write_links(creators, by_slug, summary)
     changed |= link_changed
-    changed |= _write_snapshots(creators, links, summary)
+    changed |= _write_snapshots(creators, links, new_links, summary)
     if scorer is not None:
         scorer.score(creators, by_slug, links)
         objs_copy(Creator, new)
@@ -223,8 +224,9 @@ def _write_m2m(creators: list[CleanCreator], by_slug: dict[str, Creator]) -> set
 
 def _write_links(
     creators: list[CleanCreator], by_slug: dict[str, Creator], summary: ImportSummary
-) -> tuple[dict[str, PlatformLink], set[int]]:
-    """Every link of the document by URL (created or updated); and the creators changed."""
+) -> tuple[dict[str, PlatformLink], set[int], list[PlatformLink]]:
+    """Every link of the document by URL; the creators changed; and the new links, which
+    `_write_snapshots` writes (stored ones are updated here)."""
     urls = [link.url for c in creators for link in c.links]
     stored: dict[str, PlatformLink] = {}
     for chunk in _chunks(urls):
@@ -254,55 +256,68 @@ def _write_links(
                 link.save(update_fields=dirty)
                 summary.links_updated += 1
                 changed.add(creator.pk)
-    objs_copy(PlatformLink, new)
-    summary.links_created = len(new)
-    return stored, changed
+    return stored, changed, new
 
 
 def _write_snapshots(
-    creators: list[CleanCreator], links: dict[str, PlatformLink], summary: ImportSummary
+    creators: list[CleanCreator],
+    links: dict[str, PlatformLink],
+    new_links: list[PlatformLink],
+    summary: ImportSummary,
 ) -> set[int]:
-    """New snapshots, written CHUNK at a time; each touched link's latest one is set after."""
-    known = [link.pk for link in links.values() if not link._state.adding]
+    """New links (not written yet) and new snapshots. On PostgreSQL the snapshots' keys are
+    taken first, so a new link is written once, already pointing at its latest snapshot; a
+    stored link that gained snapshots has its latest one set after."""
     stored_times: dict[int, set[dt.datetime]] = defaultdict(set)
-    for chunk in _chunks(known):
+    for chunk in _chunks([link.pk for link in links.values() if link.pk is not None]):
         for link_id, captured_at in StatsSnapshot.objects.filter(
             ids_in("link_id", chunk)
         ).values_list("link_id", "captured_at"):
             stored_times[link_id].add(captured_at)
-    changed: set[int] = set()
-    touched: list[int] = []
 
-    def new_rows() -> Iterator[tuple]:
+    def new_snapshots() -> Iterator[tuple[PlatformLink, CleanSnapshot]]:
         for clean in creators:
             for clean_link in clean.links:
                 link = links[clean_link.url]
-                times = stored_times.get(link.pk, ())
-                added = False
+                times = stored_times.get(link.pk, ()) if link.pk is not None else ()
                 for snap in clean_link.snapshots:
-                    if snap.captured_at in times:
-                        continue
-                    summary.snapshots_created += 1
-                    added = True
-                    yield (
-                        link.pk,
-                        snap.captured_at,
-                        snap.source,
-                        *_snapshot_values(snap.values),
-                        [],
-                    )
-                if added:
-                    touched.append(link.pk)
-                    changed.add(link.creator_id)
+                    if snap.captured_at not in times:
+                        yield link, snap
 
+    keys: list[int] | None = None
+    if connection.vendor == "postgresql":
+        # A first pass numbers the rows as the second writes them: a new link's latest
+        # snapshot is known, and so is the key it will have.
+        newest: dict[int, tuple[dt.datetime, int]] = {}  # id(new link) -> (time, row number)
+        count = 0
+        for count, (link, snap) in enumerate(new_snapshots(), start=1):
+            best = newest.get(id(link))
+            if link.pk is None and (best is None or snap.captured_at > best[0]):
+                newest[id(link)] = (snap.captured_at, count - 1)
+        keys = pks_take(StatsSnapshot, count)
+        for link in new_links:
+            if id(link) in newest:
+                link.latest_snapshot_id = keys[newest[id(link)][1]]
+    objs_copy(PlatformLink, new_links)
+    summary.links_created = len(new_links)
+    fresh = {link.pk for link in new_links if link.latest_snapshot_id is not None}
+    changed: set[int] = set()
+    touched: dict[int, None] = {}  # stored links that gained a snapshot, in order
+
+    def rows() -> Iterator[tuple]:
+        for number, (link, snap) in enumerate(new_snapshots()):
+            summary.snapshots_created += 1
+            changed.add(link.creator_id)
+            if link.pk not in fresh:
+                touched[link.pk] = None
+            values = (link.pk, snap.captured_at, snap.source, *_snapshot_values(snap.values), [])
+            yield values if keys is None else (keys[number], *values)
+
+    columns = ("link_id", "captured_at", "source", *_SNAPSHOT_VALUES, "lower_bounds")
     # Streamed: the rows are written as they are made, never all held at once.
-    rows_copy(
-        StatsSnapshot,
-        ("link_id", "captured_at", "source", *_SNAPSHOT_VALUES, "lower_bounds"),
-        new_rows(),
-    )
+    rows_copy(StatsSnapshot, columns if keys is None else ("id", *columns), rows())
     latest = StatsSnapshot.objects.filter(link=OuterRef("pk")).order_by("-captured_at", "-pk")
-    for chunk in _chunks(touched):
+    for chunk in _chunks(list(touched)):
         PlatformLink.objects.filter(ids_in("pk", chunk)).update(
             latest_snapshot=Subquery(latest.values("pk")[:1])
         )

@@ -87,6 +87,24 @@ def test_valid_file_creates_creators_links_and_snapshots():
     assert latest.following is None  # left out of the file: unknown, not zero
 
 
+@pytest.mark.parametrize("newest_first", [False, True])
+@pytest.mark.parametrize("stored_first", [False, True])
+def test_a_new_links_latest_snapshot_is_its_newest_whatever_the_order_in_the_file(
+    stored_first, newest_first
+):
+    if stored_first:  # a new link of a stored creator: written the same way
+        CreatorFactory(slug="rowan-example", name="Rowan", status=CreatorStatus.PENDING)
+    data = load("valid.json")
+    for creator in data["creators"]:
+        for link in creator.get("links", []):
+            link.get("snapshots", []).sort(key=lambda s: s["captured_at"], reverse=newest_first)
+    creators_import(data)
+    assert StatsSnapshot.objects.count() == 3
+    for link in PlatformLink.objects.all():
+        newest = link.snapshots.order_by("-captured_at").first()
+        assert link.latest_snapshot == newest
+
+
 def test_omitted_fields_get_defaults_and_a_slug_from_the_name():
     creators_import(load("valid.json"))
     org = Creator.objects.get(slug="harbour-voices-collective")
