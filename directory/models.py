@@ -308,7 +308,9 @@ class PlatformLinkQuerySet(models.QuerySet["PlatformLink"]):
 
         MANUAL for platforms without a public API, DISABLED for demo creators' links; demo links
         also say why in `last_error`, so the admin does not show "not fetched yet" forever."""
-        never = self.exclude(pk__in=self.model.objects.fetchable(allow_disabled=True).values("pk"))
+        # The same links less those fetchable: `self.fetchable()`, not every link's, so the
+        # cost follows the links marked, not the size of the table.
+        never = self.exclude(pk__in=self.fetchable(allow_disabled=True).values("pk"))
         no_api = Q(platform__in=PLATFORMS_WITHOUT_API)
         never.filter(no_api).update(fetch_state=FetchState.MANUAL)
         demo = never.filter(creator__is_demo=True)
