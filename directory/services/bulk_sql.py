@@ -8,6 +8,7 @@ instead: one `UPDATE … FROM unnest(arrays)` per batch, and `COPY` for new rows
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable, Sequence
 
 from django.db import connection, models
@@ -148,6 +149,19 @@ def _plain_value(obj: Model, field: models.Field) -> object:
     return field.get_db_prep_save(field.pre_save(obj, add=True), connection)
 
 
+def _datetime_value(obj: Model, field: models.Field) -> object:
+    # pre_save fills auto_now(_add); an aware datetime or None is what the ORM's preparation
+    # would hand PostgreSQL anyway (it only warns about, and converts, naive ones).
+    value = field.pre_save(obj, add=True)
+    if value is None or (type(value) is dt.datetime and value.tzinfo is not None):
+        return value
+    return field.get_db_prep_save(value, connection)
+
+
+def _prepared_value(obj: Model, field: models.Field) -> object:
+    return field.get_db_prep_save(field.pre_save(obj, add=True), connection)
+
+
 def pks_take(model: type[Model], count: int) -> list[int]:
     """`count` primary keys from the table's sequence (PostgreSQL), for rows written later."""
     if not count:
@@ -185,17 +199,20 @@ def objs_copy(model: type[Model], objs: Sequence[Model]) -> None:
         names = ", ".join(quote(f.column) for f in fields)
         # Plain columns whose value is already what the database holds skip the ORM's
         # per-value preparation (most of the cost); the others go through it.
-        plain = [type(f) in _PLAIN_FIELDS for f in fields]
+        values = [
+            (
+                _plain_value
+                if type(f) in _PLAIN_FIELDS
+                else _datetime_value
+                if type(f) is models.DateTimeField
+                else _prepared_value,
+                f,
+            )
+            for f in fields
+        ]
         with cursor.cursor.copy(f"COPY {quote(meta.db_table)} ({names}) FROM STDIN") as copy:
             for obj in objs:
-                copy.write_row(
-                    [
-                        _plain_value(obj, f)
-                        if is_plain
-                        else f.get_db_prep_save(f.pre_save(obj, add=True), connection)
-                        for f, is_plain in zip(fields, plain, strict=True)
-                    ]
-                )
+                copy.write_row([value(obj, f) for value, f in values])
     for obj in objs:
         obj._state.adding = False
         obj._state.db = connection.alias
