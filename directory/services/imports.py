@@ -54,6 +54,7 @@ __all__ = [
     "ImportValidationError",
     "creators_export",
     "creators_import",
+    "creators_import_checked",
     "load_document",
     "validate_document",
 ]
@@ -89,7 +90,14 @@ def load_document(text: str | bytes) -> Any:
 
 def creators_import(data: Any, *, dry_run: bool = False) -> ImportSummary:
     """Validate and import a parsed document. Raises ImportValidationError, writing nothing."""
-    creators = validate_document(data)
+    return creators_import_checked(validate_document(data), dry_run=dry_run)
+
+
+def creators_import_checked(
+    creators: list[CleanCreator], *, dry_run: bool = False
+) -> ImportSummary:
+    """Import what `validate_document` returned. A caller that lets go of the parsed document
+    first (the command does) holds only the checked one while writing."""
     summary = ImportSummary()
     with transaction.atomic():
         changed_ids = _apply(creators, summary, score=not dry_run)

@@ -64,32 +64,32 @@ def test_standard_input_is_read_once_at_most(tmp_path):
         call_command("import_creators", "-", "-")
 
 
-def test_each_document_is_let_go_before_the_next_is_read(tmp_path, monkeypatch):
-    """Memory follows one document: the first file's parsed document is no longer held while
-    the second is imported."""
+def test_no_parsed_document_is_held_while_a_file_is_written(tmp_path, monkeypatch):
+    """Memory follows one document: while a file is written, neither its parsed form (only the
+    checked one is needed) nor an earlier file's is held."""
 
     class Document(dict):  # a dict that can be watched (plain dicts take no weak reference)
         pass
 
     parsed: list[weakref.ref] = []
-    alive_during_second: list[bool] = []
-    load, run = imports.load_document, imports.creators_import
+    alive_while_writing: list[bool] = []
+    load, write = imports.load_document, imports.creators_import_checked
 
     def load_document(text):
         document = Document(load(text))
         parsed.append(weakref.ref(document))
         return document
 
-    def creators_import(data, **kwargs):
-        if len(parsed) == 2:
-            gc.collect()
-            alive_during_second.append(parsed[0]() is not None)
-        return run(data, **kwargs)
+    def creators_import_checked(creators, **kwargs):
+        gc.collect()
+        alive_while_writing.append(any(ref() is not None for ref in parsed))
+        return write(creators, **kwargs)
 
     command = "directory.management.commands.import_creators"
     monkeypatch.setattr(f"{command}.load_document", load_document)
-    monkeypatch.setattr(f"{command}.creators_import", creators_import)
+    monkeypatch.setattr(f"{command}.creators_import_checked", creators_import_checked)
     first = _write(tmp_path / "a.json", _creator("rowan", "Rowan", "https://rowan.blog.org/"))
     second = _write(tmp_path / "b.json", _creator("ash", "Ash", "https://ash.blog.org/"))
     call_command("import_creators", first, second, stdout=io.StringIO())
-    assert alive_during_second == [False]
+    assert alive_while_writing == [False, False]
+    assert Creator.objects.count() == 2

@@ -17,8 +17,9 @@ from directory.services.import_readers import read_document_bytes
 from directory.services.imports import (
     ImportSummary,
     ImportValidationError,
-    creators_import,
+    creators_import_checked,
     load_document,
+    validate_document,
 )
 
 
@@ -65,19 +66,21 @@ class Command(BaseCommand):
         """One file, read, checked and written all or nothing. Nothing of it is kept after: the
         next file's document is never held at the same time (memory follows one document)."""
         try:
-            if file == "-":
-                text = read_document_bytes(sys.stdin.buffer)
-            else:
-                with Path(file).open("rb") as handle:
-                    text = read_document_bytes(handle)
-        except OSError as exc:
-            raise CommandError(f"cannot read {file}: {exc.strerror or exc}") from None
-        try:
-            data = load_document(text)
-            del text  # the file's bytes are not needed once parsed
-            return creators_import(data, dry_run=dry_run)
+            # The file's bytes and then its parsed form are let go once the next form is
+            # made: writing holds only the checked document.
+            creators = validate_document(load_document(self._read(file)))
+            return creators_import_checked(creators, dry_run=dry_run)
         except ImportValidationError as exc:
             count = len(exc.problems)
             lines = [f"{count} problem{'s' if count != 1 else ''} found; nothing was imported:"]
             lines += [f"  {problem}" for problem in exc.problems]
             raise CommandError("\n".join(lines)) from None
+
+    def _read(self, file: str) -> bytes:
+        try:
+            if file == "-":
+                return read_document_bytes(sys.stdin.buffer)
+            with Path(file).open("rb") as handle:
+                return read_document_bytes(handle)
+        except OSError as exc:
+            raise CommandError(f"cannot read {file}: {exc.strerror or exc}") from None
