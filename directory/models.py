@@ -309,13 +309,23 @@ class PlatformLinkQuerySet(models.QuerySet["PlatformLink"]):
         MANUAL for platforms without a public API, DISABLED for demo creators' links; demo links
         also say why in `last_error`, so the admin does not show "not fetched yet" forever."""
         # The same links less those fetchable: `self.fetchable()`, not every link's, so the
-        # cost follows the links marked, not the size of the table.
+        # cost follows the links marked, not the size of the table; and read once, not once
+        # per update (the rule tests every URL against a regex).
         never = self.exclude(pk__in=self.fetchable(allow_disabled=True).values("pk"))
-        no_api = Q(platform__in=PLATFORMS_WITHOUT_API)
-        never.filter(no_api).update(fetch_state=FetchState.MANUAL)
-        demo = never.filter(creator__is_demo=True)
-        demo.exclude(no_api).update(fetch_state=FetchState.DISABLED)
-        demo.update(last_error=NEVER_FETCHED)
+        rows = list(never.order_by().values_list("pk", "platform", "creator__is_demo"))
+        manual = [pk for pk, platform, _demo in rows if platform in PLATFORMS_WITHOUT_API]
+        disabled = [
+            pk for pk, platform, demo in rows if demo and platform not in PLATFORMS_WITHOUT_API
+        ]
+        demo = [pk for pk, _platform, is_demo in rows if is_demo]
+        links = self.model.objects
+        for ids, values in (
+            (manual, {"fetch_state": FetchState.MANUAL}),
+            (disabled, {"fetch_state": FetchState.DISABLED}),
+            (demo, {"last_error": NEVER_FETCHED}),
+        ):
+            if ids:
+                links.filter(pk__in=ids).update(**values)
 
 
 class PlatformLink(models.Model):
