@@ -29,7 +29,7 @@ class Command(BaseCommand):
         "nothing, in order)."
     )
     # The system checks import every URL and view (~0.5 s a run) and say nothing about a data
-    # file; `manage.py check` and deploys run them. Bulk imports run this once per file.
+    # file; `manage.py check` and deploys run them.
     requires_system_checks: list[str] = []
 
     def add_arguments(self, parser: CommandParser) -> None:
