@@ -92,13 +92,14 @@ def _fresh_process_caches():
     """Each test starts without the previous tests' per-process listing copies (a test's cache
     may restart its listing version at a number an earlier test used) or paused cache servers."""
     from config.cache import cache_pauses_reset
+    from directory.page_cache import local_pages
     from directory.services.listing_cache import local_copies
 
-    local_copies.clear()
-    cache_pauses_reset()
+    for clear in (local_copies.clear, local_pages.clear, cache_pauses_reset):
+        clear()
     yield
-    local_copies.clear()
-    cache_pauses_reset()
+    for clear in (local_copies.clear, local_pages.clear, cache_pauses_reset):
+        clear()
 
 
 @pytest.fixture

@@ -221,3 +221,29 @@ def test_a_throttle_hit_on_redis_counts_and_expires(settings, redis_url):
     assert int(client.get(key)) == 3
     assert 0 < client.ttl(key) <= 65
     client.delete(key)
+
+
+@pytest.mark.parametrize("path", [LIST_URL, API_URL])
+def test_a_page_this_process_served_is_read_again_without_its_bytes(
+    cache_on, client, path, monkeypatch
+):
+    from django.core.cache.backends.locmem import LocMemCache
+
+    from directory.services.listing_cache import VERSION_KEY
+
+    CreatorFactory(slug="shown", name="Shown Person")
+    first = client.get(path, {"ordering": "name"})
+    reads: list[str] = []
+    real_get = LocMemCache.get  # get_many reads through it too
+
+    def counting_get(self, key, *args, **kwargs):
+        reads.append(key)
+        return real_get(self, key, *args, **kwargs)
+
+    monkeypatch.setattr(LocMemCache, "get", counting_get)
+    again = client.get(path, {"ordering": "name"})
+    assert again.content == first.content
+    assert [key.rsplit(":", 2)[-2:] for key in reads] == [VERSION_KEY.split(":")]
+    listing_changed()
+    CreatorFactory(slug="later", name="Later Person")
+    assert b"Later Person" in client.get(path, {"ordering": "name"}).content
