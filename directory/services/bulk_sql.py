@@ -9,7 +9,7 @@ instead: one `UPDATE … FROM unnest(arrays)` per batch, and `COPY` for new rows
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 from django.db import connection, models
 from django.db.models import Model
@@ -142,11 +142,16 @@ _PLAIN_FIELDS = (
 _PLAIN_TYPES = (str, int, float, bool, type(None))
 
 
+def _prepared_value(obj: Model, field: models.Field) -> object:
+    """The column's value as the ORM prepares it for the database."""
+    return field.get_db_prep_save(field.pre_save(obj, add=True), connection)
+
+
 def _plain_value(obj: Model, field: models.Field) -> object:
     value = getattr(obj, field.attname)
     if type(value) in _PLAIN_TYPES:
         return value
-    return field.get_db_prep_save(field.pre_save(obj, add=True), connection)
+    return _prepared_value(obj, field)
 
 
 def _datetime_value(obj: Model, field: models.Field) -> object:
@@ -158,8 +163,14 @@ def _datetime_value(obj: Model, field: models.Field) -> object:
     return field.get_db_prep_save(value, connection)
 
 
-def _prepared_value(obj: Model, field: models.Field) -> object:
-    return field.get_db_prep_save(field.pre_save(obj, add=True), connection)
+def _value_reader(field: models.Field) -> Callable[[Model, models.Field], object]:
+    """How objs_copy reads `field`: plain columns and aware datetimes as they are (most of the
+    ORM's per-value preparation is for other types), anything else prepared by the ORM."""
+    if type(field) in _PLAIN_FIELDS:
+        return _plain_value
+    if type(field) is models.DateTimeField:
+        return _datetime_value
+    return _prepared_value
 
 
 def pks_take(model: type[Model], count: int) -> list[int]:
@@ -199,17 +210,7 @@ def objs_copy(model: type[Model], objs: Sequence[Model]) -> None:
         names = ", ".join(quote(f.column) for f in fields)
         # Plain columns whose value is already what the database holds skip the ORM's
         # per-value preparation (most of the cost); the others go through it.
-        values = [
-            (
-                _plain_value
-                if type(f) in _PLAIN_FIELDS
-                else _datetime_value
-                if type(f) is models.DateTimeField
-                else _prepared_value,
-                f,
-            )
-            for f in fields
-        ]
+        values = [(_value_reader(f), f) for f in fields]
         with cursor.cursor.copy(f"COPY {quote(meta.db_table)} ({names}) FROM STDIN") as copy:
             for obj in objs:
                 copy.write_row([value(obj, f) for value, f in values])

@@ -225,6 +225,26 @@ def _loaded_batches(batches: Iterator[Batch], *, now: dt.datetime) -> Iterator[_
             pool.submit(connections.close_all).result()
 
 
+def _score(
+    creator: CreatorInput,
+    *,
+    now: dt.datetime,
+    stats: DirectoryStats,
+    weights: dict[str, float],
+    window_days: int,
+) -> ScoreResult:
+    """The score under these directory statistics: the one call the recompute and the import's
+    scoring of new creators share, so the two cannot drift apart."""
+    return score_creator(
+        creator,
+        now=now,
+        directory_median=stats.median,
+        weights=weights,
+        window_days=window_days,
+        conversation_priors=stats.priors,
+    )
+
+
 def _rescore_batch(
     batch: _Batch, *, now: dt.datetime, stats: DirectoryStats, weights: dict[str, float]
 ) -> RecomputeResult:
@@ -240,14 +260,7 @@ def _rescore_batch(
     history: list[ScoreHistory] = []
     listed = 0
     for pk, status, _until, *stored in rows:
-        result = score_creator(
-            inputs[pk],
-            now=now,
-            directory_median=stats.median,
-            weights=weights,
-            window_days=window_days,
-            conversation_priors=stats.priors,
-        )
+        result = _score(inputs[pk], now=now, stats=stats, weights=weights, window_days=window_days)
         values = _result_values(result, week_ago=week_ago.get(pk))
         # The breakdown is plain dicts, lists and numbers, so the stored one compares equal to
         # a new one with the same content (dict equality ignores jsonb's key order).
@@ -330,13 +343,8 @@ def new_creator_score(
     history yet: the result (its history point) and the `SCORE_FIELDS` values. The import
     scores the creators it adds before writing them, from the document, with the statistics
     a `creators_rescore` of them would compute; the two must not drift apart (tested)."""
-    result = score_creator(
-        creator,
-        now=now,
-        directory_median=stats.median,
-        weights=weights,
-        window_days=settings.SCORING_WINDOW_DAYS,
-        conversation_priors=stats.priors,
+    result = _score(
+        creator, now=now, stats=stats, weights=weights, window_days=settings.SCORING_WINDOW_DAYS
     )
     values = dict(zip(RESULT_FIELDS, _result_values(result, week_ago=None), strict=True))
     values["score_updated_at"] = now
