@@ -40,13 +40,12 @@ def cache_pauses_reset() -> None:
 class SharedClientRedisCacheClient(RedisCacheClient):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self._clients: dict[int, Any] = {}
+        self._clients: dict[Any, Any] = {}  # connection pool -> its client
 
     def get_client(self, key: Any = None, *, write: bool = False) -> Any:
         pool = self._get_connection_pool(write)
-        client = self._clients.get(id(pool))
-        if client is None or client.connection_pool is not pool:
-            client = self._clients[id(pool)] = self._client(connection_pool=pool)
+        if (client := self._clients.get(pool)) is None:
+            client = self._clients[pool] = self._client(connection_pool=pool)
         return client
 
     def add_and_incr(self, key: str, timeout: int) -> int:

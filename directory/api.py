@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db.models import QuerySet, prefetch_related_objects
+from django.db.models import QuerySet
 from django.http import HttpResponse, HttpResponseBase
 from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework import viewsets
@@ -22,7 +22,7 @@ from rest_framework.request import Request
 from .api_schema import creator_schema
 from .api_throttles import AnonReadThrottle, UserReadThrottle
 from .filters import CreatorFilter
-from .models import Creator, listing_prefetches
+from .models import Creator
 from .page_cache import CardCache, cached_data
 from .pagination import ListingPaginator
 from .params import parse_request_int, range_message
@@ -106,10 +106,7 @@ class CreatorViewSet(viewsets.ReadOnlyModelViewSet):
         creators = list(self.paginate_queryset(queryset.only("pk") if light else queryset))
         parts = (request.get_host(), request.scheme or "")
         cache = CardCache(creators, kind="api-item", parts=parts)
-        if missing := [c for c in creators if cache.get(c.pk) is None]:
-            if light:
-                missing = list(Creator.objects.filter(pk__in=[c.pk for c in missing]))
-            prefetch_related_objects(missing, *listing_prefetches())
+        if missing := cache.missing_rows(creators, rows=Creator.objects.all() if light else None):
             fresh = self.get_serializer(missing, many=True).data
             for creator, item in zip(missing, fresh, strict=True):
                 cache.cards[creator.pk] = item

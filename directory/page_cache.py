@@ -21,9 +21,11 @@ from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db.models import QuerySet, prefetch_related_objects
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.utils.translation import get_language
 
+from .models import listing_prefetches
 from .services.listing_cache import (
     VERSION_KEY,
     LocalCopies,
@@ -131,9 +133,7 @@ class ListPageCacheMiddleware:
             and not getattr(response, "streaming", False)
         ):
             headers = tuple((name, value) for name, value in response.items() if name != HEADER)
-            page = (version, response.status_code, response.content, headers)
-            if _set(key, page):
-                local_pages.put(key, page)
+            _set(key, (version, response.status_code, response.content, headers), keep=local_pages)
             response[HEADER] = "miss"
         return response
 
@@ -182,8 +182,7 @@ def cached_data(request: HttpRequest, name: str, compute: Callable[[], Any]) -> 
         return found, True
     with listing_version_pinned(version):
         data = compute()
-    if _set(key, data):
-        local_pages.put(key, data, read_only=True)
+    _set(key, data, keep=local_pages)
     return data, False
 
 
@@ -229,11 +228,18 @@ class CardCache:
     def get(self, pk: int) -> Any:
         return self.cards.get(pk)
 
+    def missing_rows(self, creators: list[Any], *, rows: QuerySet | None) -> list[Any]:
+        """The creators whose card is not cached, with what a card shows prefetched: read again
+        by key from `rows` when the page query read only which creators, else those objects."""
+        missing = [creator for creator in creators if self.get(creator.pk) is None]
+        if missing and rows is not None:
+            missing = list(rows.filter(pk__in=[creator.pk for creator in missing]))
+        prefetch_related_objects(missing, *listing_prefetches())
+        return missing
+
     def store(self, pk: int, value: Any) -> None:
         if self.version is not None:
-            key = self._key(pk)
-            if _set(key, value):
-                local_copies.put(key, value, read_only=True)
+            _set(self._key(pk), value, keep=local_copies)
 
 
 def _get(key: str) -> Any:
@@ -244,11 +250,11 @@ def _get(key: str) -> Any:
         return None
 
 
-def _set(key: str, value: Any) -> bool:
-    """Store `value`; whether it was stored."""
+def _set(key: str, value: Any, *, keep: LocalCopies) -> None:
+    """Store `value`, and once stored keep this process's copy in `keep` (it is only read)."""
     try:
         cache.set(key, value, timeout=settings.LISTING_CACHE_SECONDS)
     except Exception:
         logger.warning("listing cache unavailable; page not stored")
-        return False
-    return True
+        return
+    keep.put(key, value, read_only=True)

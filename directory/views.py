@@ -20,7 +20,7 @@ from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
 from django.core.paginator import Page, Paginator
-from django.db.models import Exists, OuterRef, QuerySet, prefetch_related_objects
+from django.db.models import Exists, OuterRef, QuerySet
 from django.http import (
     Http404,
     HttpRequest,
@@ -41,7 +41,7 @@ from django_filters.views import FilterView
 from . import filters_page
 from .filters import EMERGING_MAX_FOLLOWERS
 from .filters_page import CreatorPageFilter
-from .models import Creator, listing_prefetches
+from .models import Creator
 from .models_avatars import CreatorAvatar
 from .page_cache import CardCache
 from .pagination import ListingPaginator
@@ -161,12 +161,9 @@ class CreatorListView(FilterView):
         page = paginator.page(min(max(number, 1), paginator.num_pages))
         creators = list(page.object_list)
         self.card_cache = CardCache(creators)
-        if missing := [c.pk for c in creators if self.card_cache.get(c.pk) is None]:
-            if light:
-                full = {c.pk: c for c in with_avatar_flag(Creator.objects.filter(pk__in=missing))}
-                creators = [full.get(c.pk, c) for c in creators]
-            cold = set(missing)
-            prefetch_related_objects([c for c in creators if c.pk in cold], *listing_prefetches())
+        rows = with_avatar_flag(Creator.objects.all()) if light else None
+        full = {c.pk: c for c in self.card_cache.missing_rows(creators, rows=rows)}
+        creators = [full.get(c.pk, c) for c in creators]
         return paginator, page, creators, page.has_other_pages()
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
@@ -198,10 +195,10 @@ class CreatorListView(FilterView):
         return context
 
     def _filter_form_html(self, context: dict[str, Any]) -> str:
-        """The filter form, rendered once per filter set and listing version in each process:
-        the same on every page and sort of a filter set, and about a fifth of a page's time. It
-        shows only the submitted values, the menus (which change with the listing) and the
-        path. A form with errors is rendered each time."""
+        """The filter form, rendered once per filter set (sort included) and listing version in
+        each process: the same on every page of it, and about a fifth of a page's time. It shows
+        only the submitted values, the menus (which change with the listing) and the path. A
+        form with errors is rendered each time."""
         names = ("filter", "filter_errors", "active_filters", "is_emerging_view")
         fragment = {name: context[name] for name in names}
 

@@ -154,6 +154,19 @@ def listing_cached[T](name: str, *parts: str, compute: Callable[[], T]) -> T:
 
     For values derived from what the listing shows: a filter set's count, the countries with
     their counts. Computed every time when caching is off or the cache is unreachable."""
+    return _kept(name, parts, compute, shared=True)
+
+
+def listing_local[T](name: str, *parts: str, compute: Callable[[], T]) -> T:
+    """`compute()`, kept in this process only (`local_copies`) until the listing changes: for
+    fragments whose keys a visitor can vary without end (a search's text), which must not fill the
+    shared cache. Computed every time when caching is off or the cache is unreachable."""
+    return _kept(name, parts, compute, shared=False)
+
+
+def _kept[T](name: str, parts: tuple[str, ...], compute: Callable[[], T], *, shared: bool) -> T:
+    """`compute()` under the listing version: from this process's copy, else (when `shared`)
+    from the cache, else computed and kept (in the cache too when `shared`)."""
     seconds = settings.LISTING_CACHE_SECONDS
     version = listing_version() if seconds else None
     if version is None:
@@ -161,34 +174,21 @@ def listing_cached[T](name: str, *parts: str, compute: Callable[[], T]) -> T:
     key = listing_key(name, *parts, version=version)
     if (found := local_copies.get(key)) is not None:
         return found  # type: ignore[return-value]
-    try:
-        found = cache.get(key)
-    except Exception:
-        logger.warning("listing cache unavailable; computing %s", name)
-        return compute()
-    if found is not None:
-        local_copies.put(key, found)
-        return found
+    if shared:
+        try:
+            found = cache.get(key)
+        except Exception:
+            logger.warning("listing cache unavailable; computing %s", name)
+            return compute()
+        if found is not None:
+            local_copies.put(key, found)
+            return found
     value = compute()
-    try:
-        cache.set(key, value, timeout=seconds)
-    except Exception:
-        logger.warning("listing cache unavailable; could not store %s", name)
-    else:
-        local_copies.put(key, value)
-    return value
-
-
-def listing_local[T](name: str, *parts: str, compute: Callable[[], T]) -> T:
-    """`compute()`, kept in this process only (`local_copies`) until the listing changes: for
-    fragments whose keys a visitor can vary without end (a search's text), which must not fill the
-    shared cache. Computed every time when caching is off or the cache is unreachable."""
-    version = listing_version() if settings.LISTING_CACHE_SECONDS else None
-    if version is None:
-        return compute()
-    key = listing_key(name, *parts, version=version)
-    if (found := local_copies.get(key)) is not None:
-        return found  # type: ignore[return-value]
-    value = compute()
+    if shared:
+        try:
+            cache.set(key, value, timeout=seconds)
+        except Exception:
+            logger.warning("listing cache unavailable; could not store %s", name)
+            return value
     local_copies.put(key, value)
     return value
