@@ -57,6 +57,24 @@ def redis_url() -> str:
 
 
 @pytest.fixture
+def redis_cache(settings, redis_url):
+    """The project's Redis cache backend on the real server, under a key prefix of this test's
+    own (so it never needs clear(), which would flush a database others may share)."""
+    import uuid
+
+    from django.core.cache import caches
+
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "config.cache.SharedClientRedisCache",
+            "LOCATION": redis_url,
+            "KEY_PREFIX": f"mhv-test-{uuid.uuid4().hex}",
+        }
+    }
+    return caches["default"]
+
+
+@pytest.fixture
 def postgres_db(settings) -> None:
     """Require that the test database is PostgreSQL (for SKIP LOCKED and similar)."""
     from django.db import connection

@@ -185,39 +185,21 @@ def test_a_copied_choice_field_shares_its_choices_but_not_its_widget():
     assert "class" not in field.widget.attrs
 
 
-def test_the_redis_cache_reuses_one_client(settings, redis_url):
-    from django.core.cache import caches
-
-    settings.CACHES = {
-        "default": {"BACKEND": "config.cache.SharedClientRedisCache", "LOCATION": redis_url}
-    }
-    backend = caches["default"]
-    assert backend._cache.get_client() is backend._cache.get_client()
-    backend.set("shared-client-check", 5)
-    assert backend.get("shared-client-check") == 5
-    backend.delete("shared-client-check")
+def test_the_redis_cache_reuses_one_client(redis_cache):
+    assert redis_cache._cache.get_client() is redis_cache._cache.get_client()
+    redis_cache.set("shared-client-check", 5)
+    assert redis_cache.get("shared-client-check") == 5
+    redis_cache.delete("shared-client-check")
 
 
-def test_a_throttle_hit_on_redis_counts_and_expires(settings, redis_url):
-    import uuid
-
-    from django.core.cache import caches
-
+def test_a_throttle_hit_on_redis_counts_and_expires(redis_cache):
     from directory.services.throttle import throttle_hit
 
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "config.cache.SharedClientRedisCache",
-            "LOCATION": redis_url,
-            "KEY_PREFIX": f"t-{uuid.uuid4().hex}",
-        }
-    }
     now = 600.0 * 1000 + 1  # early in a one-minute window
     hits = [throttle_hit(scope="s", key="k", rate="2/min", now=now) for _ in range(3)]
     assert hits[:2] == [None, None] and hits[2] == 59
-    backend = caches["default"]
-    key = backend.make_and_validate_key("throttle:s:k:10000")
-    client = backend._cache.get_client(key, write=True)
+    key = redis_cache.make_and_validate_key("throttle:s:k:10000")
+    client = redis_cache._cache.get_client(key, write=True)
     assert int(client.get(key)) == 3
     assert 0 < client.ttl(key) <= 65
     client.delete(key)
